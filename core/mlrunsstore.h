@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "store.h"
+
+#include <filesystem>
+#include <memory>
+
+namespace runlens {
+
+/**
+ * MLflow's file store: a local mlruns/ folder (formats §A), read exactly as MLflow reads it.
+ * Damaged items are skipped and reported as Problems; they never stop a load.
+ */
+class MlrunsStore final : public Store
+{
+public:
+    /** Opens the mlruns root; fails only when the folder itself cannot be read. */
+    static Result<std::unique_ptr<MlrunsStore>> open(const std::filesystem::path& root);
+    ~MlrunsStore() override;
+
+    const std::filesystem::path& root() const;
+
+    std::string uri() const override;
+    StoreKind kind() const override { return StoreKind::File; }
+    Capabilities capabilities() const override;
+
+    Result<ExperimentList> experiments(ViewType view) override;
+    Result<Experiment> experiment(const std::string& experimentId) override;
+    Result<RunList> searchRuns(const RunQuery& query, TaskControl* control = nullptr) override;
+    Result<Run> run(const std::string& runId) override;
+    Result<std::vector<MetricPoint>> metricHistory(const std::string& runId, const std::string& key) override;
+    Result<std::vector<FileInfo>> listArtifacts(const std::string& runId, const std::string& path = {}) override;
+    Result<std::string> readArtifact(const std::string& runId, const std::string& path, std::int64_t maxBytes) override;
+    Result<std::vector<RegisteredModel>> registeredModels() override;
+    Result<std::vector<ModelVersion>> modelVersions(const std::string& modelName) override;
+
+    struct Impl;
+
+private:
+    explicit MlrunsStore(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace runlens

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "entities.h"
+#include "result.h"
+#include "taskcontrol.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace runlens {
+
+enum class StoreKind
+{
+    File,
+    Sqlite,
+    Rest
+};
+
+/** What a store can do, so the UI asks instead of assuming (formats differ, servers differ). */
+enum class Capability : unsigned
+{
+    WriteRuns = 1u << 0,
+    WriteRegistry = 1u << 1,
+    ServerSideSearch = 1u << 2,
+    LiveWatch = 1u << 3,
+    Registry = 1u << 4,
+};
+using Capabilities = unsigned;
+constexpr bool has(Capabilities caps, Capability c)
+{
+    return (caps & static_cast<unsigned>(c)) != 0;
+}
+
+/** Parts of a run a caller needs; a store may skip reading the rest (e.g. metrics for a list of ids). */
+enum class RunField : unsigned
+{
+    Info = 1u << 0, // always filled: id, name, status, times, ...
+    Params = 1u << 1,
+    Tags = 1u << 2,
+    Metrics = 1u << 3,
+    Inputs = 1u << 4,
+};
+using RunFields = unsigned;
+constexpr RunFields kAllRunFields = 0x1f;
+constexpr bool has(RunFields fields, RunField f)
+{
+    return (fields & static_cast<unsigned>(f)) != 0;
+}
+
+/** A runs/search request (formats §C.2, §D). */
+struct RunQuery
+{
+    /** Experiments to search; empty means every experiment in the view. */
+    std::vector<std::string> experimentIds;
+    ViewType view = ViewType::ActiveOnly;
+    std::string filter;
+    std::vector<std::string> orderBy;
+    std::optional<std::size_t> maxResults;
+    RunFields fields = kAllRunFields;
+};
+
+struct RunList
+{
+    std::vector<Run> runs;
+    std::vector<Problem> problems; // items skipped while reading
+};
+
+struct ExperimentList
+{
+    std::vector<Experiment> experiments;
+    std::vector<Problem> problems;
+};
+
+/**
+ * One tracking store: an mlruns folder, an mlflow.db, or a tracking server.
+ *
+ * Calls return values or a StoreError and never throw. They may block (I/O), so the GUI calls them
+ * from worker threads; implementations are safe to call from several threads at once.
+ */
+class Store
+{
+public:
+    virtual ~Store() = default;
+
+    /** The canonical URI this store was opened with (file:///…, sqlite:///…, http://…). */
+    virtual std::string uri() const = 0;
+    virtual StoreKind kind() const = 0;
+    virtual Capabilities capabilities() const = 0;
+
+    /** Experiments in MLflow's default order (creation_time DESC, experiment_id ASC). */
+    virtual Result<ExperimentList> experiments(ViewType view) = 0;
+    virtual Result<Experiment> experiment(const std::string& experimentId) = 0;
+
+    /** Runs matching the query, in the query's order (MLflow's default order when none is given). */
+    virtual Result<RunList> searchRuns(const RunQuery& query, TaskControl* control = nullptr) = 0;
+    virtual Result<Run> run(const std::string& runId) = 0;
+
+    /** Every logged point of one metric, in the order MLflow's get_metric_history returns them. */
+    virtual Result<std::vector<MetricPoint>> metricHistory(const std::string& runId, const std::string& key) = 0;
+
+    /** Direct children of `path` (relative to the run's artifact root; empty = root), sorted by path. */
+    virtual Result<std::vector<FileInfo>> listArtifacts(const std::string& runId, const std::string& path = {}) = 0;
+    /** The bytes of one artifact file, at most maxBytes of them. */
+    virtual Result<std::string> readArtifact(const std::string& runId, const std::string& path, std::int64_t maxBytes)
+        = 0;
+
+    /** Registered models, ordered by name; prompts excluded. */
+    virtual Result<std::vector<RegisteredModel>> registeredModels() = 0;
+    /** Versions of one model (deleted ones skipped), ordered by version number. */
+    virtual Result<std::vector<ModelVersion>> modelVersions(const std::string& modelName) = 0;
+};
+
+} // namespace runlens
