@@ -25,6 +25,7 @@
 #include <numbers>
 #include <optional>
 #include <random>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -124,71 +125,29 @@ std::size_t codePoints(std::string_view utf8)
 // The subset of PyYAML's safe_dump(default_flow_style=False, sort_keys=True, allow_unicode=True) that
 // MLflow's meta.yaml files use: block mappings of scalars, one level of nested string mappings, [] and {}.
 
-bool allDigits(std::string_view s, std::string_view extra = {})
+// Would PyYAML's YAML 1.1 resolver read this plain scalar as something other than a string? These are
+// PyYAML 6's implicit resolver patterns (resolver.py), with the verbose-mode blanks removed.
+bool resolvesToNonString(const std::string& s)
 {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [&](char c) {
-        return (c >= '0' && c <= '9') || extra.find(c) != std::string_view::npos;
-    });
-}
-
-bool isOneOf(std::string_view s, std::initializer_list<std::string_view> words)
-{
-    return std::find(words.begin(), words.end(), s) != words.end();
-}
-
-// Would PyYAML's YAML 1.1 resolver read this plain scalar as something other than a string?
-bool resolvesToNonString(std::string_view s)
-{
-    if (s.empty() || isOneOf(s, {"~", "null", "Null", "NULL"}))
-        return true;
-    if (isOneOf(s,
-            {"yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON",
-                "off", "Off", "OFF"}))
-        return true;
-    if (s == "<<" || s == "=")
-        return true;
-    std::string_view body = s;
-    if (body.front() == '-' || body.front() == '+')
-        body.remove_prefix(1);
-    if (body.empty())
-        return false;
-    // int: 0b…, 0x…, octal, decimal, sexagesimal; float: needs a dot, or .inf/.nan.
-    if (body.starts_with("0b") && allDigits(body.substr(2), "_"))
-        return std::all_of(body.begin() + 2, body.end(), [](char c) { return c == '0' || c == '1' || c == '_'; });
-    if (body.starts_with("0x") && body.size() > 2)
-        return std::all_of(body.begin() + 2, body.end(),
-            [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == '_'; });
-    if (allDigits(body, "_") && body.front() != '_')
-        return true;
-    if (allDigits(body, "_:") && body.front() != '_' && body.find(':') != std::string_view::npos)
-        return true; // sexagesimal (close enough: we never write such names)
-    if (isOneOf(body, {".inf", ".Inf", ".INF"}) || isOneOf(s, {".nan", ".NaN", ".NAN"}))
-        return true;
-    const auto dot = body.find('.');
-    if (dot != std::string_view::npos) {
-        std::string_view mantissa = body;
-        std::string_view exponent;
-        if (const auto e = body.find_first_of("eE"); e != std::string_view::npos && e > dot) {
-            mantissa = body.substr(0, e);
-            exponent = body.substr(e + 1);
-            if (exponent.size() < 2 || (exponent[0] != '-' && exponent[0] != '+') || !allDigits(exponent.substr(1)))
-                return false;
-        }
-        const std::string_view before = mantissa.substr(0, dot);
-        const std::string_view after = mantissa.substr(dot + 1);
-        if (before.empty())
-            return allDigits(after, "_");
-        return allDigits(before, "_") && before.front() != '_' && (after.empty() || allDigits(after, "_"));
-    }
-    // timestamp: YYYY-MM-DD (the date-time forms need a colon, which our strings never pair with digits)
-    return s.size() == 10 && allDigits(s.substr(0, 4)) && s[4] == '-' && allDigits(s.substr(5, 2)) && s[7] == '-'
-        && allDigits(s.substr(8, 2));
+    static const std::regex nonString(
+        "~|null|Null|NULL|" // null (and the empty string, handled below)
+        "yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|" // bool
+        "[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|"
+        "[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|" // int
+        "[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|"
+        "[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)|" // float
+        "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|"
+        "[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \\t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\\.[0-9]*)?"
+        "(?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?|" // timestamp
+        "<<|=", // merge, value
+        std::regex::ECMAScript | std::regex::optimize);
+    return s.empty() || std::regex_match(s, nonString);
 }
 
 // PyYAML's analyze_scalar for block context: may this string be written plain?
 bool plainAllowed(std::string_view s)
 {
-    if (s.empty() || resolvesToNonString(s))
+    if (s.empty() || resolvesToNonString(std::string(s)))
         return false;
     if (s.starts_with("---") || s.starts_with("..."))
         return false;
