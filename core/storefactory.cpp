@@ -2,6 +2,8 @@
 #include "storefactory.h"
 
 #include "mlrunsstore.h"
+#include "reststore.h"
+#include "sqlitestore.h"
 #include "uri.h"
 
 #include <cstdlib>
@@ -149,12 +151,21 @@ Result<std::unique_ptr<Store>> openStore(std::string_view uriOrPath)
             return store.error();
         return std::unique_ptr<Store>(std::move(store.value()));
     }
-    case StoreKind::Sqlite:
-        return StoreError {
-            ErrorCode::NotImplemented, "SQLite stores are not supported yet: '" + location->location + "'"};
-    case StoreKind::Rest:
-        return StoreError {
-            ErrorCode::NotImplemented, "tracking servers are not supported yet: '" + location->location + "'"};
+    case StoreKind::Sqlite: {
+        auto store = SqliteStore::open(location->location);
+        if (!store)
+            return store.error();
+        return std::unique_ptr<Store>(std::move(store.value()));
+    }
+    case StoreKind::Rest: {
+        auto connection = RestConnection::fromEnvironment(location->location);
+        if (!connection)
+            return connection.error();
+        auto store = RestStore::open(std::move(connection.value()));
+        if (!store)
+            return store.error();
+        return std::unique_ptr<Store>(std::move(store.value()));
+    }
     }
     return StoreError {ErrorCode::InternalError, "unknown store kind"};
 }

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "store.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace runlens {
+
+/**
+ * MLflow's SQL store on SQLite (an mlflow.db, formats §B), read exactly as MLflow reads it.
+ *
+ * The connection lives on its own thread; every call is queued there and waited for, so the store
+ * is safe to call from any thread. It is opened read-only by default, so a training process may
+ * keep writing; each call reads one consistent snapshot. The schema is introspected once, so
+ * databases from MLflow 1.x to 3.x are read without looking at alembic_version.
+ *
+ * Artifacts are read from the local disk. A run's artifact root is its recorded artifact_uri when
+ * that is an existing local folder. Otherwise the store relocates it next to the database, because
+ * stores are copied between machines (and MLflow's own default puts artifacts in ./mlruns beside
+ * mlflow.db): with D the folder of the database, R the run id and E its experiment id, the first
+ * existing folder of
+ *   1. D/<tail> for every tail of the recorded path that still contains the R component, longest
+ *      first (/home/a/proj/dbproj/mlruns/1/R/artifacts tries D/home/a/proj/dbproj/mlruns/1/R/artifacts,
+ *      D/a/proj/..., D/proj/dbproj/..., D/dbproj/mlruns/1/R/artifacts, D/mlruns/1/R/artifacts,
+ *      D/1/R/artifacts, D/R/artifacts); for mlflow-artifacts:/<path> URIs the tails are tried under
+ *      D/mlartifacts, where `mlflow server` keeps proxied artifacts;
+ *   2. D/mlruns/E/R/artifacts, MLflow's default for a local client.
+ * When none exists the run has no readable artifacts: a local URI lists as empty (as MLflow lists a
+ * missing folder), any other URI (s3:, gs:, a server) gives NOT_IMPLEMENTED.
+ */
+class SqliteStore final : public Store
+{
+public:
+    /** Opens and checks the database; fails when it is missing, not SQLite, or not an MLflow store. */
+    static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& dbFile, bool readOnly = true);
+    ~SqliteStore() override;
+
+    const std::filesystem::path& dbFile() const;
+    /** True when the file had to be opened as immutable (a WAL database in a read-only folder). */
+    bool isImmutable() const;
+    /** The statement metricHistory() runs, with its index choice (for diagnostics and plan checks). */
+    const std::string& metricHistorySql() const;
+    /** The local folder holding a run's artifacts, by the relocation rule above. */
+    Result<std::filesystem::path> artifactRoot(const std::string& runId);
+
+    std::string uri() const override;
+    StoreKind kind() const override { return StoreKind::Sqlite; }
+    Capabilities capabilities() const override;
+
+    Result<ExperimentList> experiments(ViewType view) override;
+    Result<Experiment> experiment(const std::string& experimentId) override;
+    Result<RunList> searchRuns(const RunQuery& query, TaskControl* control = nullptr) override;
+    Result<Run> run(const std::string& runId) override;
+    Result<std::vector<MetricPoint>> metricHistory(const std::string& runId, const std::string& key) override;
+    Result<std::vector<FileInfo>> listArtifacts(const std::string& runId, const std::string& path = {}) override;
+    Result<std::string> readArtifact(const std::string& runId, const std::string& path, std::int64_t maxBytes) override;
+    Result<std::vector<RegisteredModel>> registeredModels() override;
+    Result<std::vector<ModelVersion>> modelVersions(const std::string& modelName) override;
+
+    struct Impl;
+
+private:
+    explicit SqliteStore(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace runlens
