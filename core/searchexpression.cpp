@@ -508,7 +508,8 @@ private:
         else
             allowed = !ordering && (!listOp || (c.op == SearchComparator::In ? rule.in : rule.notIn));
         if (!allowed) {
-            if (listOp && rule.kind == ValueKind::String && c.field.entity == SearchEntity::Attribute) {
+            if (listOp && rule.kind == ValueKind::String && c.field.entity == SearchEntity::Attribute
+                && c.field.key != "run_id") {
                 fail(opTok.offset, "Invalid comparator '" + opText + "'",
                     ": only the 'run_id' attribute supports comparison with a list of quoted string values");
             }
