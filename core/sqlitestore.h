@@ -15,7 +15,9 @@ namespace runlens {
  * The connection lives on its own thread; every call is queued there and waited for, so the store
  * is safe to call from any thread. It is opened read-only by default, so a training process may
  * keep writing; each call reads one consistent snapshot. The schema is introspected once, so
- * databases from MLflow 1.x to 3.x are read without looking at alembic_version.
+ * databases from MLflow 1.x to 3.x are read without looking at alembic_version. searchRuns() reads
+ * each part of the runs with one set-based query and reports progress in six steps (runs, params,
+ * tags, metrics, inputs, done); a TaskControl's cancel() interrupts the running query.
  *
  * Artifacts are read from the local disk. A run's artifact root is its recorded artifact_uri when
  * that is an existing local folder. Otherwise the store relocates it next to the database, because
