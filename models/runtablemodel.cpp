@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "runtablemodel.h"
+
+#include <QColor>
+#include <QDateTime>
+#include <QLocale>
+
+#include <charconv>
+#include <cmath>
+#include <map>
+
+namespace runlens {
+
+namespace {
+
+QString toQString(const std::string& s)
+{
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+// A param is a string in MLflow; it compares as a number when the whole string is one.
+bool parseNumber(const std::string& text, double& value)
+{
+    if (text.empty())
+        return false;
+    const char* begin = text.data();
+    const char* end = begin + text.size();
+    const auto [ptr, ec] = std::from_chars(begin, end, value);
+    return ec == std::errc() && ptr == end;
+}
+
+QString formatLocalTime(qint64 msecs)
+{
+    return QDateTime::fromMSecsSinceEpoch(msecs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+QString fullTimeTip(qint64 msecs)
+{
+    const QDateTime local = QDateTime::fromMSecsSinceEpoch(msecs);
+    return local.toString(Qt::ISODateWithMs) % QLatin1Char(' ') % local.timeZoneAbbreviation() % QStringLiteral(" (")
+        % QString::number(msecs) % QStringLiteral(" ms since epoch)");
+}
+
+QString statusTitle(RunStatus status)
+{
+    switch (status) {
+    case RunStatus::Running:
+        return QStringLiteral("Running");
+    case RunStatus::Scheduled:
+        return QStringLiteral("Scheduled");
+    case RunStatus::Finished:
+        return QStringLiteral("Finished");
+    case RunStatus::Failed:
+        return QStringLiteral("Failed");
+    case RunStatus::Killed:
+        return QStringLiteral("Killed");
+    }
+    return {};
+}
+
+QColor statusColor(RunStatus status)
+{
+    switch (status) {
+    case RunStatus::Running:
+        return QColor(0x1f, 0x77, 0xd0);
+    case RunStatus::Scheduled:
+        return QColor(0x9a, 0x9a, 0x9a);
+    case RunStatus::Finished:
+        return QColor(0x2e, 0x9e, 0x44);
+    case RunStatus::Failed:
+        return QColor(0xd0, 0x32, 0x32);
+    case RunStatus::Killed:
+        return QColor(0xe0, 0x8a, 0x1e);
+    }
+    return {};
+}
+
+// Long or multi-line params (a JSON config, a path list) must not blow up row height.
+QString oneLine(const std::string& value)
+{
+    QString text = toQString(value);
+    if (text.size() > 300)
+        text = text.left(300) + QChar(0x2026);
+    text.replace(QLatin1Char('\n'), QChar(0x23CE));
+    return text;
+}
+
+} // namespace
+
+RunTableModel::RunTableModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{ }
+
+void RunTableModel::setRuns(RunListSnapshot runs, const QHash<QString, QString>& experimentNames)
+{
+    beginResetModel();
+    m_runs = std::move(runs);
+    m_experimentNames = experimentNames;
+    m_columns.clear();
+    m_paramCount = 0;
+    m_metricCount = 0;
+
+    // Union of keys over every run; std::map keeps them sorted and counts how many runs have each.
+    std::map<std::string, std::pair<int, bool>> params; // key -> (runs having it, all numeric)
+    std::map<std::string, int> metrics;
+    bool severalExperiments = false;
+    if (m_runs) {
+        const std::string* firstExperiment = nullptr;
+        for (const Run& run : m_runs->runs) {
+            if (!firstExperiment)
+                firstExperiment = &run.info.experimentId;
+            else if (*firstExperiment != run.info.experimentId)
+                severalExperiments = true;
+            for (const KeyValue& p : run.params) {
+                auto [it, inserted] = params.try_emplace(p.key, 0, true);
+                ++it->second.first;
+                double ignored = 0;
+                if (!parseNumber(p.value, ignored))
+                    it->second.second = false;
+            }
+            for (const Metric& m : run.metrics)
+                ++metrics[m.key];
+        }
+    }
+
+    m_columns.push_back({ColumnKind::Name, {}, tr("Run"), false});
+    if (severalExperiments)
+        m_columns.push_back({ColumnKind::Experiment, {}, tr("Experiment"), false});
+    m_columns.push_back({ColumnKind::Status, {}, tr("Status"), false});
+    m_columns.push_back({ColumnKind::Start, {}, tr("Started"), false});
+    m_columns.push_back({ColumnKind::Duration, {}, tr("Duration"), true});
+    m_columns.push_back({ColumnKind::User, {}, tr("User"), false});
+    for (const auto& [key, info] : params)
+        m_columns.push_back({ColumnKind::Param, key, toQString(key), info.second});
+    for (const auto& [key, count] : metrics)
+        m_columns.push_back({ColumnKind::Metric, key, toQString(key), true});
+    m_paramCount = static_cast<int>(params.size());
+    m_metricCount = static_cast<int>(metrics.size());
+    endResetModel();
+}
+
+void RunTableModel::clear()
+{
+    setRuns(nullptr);
+}
+
+const Run* RunTableModel::runAt(int row) const
+{
+    if (!m_runs || row < 0 || row >= static_cast<int>(m_runs->runs.size()))
+        return nullptr;
+    return &m_runs->runs[static_cast<std::size_t>(row)];
+}
+
+int RunTableModel::columnOf(ColumnKind kind, const QString& key) const
+{
+    const std::string k = key.toStdString();
+    for (std::size_t i = 0; i < m_columns.size(); ++i) {
+        const Column& c = m_columns[i];
+        if (c.kind != kind)
+            continue;
+        if ((kind == ColumnKind::Param || kind == ColumnKind::Metric) && c.key != k)
+            continue;
+        return static_cast<int>(i);
+    }
+    return -1;
+}
+
+int RunTableModel::rowCount(const QModelIndex& parent) const
+{
+    if (parent.isValid() || !m_runs)
+        return 0;
+    return static_cast<int>(m_runs->runs.size());
+}
+
+int RunTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_columns.size());
+}
+
+QVariant RunTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Run* run = runAt(index.row());
+    if (!run)
+        return {};
+    const Column& column = columnAt(index.column());
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayValue(*run, column);
+    case Qt::ToolTipRole:
+        return toolTip(*run, column);
+    case RawValueRole:
+        return rawValue(*run, column);
+    case SortRole:
+        return sortValue(*run, column);
+    case RunIdRole:
+        return toQString(run->info.runId);
+    case Qt::TextAlignmentRole:
+        return QVariant::fromValue(
+            Qt::Alignment(column.numeric ? Qt::AlignRight | Qt::AlignVCenter : Qt::AlignLeft | Qt::AlignVCenter));
+    case Qt::DecorationRole:
+        if (column.kind == ColumnKind::Status)
+            return statusColor(run->info.status);
+        return {};
+    case Qt::ForegroundRole:
+        // Non-finite metrics are real values but rarely what one hopes to see: mute them.
+        if (column.kind == ColumnKind::Metric) {
+            const Metric* m = run->metric(column.key);
+            if (m && !std::isfinite(m->point.value))
+                return QColor(0x88, 0x88, 0x88);
+        }
+        return {};
+    default:
+        return {};
+    }
+}
+
+QVariant RunTableModel::displayValue(const Run& run, const Column& column) const
+{
+    const RunInfo& info = run.info;
+    switch (column.kind) {
+    case ColumnKind::Name:
+        return toQString(info.runName.empty() ? info.runId : info.runName);
+    case ColumnKind::Experiment: {
+        const QString id = toQString(info.experimentId);
+        return m_experimentNames.value(id, id);
+    }
+    case ColumnKind::Status:
+        return statusTitle(info.status);
+    case ColumnKind::Start:
+        return info.startTime ? formatLocalTime(*info.startTime) : QString();
+    case ColumnKind::Duration:
+        if (info.startTime && info.endTime)
+            return formatDuration(*info.endTime - *info.startTime);
+        return {};
+    case ColumnKind::User:
+        return toQString(info.userId);
+    case ColumnKind::Param:
+        if (const std::string* value = run.param(column.key))
+            return oneLine(*value);
+        return {};
+    case ColumnKind::Metric:
+        if (const Metric* m = run.metric(column.key))
+            return formatMetric(m->point.value);
+        return {};
+    }
+    return {};
+}
+
+QVariant RunTableModel::rawValue(const Run& run, const Column& column) const
+{
+    const RunInfo& info = run.info;
+    switch (column.kind) {
+    case ColumnKind::Name:
+        return toQString(info.runName);
+    case ColumnKind::Experiment:
+        return toQString(info.experimentId);
+    case ColumnKind::Status:
+        return QString::fromLatin1(runStatusName(info.status));
+    case ColumnKind::Start:
+        return info.startTime ? QVariant::fromValue<qint64>(*info.startTime) : QVariant();
+    case ColumnKind::Duration:
+        if (info.startTime && info.endTime)
+            return QVariant::fromValue<qint64>(*info.endTime - *info.startTime);
+        return {};
+    case ColumnKind::User:
+        return toQString(info.userId);
+    case ColumnKind::Param:
+        if (const std::string* value = run.param(column.key))
+            return toQString(*value);
+        return {};
+    case ColumnKind::Metric:
+        if (const Metric* m = run.metric(column.key))
+            return m->point.value;
+        return {};
+    }
+    return {};
+}
+
+QVariant RunTableModel::sortValue(const Run& run, const Column& column) const
+{
+    switch (column.kind) {
+    case ColumnKind::Name:
+        return displayValue(run, column);
+    case ColumnKind::Experiment:
+        return displayValue(run, column);
+    case ColumnKind::Status:
+        return statusTitle(run.info.status);
+    case ColumnKind::Param:
+        if (const std::string* value = run.param(column.key)) {
+            double number = 0;
+            if (parseNumber(*value, number))
+                return number;
+            return toQString(*value);
+        }
+        return {};
+    default:
+        return rawValue(run, column);
+    }
+}
+
+QVariant RunTableModel::toolTip(const Run& run, const Column& column) const
+{
+    const RunInfo& info = run.info;
+    switch (column.kind) {
+    case ColumnKind::Name:
+        return tr("%1\nRun id: %2").arg(toQString(info.runName), toQString(info.runId));
+    case ColumnKind::Experiment:
+        return tr("Experiment id: %1").arg(toQString(info.experimentId));
+    case ColumnKind::Status:
+        return QString::fromLatin1(runStatusName(info.status));
+    case ColumnKind::Start:
+        return info.startTime ? fullTimeTip(*info.startTime) : tr("No start time recorded");
+    case ColumnKind::Duration:
+        if (info.startTime && info.endTime)
+            return tr("%1 ms").arg(*info.endTime - *info.startTime);
+        return info.endTime ? tr("No start time recorded") : tr("Not ended");
+    case ColumnKind::User:
+        return {};
+    case ColumnKind::Param:
+        if (const std::string* value = run.param(column.key)) {
+            QString text = toQString(*value);
+            if (text.size() > 2000)
+                text = text.left(2000) + QChar(0x2026);
+            return text;
+        }
+        return tr("Not logged for this run");
+    case ColumnKind::Metric:
+        if (const Metric* m = run.metric(column.key)) {
+            // Full precision here; the cell rounds to keep columns narrow.
+            return tr("%1\nstep %2, logged %3")
+                .arg(QString::number(m->point.value, 'g', QLocale::FloatingPointShortest))
+                .arg(m->point.step)
+                .arg(formatLocalTime(m->point.timestamp));
+        }
+        return tr("Not logged for this run");
+    }
+    return {};
+}
+
+QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= static_cast<int>(m_columns.size()))
+        return QAbstractTableModel::headerData(section, orientation, role);
+    const Column& column = columnAt(section);
+    switch (role) {
+    case Qt::DisplayRole:
+        return column.title;
+    case Qt::ToolTipRole:
+        switch (column.kind) {
+        case ColumnKind::Name:
+            return tr("Run name");
+        case ColumnKind::Experiment:
+            return tr("Experiment the run belongs to");
+        case ColumnKind::Status:
+            return tr("Run status");
+        case ColumnKind::Start:
+            return tr("Start time, local time zone");
+        case ColumnKind::Duration:
+            return tr("End time minus start time");
+        case ColumnKind::User:
+            return tr("User who created the run");
+        case ColumnKind::Param:
+            return tr("Parameter %1\n(params.%1 in a search filter)").arg(column.title);
+        case ColumnKind::Metric:
+            return tr("Metric %1: the latest value, at the highest step\n(metrics.%1 in a search filter)")
+                .arg(column.title);
+        }
+        return {};
+    case Qt::TextAlignmentRole:
+        return QVariant::fromValue(
+            Qt::Alignment(column.numeric ? Qt::AlignRight | Qt::AlignVCenter : Qt::AlignLeft | Qt::AlignVCenter));
+    case Qt::InitialSortOrderRole:
+        // A first click sorts ascending, except time, where the newest first is what one wants.
+        return column.kind == ColumnKind::Start ? Qt::DescendingOrder : Qt::AscendingOrder;
+    case ColumnKindRole:
+        return static_cast<int>(column.kind);
+    case ColumnKeyRole:
+        return toQString(column.key);
+    case ColumnGroupRole:
+        if (column.kind == ColumnKind::Param)
+            return tr("Parameters");
+        if (column.kind == ColumnKind::Metric)
+            return tr("Metrics");
+        return tr("Run");
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> RunTableModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractTableModel::roleNames();
+    names.insert(RawValueRole, "rawValue");
+    names.insert(SortRole, "sortValue");
+    names.insert(RunIdRole, "runId");
+    return names;
+}
+
+QString RunTableModel::formatDuration(qint64 ms)
+{
+    if (ms < 0)
+        return QStringLiteral("-") + formatDuration(-ms);
+    if (ms < 1000)
+        return tr("%1 ms").arg(ms);
+    if (ms < 60'000)
+        return tr("%1 s").arg(QString::number(static_cast<double>(ms) / 1000.0, 'f', 1));
+    const qint64 s = ms / 1000;
+    if (s < 3600)
+        return tr("%1 min %2 s").arg(s / 60).arg(s % 60);
+    if (s < 86'400)
+        return tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+    return tr("%1 d %2 h").arg(s / 86'400).arg((s % 86'400) / 3600);
+}
+
+QString RunTableModel::formatMetric(double value)
+{
+    if (std::isnan(value))
+        return QStringLiteral("NaN");
+    if (std::isinf(value))
+        return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    // Six significant digits tell runs apart in practice; the tooltip has every digit.
+    return QString::number(value, 'g', 6);
+}
+
+} // namespace runlens

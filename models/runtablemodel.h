@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "snapshots.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QString>
+
+#include <string>
+#include <vector>
+
+namespace runlens {
+
+/**
+ * Runs as a table: fixed run columns, then one column per param key and one per latest-metric key
+ * found in the loaded runs. DisplayRole is formatted for people; SortRole holds the raw value to
+ * compare (an invalid QVariant when the run lacks the value), RawValueRole the exact stored value.
+ */
+class RunTableModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Role
+    {
+        RawValueRole = Qt::UserRole + 1,
+        SortRole,
+        RunIdRole,
+        ColumnKindRole, // header: a ColumnKind as int
+        ColumnKeyRole, // header: the param or metric key
+        ColumnGroupRole, // header: "Run", "Parameters" or "Metrics"
+    };
+
+    enum class ColumnKind
+    {
+        Name,
+        Experiment,
+        Status,
+        Start,
+        Duration,
+        User,
+        Param,
+        Metric,
+    };
+    Q_ENUM(ColumnKind)
+
+    struct Column
+    {
+        ColumnKind kind = ColumnKind::Name;
+        std::string key; // param or metric key
+        QString title;
+        bool numeric = false; // every present value is a number: right-aligned
+    };
+
+    explicit RunTableModel(QObject* parent = nullptr);
+
+    /**
+     * Replaces the runs in one reset. `experimentNames` maps ids to names; when the runs span more
+     * than one experiment an Experiment column is shown.
+     */
+    void setRuns(RunListSnapshot runs, const QHash<QString, QString>& experimentNames = {});
+    void clear();
+
+    RunListSnapshot runs() const { return m_runs; }
+    const Run* runAt(int row) const;
+    const Column& columnAt(int column) const { return m_columns.at(static_cast<std::size_t>(column)); }
+    /** The column showing this kind (and key, for params and metrics); -1 when there is none. */
+    int columnOf(ColumnKind kind, const QString& key = {}) const;
+    int paramColumnCount() const { return m_paramCount; }
+    int metricColumnCount() const { return m_metricCount; }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    static QString formatDuration(qint64 milliseconds);
+    static QString formatMetric(double value);
+
+private:
+    QVariant displayValue(const Run& run, const Column& column) const;
+    QVariant rawValue(const Run& run, const Column& column) const;
+    QVariant sortValue(const Run& run, const Column& column) const;
+    QVariant toolTip(const Run& run, const Column& column) const;
+
+    RunListSnapshot m_runs;
+    QHash<QString, QString> m_experimentNames;
+    std::vector<Column> m_columns;
+    int m_paramCount = 0;
+    int m_metricCount = 0;
+};
+
+} // namespace runlens

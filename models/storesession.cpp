@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "storesession.h"
+
+#include "storefactory.h"
+#include "taskcontrol.h"
+
+#include <QMetaObject>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <atomic>
+
+namespace runlens {
+
+namespace {
+
+QString toQString(const std::string& s)
+{
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+QString errorText(const StoreError& error)
+{
+    return toQString(error.message.empty() ? std::string(errorCodeName(error.code)) : error.message);
+}
+
+std::vector<std::string> toStdIds(const QStringList& ids)
+{
+    std::vector<std::string> out;
+    out.reserve(static_cast<std::size_t>(ids.size()));
+    for (const QString& id : ids)
+        out.push_back(id.toStdString());
+    return out;
+}
+
+// Workers report progress per item; posting an event for each would flood the GUI thread, so at most
+// one delivery is queued at a time and it reads the newest figures when it runs.
+struct ProgressRelay
+{
+    std::atomic<std::int64_t> done {0};
+    std::atomic<std::int64_t> total {0};
+    std::atomic<bool> queued {false};
+};
+
+} // namespace
+
+StoreSession::StoreSession(QObject* parent)
+    : QObject(parent)
+{
+    // Store calls mostly wait on disk or network; a few threads keep one slow call from starving the rest.
+    m_pool.setMaxThreadCount(std::clamp(QThread::idealThreadCount(), 2, 4));
+}
+
+StoreSession::~StoreSession()
+{
+    if (m_countsControl)
+        m_countsControl->cancel();
+    if (m_runsControl)
+        m_runsControl->cancel();
+    // Workers post their results to this object; wait for them so none posts to a dead object.
+    m_pool.waitForDone();
+}
+
+void StoreSession::open(const QString& uriOrPath)
+{
+    const std::uint64_t generation = ++m_openGeneration;
+    ++m_experimentsGeneration;
+    ++m_countsGeneration;
+    if (m_countsControl)
+        m_countsControl->cancel();
+    if (m_runsPending)
+        cancelRuns();
+    ++m_runsGeneration;
+    m_store.reset();
+    m_uri.clear();
+    Q_EMIT opening(uriOrPath);
+
+    const std::string location = uriOrPath.toStdString();
+    (void)QtConcurrent::run(&m_pool, [this, generation, location, uriOrPath] {
+        auto opened = std::make_shared<Result<std::unique_ptr<Store>>>(openStore(location));
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, opened, uriOrPath] {
+                if (generation != m_openGeneration)
+                    return;
+                if (!opened->ok()) {
+                    Q_EMIT openFailed(uriOrPath, errorText(opened->error()));
+                    return;
+                }
+                m_store = std::shared_ptr<Store>(std::move(opened->value()));
+                m_uri = toQString(m_store->uri());
+                Q_EMIT this->opened(m_uri);
+                reloadExperiments();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void StoreSession::reloadExperiments()
+{
+    if (!m_store)
+        return;
+    const std::uint64_t generation = ++m_experimentsGeneration;
+    Q_EMIT experimentsLoading();
+    (void)QtConcurrent::run(&m_pool, [this, generation, store = m_store] {
+        auto result = std::make_shared<Result<ExperimentList>>(store->experiments(ViewType::ActiveOnly));
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, result] {
+                if (generation != m_experimentsGeneration)
+                    return;
+                if (!result->ok()) {
+                    Q_EMIT experimentsFailed(errorText(result->error()));
+                    return;
+                }
+                Q_EMIT experimentsLoaded(std::make_shared<const ExperimentList>(std::move(result->value())));
+                loadRunCounts();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void StoreSession::loadRunCounts()
+{
+    if (!m_store)
+        return;
+    const std::uint64_t generation = ++m_countsGeneration;
+    if (m_countsControl)
+        m_countsControl->cancel();
+    m_countsControl = std::make_shared<TaskControl>();
+    RunQuery query;
+    query.view = ViewType::ActiveOnly;
+    query.fields = static_cast<RunFields>(RunField::Info);
+    (void)QtConcurrent::run(&m_pool, [this, generation, store = m_store, control = m_countsControl, query] {
+        auto result = std::make_shared<Result<RunList>>(store->searchRuns(query, control.get()));
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, result] {
+                if (generation != m_countsGeneration || !result->ok())
+                    return; // counts are a nicety: a failure here shows up again when runs load
+                QHash<QString, int> counts;
+                for (const Run& run : result->value().runs)
+                    ++counts[toQString(run.info.experimentId)];
+                Q_EMIT runCountsLoaded(counts, std::make_shared<const RunList>(std::move(result->value())));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void StoreSession::loadRuns(const QStringList& experimentIds)
+{
+    const std::uint64_t generation = ++m_runsGeneration;
+    if (m_runsControl)
+        m_runsControl->cancel();
+    m_runsIds = experimentIds;
+    if (!m_store || experimentIds.isEmpty()) {
+        // An empty id list means "every experiment" to a store; the GUI means "nothing selected".
+        m_runsControl.reset();
+        setRunsPending(false);
+        Q_EMIT runsLoaded(experimentIds, std::make_shared<const RunList>());
+        return;
+    }
+
+    auto relay = std::make_shared<ProgressRelay>();
+    m_runsControl = std::make_shared<TaskControl>([this, generation, relay](std::int64_t done, std::int64_t total) {
+        relay->done.store(done, std::memory_order_relaxed);
+        relay->total.store(total, std::memory_order_relaxed);
+        if (relay->queued.exchange(true))
+            return;
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, relay] {
+                relay->queued.store(false);
+                if (generation == m_runsGeneration)
+                    Q_EMIT runsProgress(relay->done.load(), relay->total.load());
+            },
+            Qt::QueuedConnection);
+    });
+
+    RunQuery query;
+    query.experimentIds = toStdIds(experimentIds);
+    query.view = ViewType::ActiveOnly;
+    // Dataset inputs are not shown in the table; everything else is.
+    query.fields = kAllRunFields & ~static_cast<RunFields>(RunField::Inputs);
+
+    setRunsPending(true);
+    Q_EMIT runsLoading(experimentIds);
+    (void)QtConcurrent::run(
+        &m_pool, [this, generation, experimentIds, store = m_store, control = m_runsControl, query] {
+            auto result = std::make_shared<Result<RunList>>(store->searchRuns(query, control.get()));
+            QMetaObject::invokeMethod(
+                this,
+                [this, generation, experimentIds, result] {
+                    if (generation != m_runsGeneration)
+                        return;
+                    m_runsControl.reset();
+                    setRunsPending(false);
+                    if (!result->ok()) {
+                        if (result->error().code == ErrorCode::Cancelled)
+                            Q_EMIT runsCancelled(experimentIds);
+                        else
+                            Q_EMIT runsFailed(experimentIds, errorText(result->error()));
+                        return;
+                    }
+                    Q_EMIT runsLoaded(experimentIds, std::make_shared<const RunList>(std::move(result->value())));
+                },
+                Qt::QueuedConnection);
+        });
+}
+
+void StoreSession::cancelRuns()
+{
+    if (!m_runsPending)
+        return;
+    // Answer at once: the store notices the flag at its next check, and whatever it returns is stale.
+    ++m_runsGeneration;
+    if (m_runsControl)
+        m_runsControl->cancel();
+    m_runsControl.reset();
+    setRunsPending(false);
+    Q_EMIT runsCancelled(m_runsIds);
+}
+
+void StoreSession::setRunsPending(bool pending)
+{
+    m_runsPending = pending;
+}
+
+} // namespace runlens

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "snapshots.h"
+
+#include <QHash>
+#include <QObject>
+#include <QStringList>
+#include <QThreadPool>
+
+#include <cstdint>
+#include <memory>
+
+namespace runlens {
+
+class Store;
+class TaskControl;
+
+/**
+ * The open store as the GUI sees it. Every store call runs on a worker of its own thread pool; results
+ * come back as immutable snapshots through signals emitted on the GUI thread. Each kind of request has
+ * a generation counter: a newer request supersedes the older one, whose result is then dropped.
+ */
+class StoreSession final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit StoreSession(QObject* parent = nullptr);
+    ~StoreSession() override;
+
+    /** Opens a store by path or URI (empty: MLflow's default rule); closes the current one first. */
+    void open(const QString& uriOrPath);
+    /** Lists the active experiments again, then recounts their runs. */
+    void reloadExperiments();
+    /** Loads the active runs of these experiments (an empty list clears, never "all"). */
+    void loadRuns(const QStringList& experimentIds);
+    /** Stops the current runs load; its result, if any still arrives, is dropped. */
+    void cancelRuns();
+
+    bool isOpen() const { return m_store != nullptr; }
+    bool isLoadingRuns() const { return m_runsPending; }
+    /** The canonical URI of the open store; empty while none is open. */
+    QString uri() const { return m_uri; }
+    /** For feature code that runs its own calls on workers; null while no store is open. */
+    std::shared_ptr<Store> store() const { return m_store; }
+    QThreadPool* threadPool() { return &m_pool; }
+
+Q_SIGNALS:
+    void opening(const QString& uriOrPath);
+    void opened(const QString& uri);
+    void openFailed(const QString& uriOrPath, const QString& message);
+
+    void experimentsLoading();
+    void experimentsLoaded(const runlens::ExperimentListSnapshot& experiments);
+    void experimentsFailed(const QString& message);
+    /** Active runs per experiment id, counted after the experiments are listed. */
+    void runCountsLoaded(const QHash<QString, int>& counts, const runlens::RunListSnapshot& scan);
+
+    void runsLoading(const QStringList& experimentIds);
+    void runsProgress(qint64 done, qint64 total);
+    void runsLoaded(const QStringList& experimentIds, const runlens::RunListSnapshot& runs);
+    void runsFailed(const QStringList& experimentIds, const QString& message);
+    void runsCancelled(const QStringList& experimentIds);
+
+private:
+    void loadRunCounts();
+    void setRunsPending(bool pending);
+
+    QThreadPool m_pool;
+    std::shared_ptr<Store> m_store;
+    QString m_uri;
+
+    // Generations: a result is delivered only if its request is still the newest of its kind.
+    std::uint64_t m_openGeneration = 0;
+    std::uint64_t m_experimentsGeneration = 0;
+    std::uint64_t m_countsGeneration = 0;
+    std::uint64_t m_runsGeneration = 0;
+
+    std::shared_ptr<TaskControl> m_countsControl;
+    std::shared_ptr<TaskControl> m_runsControl;
+    QStringList m_runsIds;
+    bool m_runsPending = false;
+};
+
+} // namespace runlens
