@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mainwindow.h"
+#include "startupstore.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+
+#include <filesystem>
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Runlens"));
+    QApplication::setApplicationName(QStringLiteral("Runlens"));
+    QApplication::setApplicationVersion(QStringLiteral(RUNLENS_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("org.runlens.Runlens"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Browse and compare MLflow experiments."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("store"),
+        QStringLiteral("An mlruns folder, an mlflow.db file, a folder holding either, or a tracking URI "
+                       "(file:, sqlite:, http(s):). Default: MLFLOW_TRACKING_URI, ./mlruns or ./mlflow.db, "
+                       "else the bundled demo store."),
+        QStringLiteral("[PATH_OR_URI]"));
+    parser.process(app);
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1)
+        parser.showHelp(1);
+
+    const runlens::StartupStore start
+        = runlens::chooseStartupStore(positional.value(0), std::filesystem::path(QDir::currentPath().toStdString()));
+
+    runlens::MainWindow window;
+    window.show();
+    if (!start.location.isEmpty())
+        window.openStore(start.location);
+    window.setNote(start.note);
+    return QApplication::exec();
+}

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "snapshots.h"
+
+#include <QMainWindow>
+#include <QStringList>
+
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QSplitter;
+class QStackedWidget;
+class QToolButton;
+class QTreeView;
+class QDockWidget;
+
+namespace runlens {
+
+class ExperimentListModel;
+class ExperimentListView;
+class ProblemListModel;
+class RunSortProxyModel;
+class RunTableModel;
+class RunTableView;
+class StoreSession;
+class TaskProgressWidget;
+
+/**
+ * The run browser: experiments on the left, their runs on the right, loading and problems in the
+ * status bar. All store work goes through the StoreSession; this class only reacts to its results.
+ */
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /** Opens a store by path or URI; the window fills in as results arrive. */
+    void openStore(const QString& uriOrPath);
+    /** A message in place of the runs table, e.g. why there is nothing to show. */
+    void showMessage(const QString& text);
+    /** A line in the status bar that stays until the next store opens. */
+    void setNote(const QString& text);
+
+    StoreSession* session() const { return m_session; }
+    ExperimentListModel* experimentModel() const { return m_experimentModel; }
+    ExperimentListView* experimentView() const { return m_experimentView; }
+    RunTableModel* runModel() const { return m_runModel; }
+    RunSortProxyModel* runProxy() const { return m_runProxy; }
+    RunTableView* runView() const { return m_runView; }
+    ProblemListModel* problemModel() const { return m_problemModel; }
+    /** The text shown in place of the table; empty while the table is shown. */
+    QString messageText() const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void readSettings();
+    void writeSettings() const;
+
+    void onOpening(const QString& uriOrPath);
+    void onOpened(const QString& uri);
+    void onOpenFailed(const QString& uriOrPath, const QString& message);
+    void onExperimentsLoaded(const ExperimentListSnapshot& experiments);
+    void onExperimentsFailed(const QString& message);
+    void onRunCountsLoaded(const QHash<QString, int>& counts, const RunListSnapshot& scan);
+    void onSelectionChanged(const QStringList& ids);
+    void onRunsLoading(const QStringList& ids);
+    void onRunsLoaded(const QStringList& ids, const RunListSnapshot& runs);
+    void onRunsFailed(const QStringList& ids, const QString& message);
+    void onRunsCancelled(const QStringList& ids);
+    void updateProblems();
+    void openFolder();
+    void openDatabase();
+    void reload();
+    void about();
+
+    QString describeSelection(const QStringList& ids) const;
+    QStringList savedSelection() const;
+    void saveSelection(const QStringList& ids) const;
+
+    StoreSession* m_session;
+    ExperimentListModel* m_experimentModel;
+    QSortFilterProxyModel* m_experimentFilter;
+    RunTableModel* m_runModel;
+    RunSortProxyModel* m_runProxy;
+    ProblemListModel* m_problemModel;
+
+    QSplitter* m_splitter = nullptr;
+    QLineEdit* m_filterEdit = nullptr;
+    ExperimentListView* m_experimentView = nullptr;
+    QStackedWidget* m_runArea = nullptr;
+    QLabel* m_message = nullptr;
+    RunTableView* m_runView = nullptr;
+    QDockWidget* m_problemDock = nullptr;
+    QTreeView* m_problemView = nullptr;
+    QLabel* m_storeLabel = nullptr;
+    QLabel* m_summaryLabel = nullptr;
+    QToolButton* m_problemButton = nullptr;
+    TaskProgressWidget* m_progress = nullptr;
+
+    QString m_note;
+    bool m_restoringSelection = false;
+    bool m_autoSelectPending = false;
+};
+
+} // namespace runlens

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "experimentlistmodel.h"
+#include "experimentlistview.h"
+#include "mainwindow.h"
+#include "runsortproxymodel.h"
+#include "runtableheaderview.h"
+#include "runtablemodel.h"
+#include "runtableview.h"
+#include "startupstore.h"
+#include "storesession.h"
+#include "taskprogresswidget.h"
+
+#include <QApplication>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+#include <cmath>
+
+using namespace runlens;
+
+namespace {
+
+const QString kFixture = QStringLiteral(RUNLENS_FIXTURE_DIR "/file/mlruns");
+const QString kImages = QStringLiteral("900844674041952973");
+const QString kNlp = QStringLiteral("640513601518546733");
+
+// Clicks a header section below the group band, where a click sorts.
+void clickHeader(RunTableView* view, int logicalColumn)
+{
+    view->scrollTo(view->model()->index(0, logicalColumn), QAbstractItemView::EnsureVisible);
+    QHeaderView* header = view->horizontalHeader();
+    const int x = header->sectionViewportPosition(logicalColumn) + header->sectionSize(logicalColumn) / 2;
+    const int y = header->height() - 4;
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, y));
+}
+
+QStringList runNames(const QAbstractItemModel* model)
+{
+    QStringList names;
+    for (int row = 0; row < model->rowCount(); ++row)
+        names << model->index(row, 0).data().toString();
+    return names;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void browsesFixtureStore();
+    void cancelShowsMessageAndEmptiesTable();
+    void openErrorIsShownInTheWindow();
+    void remembersLayoutAndSelection();
+    void startupStoreChoice();
+
+private:
+    void openAndWait(MainWindow& window);
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication::setOrganizationName(QStringLiteral("Runlens"));
+    QApplication::setApplicationName(QStringLiteral("Runlens-test"));
+    qunsetenv("MLFLOW_TRACKING_URI");
+}
+
+void TestMainWindow::init()
+{
+    QSettings().clear();
+}
+
+void TestMainWindow::openAndWait(MainWindow& window)
+{
+    QSignalSpy counts(window.session(), &StoreSession::runCountsLoaded);
+    window.openStore(kFixture);
+    QVERIFY(counts.wait());
+    QTRY_COMPARE(window.experimentModel()->rowCount(), 5);
+}
+
+void TestMainWindow::browsesFixtureStore()
+{
+    MainWindow window;
+    window.resize(1200, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy loaded(window.session(), &StoreSession::runsLoaded);
+    openAndWait(window);
+
+    // With nothing remembered, the newest experiment that has runs is selected and shown.
+    QTRY_COMPARE(window.experimentView()->selectedExperimentIds(), QStringList {kNlp});
+    QTRY_COMPARE(window.runProxy()->rowCount(), 5);
+    QVERIFY(window.messageText().isEmpty());
+    QVERIFY(window.runView()->isVisible());
+
+    // Select image-classification with a click in the sidebar.
+    ExperimentListView* sidebar = window.experimentView();
+    const QModelIndex images
+        = sidebar->model()->index(window.experimentModel()->rowOf(kImages), ExperimentListModel::NameColumn);
+    QCOMPARE(images.data(ExperimentListModel::RunCountRole).toInt(), 14);
+    loaded.clear();
+    QTest::mouseClick(sidebar->viewport(), Qt::LeftButton, {}, sidebar->visualRect(images).center());
+    QCOMPARE(sidebar->selectedExperimentIds(), QStringList {kImages});
+    QVERIFY(loaded.wait());
+    QCOMPARE(loaded.last().at(0).toStringList(), QStringList {kImages});
+    QCOMPARE(window.runProxy()->rowCount(), 14); // active runs only: deleted-run is not listed
+    QVERIFY(!runNames(window.runProxy()).contains(QStringLiteral("deleted-run")));
+
+    // Sort by the "loss" metric: ascending on the first click, descending on the second; runs
+    // without a loss stay at the bottom both times.
+    RunTableView* table = window.runView();
+    const int loss = window.runModel()->columnOf(RunTableModel::ColumnKind::Metric, QStringLiteral("loss"));
+    QVERIFY(loss > 0);
+    clickHeader(table, loss);
+    QCOMPARE(table->horizontalHeader()->sortIndicatorSection(), loss);
+    QCOMPARE(table->horizontalHeader()->sortIndicatorOrder(), Qt::AscendingOrder);
+    QStringList names = runNames(window.runProxy());
+    QCOMPARE(names.mid(0, 6),
+        (QStringList {QStringLiteral("trial-0"), QStringLiteral("still-running"), QStringLiteral("killed-by-user"),
+            QStringLiteral("trial-1"), QStringLiteral("trial-2"), QStringLiteral("crashed-oom")}));
+    for (int row = 6; row < window.runProxy()->rowCount(); ++row)
+        QVERIFY(!window.runProxy()->index(row, loss).data(RunTableModel::SortRole).isValid());
+
+    clickHeader(table, loss);
+    QCOMPARE(table->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
+    names = runNames(window.runProxy());
+    QCOMPARE(names.mid(0, 6),
+        (QStringList {QStringLiteral("crashed-oom"), QStringLiteral("trial-2"), QStringLiteral("trial-1"),
+            QStringLiteral("killed-by-user"), QStringLiteral("still-running"), QStringLiteral("trial-0")}));
+    QVERIFY(!window.runProxy()->index(window.runProxy()->rowCount() - 1, loss).data(RunTableModel::SortRole).isValid());
+
+    // Two experiments at once: one table, with an Experiment column.
+    loaded.clear();
+    QVERIFY(sidebar->selectExperiments({kImages, kNlp}));
+    QVERIFY(loaded.wait());
+    QCOMPARE(window.runProxy()->rowCount(), 19);
+    QVERIFY(window.runModel()->columnOf(RunTableModel::ColumnKind::Experiment) > 0);
+}
+
+void TestMainWindow::cancelShowsMessageAndEmptiesTable()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    openAndWait(window);
+    QTRY_VERIFY(window.runProxy()->rowCount() > 0);
+
+    QSignalSpy cancelled(window.session(), &StoreSession::runsCancelled);
+    window.session()->loadRuns({kImages});
+    auto* progress = window.findChild<TaskProgressWidget*>();
+    QVERIFY(progress && progress->isVisible());
+    QTest::mouseClick(progress->cancelButton(), Qt::LeftButton);
+    QCOMPARE(cancelled.count(), 1);
+    QVERIFY(!progress->isVisible());
+    QCOMPARE(window.runProxy()->rowCount(), 0);
+    QVERIFY2(window.messageText().contains(QStringLiteral("cancelled")), qPrintable(window.messageText()));
+}
+
+void TestMainWindow::openErrorIsShownInTheWindow()
+{
+    MainWindow window;
+    window.show();
+    const QString missing = QStringLiteral(RUNLENS_FIXTURE_DIR "/does-not-exist");
+    QSignalSpy failed(window.session(), &StoreSession::openFailed);
+    window.openStore(missing);
+    QVERIFY(failed.wait());
+    QVERIFY(window.messageText().startsWith(QStringLiteral("Could not open")));
+    QVERIFY(window.messageText().contains(missing));
+    QCOMPARE(window.experimentModel()->rowCount(), 0);
+}
+
+void TestMainWindow::remembersLayoutAndSelection()
+{
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        openAndWait(window);
+        QSignalSpy loaded(window.session(), &StoreSession::runsLoaded);
+        QVERIFY(window.experimentView()->selectExperiments({QStringLiteral("0")}));
+        QVERIFY(loaded.wait());
+        window.close();
+    }
+    QSettings settings;
+    QVERIFY(!settings.value(QStringLiteral("MainWindow/geometry")).toByteArray().isEmpty());
+    QVERIFY(!settings.value(QStringLiteral("MainWindow/splitter")).toByteArray().isEmpty());
+
+    // Reopening the same store brings back the experiment last looked at.
+    MainWindow again;
+    again.show();
+    QSignalSpy loaded(again.session(), &StoreSession::runsLoaded);
+    again.openStore(kFixture);
+    QTRY_COMPARE(again.experimentView()->selectedExperimentIds(), QStringList {QStringLiteral("0")});
+    QTRY_COMPARE(again.runProxy()->rowCount(), 1);
+}
+
+void TestMainWindow::startupStoreChoice()
+{
+    const std::filesystem::path fixtureParent(RUNLENS_FIXTURE_DIR "/file");
+    const StartupStore given = chooseStartupStore(QStringLiteral("/some/where"), fixtureParent);
+    QCOMPARE(given.location, QStringLiteral("/some/where"));
+    QVERIFY(given.note.isEmpty());
+
+    // ./mlruns in the working folder, as MLflow would pick it.
+    const StartupStore local = chooseStartupStore({}, fixtureParent);
+    QVERIFY2(local.location.endsWith(QStringLiteral("/mlruns")), qPrintable(local.location));
+    QVERIFY(!local.isDemo);
+
+    // Nothing here: the demo store when there is one, else a note that says what to do.
+    QTemporaryDir empty;
+    const StartupStore none = chooseStartupStore({}, std::filesystem::path(empty.path().toStdString()));
+    if (demoStorePath().isEmpty()) {
+        QVERIFY(none.location.isEmpty());
+        QVERIFY(none.note.contains(QStringLiteral("File")));
+    } else {
+        QVERIFY(none.isDemo);
+        QCOMPARE(none.location, demoStorePath());
+    }
+
+    // A window with nothing to open shows the note instead of a table.
+    MainWindow window;
+    window.setNote(QStringLiteral("No store to open"));
+    QCOMPARE(window.messageText(), QStringLiteral("No store to open"));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
