@@ -95,11 +95,9 @@ void fillStatus(const struct stat& st, FileStatus& out)
 int listDir(int dirFd, std::vector<DirEntry>& out)
 {
     out.clear();
-    // A fresh open file description, so the listing has its own offset whatever dirFd went through.
-    int fd;
-    do
-        fd = ::openat(dirFd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    while (fd < 0 && errno == EINTR);
+    // A duplicate for the DIR stream to own; rewinddir() because dirFd may have been listed before
+    // (duplicates share the read position).
+    const int fd = ::fcntl(dirFd, F_DUPFD_CLOEXEC, 0);
     if (fd < 0)
         return errno;
     DIR* dir = ::fdopendir(fd);
@@ -108,6 +106,7 @@ int listDir(int dirFd, std::vector<DirEntry>& out)
         ::close(fd);
         return err;
     }
+    ::rewinddir(dir);
     int err = 0;
     for (;;) {
         errno = 0;

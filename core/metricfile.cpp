@@ -193,59 +193,140 @@ bool MetricScanner::addLine(std::string_view line, bool lastLineWithoutNewline)
         return fail("value " + quoteForMessage(fields[1]) + " is not a number" + incomplete());
     if (count >= 3 && !parseMetricInt(fields[2], point.step))
         return fail("step " + quoteForMessage(fields[2]) + " is not an integer" + incomplete());
-    ++m_count;
+    acceptPoint(point, fields[1]);
+    return true;
+}
 
+void MetricScanner::acceptPoint(MetricPoint point, std::string_view valueText)
+{
+    ++m_count;
     if (m_history) {
-        parseMetricDouble(fields[1], point.value);
+        parseMetricDouble(valueText, point.value);
         m_history->push_back(point);
         if (!m_haveLatest || isLaterPoint(point, m_latest)) {
             m_latest = point;
             m_latestValueParsed = true;
             m_haveLatest = true;
         }
-        return true;
+        return;
     }
 
     // Only a point with a larger (step, timestamp) or an equal one can replace the latest, and only
     // a tie needs the values; so most values are never converted.
     if (m_haveLatest) {
         if (point.step < m_latest.step || (point.step == m_latest.step && point.timestamp < m_latest.timestamp))
-            return true;
+            return;
         if (point.step == m_latest.step && point.timestamp == m_latest.timestamp) {
             resolveLatestValue();
-            parseMetricDouble(fields[1], point.value);
+            parseMetricDouble(valueText, point.value);
             if (isLaterPoint(point, m_latest)) {
                 m_latest = point;
                 m_latestValueParsed = true;
             }
-            return true;
+            return;
         }
     }
     m_haveLatest = true;
     m_latest.step = point.step;
     m_latest.timestamp = point.timestamp;
-    if (fields[1].size() <= sizeof m_latestText) {
-        std::memcpy(m_latestText, fields[1].data(), fields[1].size());
-        m_latestTextSize = fields[1].size();
+    if (valueText.size() <= sizeof m_latestText) {
+        std::memcpy(m_latestText, valueText.data(), valueText.size());
+        m_latestTextSize = valueText.size();
         m_latestValueParsed = false;
     } else {
-        parseMetricDouble(fields[1], m_latest.value);
+        parseMetricDouble(valueText, m_latest.value);
         m_latestValueParsed = true;
     }
-    return true;
 }
+
+namespace {
+
+// The line MLflow writes, "<digits> <float> <digits>\n", read in one pass straight off the buffer.
+// Returns the start of the next line, or null for anything else (signs, other field counts, stray
+// whitespace, numbers of 19+ digits), which the general parser then handles, errors included.
+inline const char* parseCommonLine(
+    const char* p, const char* end, MetricPoint& point, const char*& valueBegin, const char*& valueEnd)
+{
+    const char* digits = p;
+    std::int64_t timestamp = 0;
+    while (p < end && isDigit(*p))
+        timestamp = timestamp * 10 + (*p++ - '0');
+    if (p == digits || p - digits > 18 || p >= end || *p != ' ')
+        return nullptr;
+    valueBegin = ++p;
+    if (p < end && *p == '-')
+        ++p;
+    const char* mantissa = p;
+    while (p < end && isDigit(*p))
+        ++p;
+    bool hasDigits = p > mantissa;
+    if (p < end && *p == '.') {
+        const char* fraction = ++p;
+        while (p < end && isDigit(*p))
+            ++p;
+        hasDigits = hasDigits || p > fraction;
+    }
+    if (hasDigits) {
+        if (p < end && (*p == 'e' || *p == 'E')) {
+            ++p;
+            if (p < end && (*p == '-' || *p == '+'))
+                ++p;
+            const char* exponent = p;
+            while (p < end && isDigit(*p))
+                ++p;
+            if (p == exponent)
+                return nullptr;
+        }
+    } else {
+        while (p < end && *p != ' ' && *p != '\n')
+            ++p;
+        if (!isFloatText(std::string_view(valueBegin, static_cast<std::size_t>(p - valueBegin))))
+            return nullptr;
+    }
+    valueEnd = p;
+    if (p >= end || *p != ' ')
+        return nullptr;
+    ++p;
+    const bool negative = p < end && *p == '-';
+    if (negative)
+        ++p;
+    digits = p;
+    std::int64_t step = 0;
+    while (p < end && isDigit(*p))
+        step = step * 10 + (*p++ - '0');
+    if (p == digits || p - digits > 18 || p >= end || *p != '\n')
+        return nullptr;
+    point.timestamp = timestamp;
+    point.step = negative ? -step : step;
+    return p + 1;
+}
+
+} // namespace
 
 bool MetricScanner::addText(std::string_view text)
 {
-    while (!text.empty()) {
-        const std::size_t newline = text.find('\n');
-        if (newline == std::string_view::npos)
-            return addLine(text, true);
-        if (!addLine(text.substr(0, newline)))
+    if (m_failed)
+        return false;
+    const char* p = text.data();
+    const char* end = p + text.size();
+    while (p < end) {
+        MetricPoint point;
+        const char* valueBegin = nullptr;
+        const char* valueEnd = nullptr;
+        if (const char* next = parseCommonLine(p, end, point, valueBegin, valueEnd)) {
+            ++m_lines;
+            acceptPoint(point, std::string_view(valueBegin, static_cast<std::size_t>(valueEnd - valueBegin)));
+            p = next;
+            continue;
+        }
+        const auto* newline = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+        if (!newline)
+            return addLine(std::string_view(p, static_cast<std::size_t>(end - p)), true);
+        if (!addLine(std::string_view(p, static_cast<std::size_t>(newline - p))))
             return false;
-        text.remove_prefix(newline + 1);
+        p = newline + 1;
     }
-    return !m_failed;
+    return true;
 }
 
 MetricFileResult MetricScanner::finish()

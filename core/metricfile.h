@@ -53,6 +53,7 @@ public:
 
 private:
     bool fail(std::string reason);
+    void acceptPoint(MetricPoint point, std::string_view valueText);
     bool resolveLatestValue();
 
     std::vector<MetricPoint>* m_history;

@@ -11,6 +11,15 @@ namespace runlens {
 /**
  * MLflow's file store: a local mlruns/ folder (formats §A), read exactly as MLflow reads it.
  * Damaged items are skipped and reported as Problems; they never stop a load.
+ *
+ * - Nothing is cached: every call reads the folder as it is now, so runs being written show up.
+ * - searchRuns() with no experiment ids scans the active experiments, plus those in .trash unless the
+ *   view is ActiveOnly; runs are then picked by their own lifecycle stage. Named experiments need
+ *   only their folder, as in MLflow. Runs are read on all cores; the order never depends on timing.
+ * - A metric file with a bad line is left out of its run whole (MLflow fails on it) and reported
+ *   with its line number; the rest of the run still loads. metricHistory() of it is an error.
+ * - Artifacts come from the run's artifact_uri when that is a local folder that exists here, else
+ *   from the artifacts folder next to the run (stores copied from another machine).
  */
 class MlrunsStore final : public Store
 {
