@@ -6,6 +6,9 @@
 // "-Infinity". Include <nlohmann/json.hpp> where the values are used.
 
 #include "entities.h"
+#include "result.h"
+
+#include <cstdint>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -23,5 +26,25 @@ Json toJson(const std::string& key, const MetricPoint& point);
 Json toJson(const FileInfo& file);
 Json toJson(const ModelVersion& version);
 Json toJson(const RegisteredModel& model);
+
+// Reading the same shapes back, as a server sends them: int64 fields as JSON numbers or strings
+// (older servers, Databricks), doubles as numbers or "NaN"/"Infinity"/"-Infinity", missing fields as
+// proto3 leaves them out (empty strings and lists, zero sizes), unknown fields ignored. Integers keep
+// their exact value (9007199254740993 stays odd). A wrong type gives INTERNAL_ERROR naming the field,
+// e.g. "info.start_time: expected an integer, got the string 'soon'". Lists come back sorted as the
+// entities promise (tags by key, metrics by key, latest versions by number).
+
+Result<std::int64_t> int64FromJson(const nlohmann::json& value);
+Result<double> doubleFromJson(const nlohmann::json& value);
+
+Result<Experiment> experimentFromJson(const nlohmann::json& experiment);
+/** A RunInfo; run_name falls back to nothing here (runFromJson uses the mlflow.runName tag). */
+Result<RunInfo> runInfoFromJson(const nlohmann::json& info);
+Result<Run> runFromJson(const nlohmann::json& run);
+/** A Metric (latest value of a run) or one point of a history (key ignored by the caller). */
+Result<Metric> metricFromJson(const nlohmann::json& metric);
+Result<FileInfo> fileInfoFromJson(const nlohmann::json& file);
+Result<ModelVersion> modelVersionFromJson(const nlohmann::json& version);
+Result<RegisteredModel> registeredModelFromJson(const nlohmann::json& model);
 
 } // namespace runlens::mlflowjson
