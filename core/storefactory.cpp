@@ -2,6 +2,7 @@
 #include "storefactory.h"
 
 #include "mlrunsstore.h"
+#include "reststore.h"
 #include "sqlitestore.h"
 #include "uri.h"
 
@@ -156,9 +157,15 @@ Result<std::unique_ptr<Store>> openStore(std::string_view uriOrPath)
             return store.error();
         return std::unique_ptr<Store>(std::move(store.value()));
     }
-    case StoreKind::Rest:
-        return StoreError {
-            ErrorCode::NotImplemented, "tracking servers are not supported yet: '" + location->location + "'"};
+    case StoreKind::Rest: {
+        auto connection = RestConnection::fromEnvironment(location->location);
+        if (!connection)
+            return connection.error();
+        auto store = RestStore::open(std::move(connection.value()));
+        if (!store)
+            return store.error();
+        return std::unique_ptr<Store>(std::move(store.value()));
+    }
     }
     return StoreError {ErrorCode::InternalError, "unknown store kind"};
 }
