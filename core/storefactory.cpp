@@ -122,7 +122,7 @@ Result<StoreLocation> resolveStoreLocation(std::string_view uriOrPath, const fs:
             return StoreError {ErrorCode::ResourceDoesNotExist, "no SQLite database at '" + path.string() + "'"};
         return StoreLocation {StoreKind::Sqlite, path.lexically_normal().string()};
     }
-    if (scheme == "databricks") {
+    if (scheme == "databricks" || uriOrPath == "databricks") {
         return StoreError {ErrorCode::NotImplemented, "Databricks tracking URIs are not supported"};
     }
     const auto local = localPathFromUri(uriOrPath);

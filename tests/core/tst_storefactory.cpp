@@ -145,7 +145,8 @@ void TestStoreFactory::remoteUris()
     QCOMPARE(http->kind, StoreKind::Rest);
     QCOMPARE(QString::fromStdString(http->location), QStringLiteral("http://127.0.0.1:5000/prefix"));
     QCOMPARE(resolveStoreLocation("https://mlflow.example.com", "/")->kind, StoreKind::Rest);
-    QCOMPARE(resolveStoreLocation("databricks", "/").ok(), true); // a bare word is a relative path...
+    // "databricks" alone is MLflow's Databricks URI, not a folder of that name.
+    QCOMPARE(resolveStoreLocation("databricks", "/").error().code, ErrorCode::NotImplemented);
     QCOMPARE(resolveStoreLocation("databricks://profile", "/").error().code, ErrorCode::NotImplemented);
 }
 
