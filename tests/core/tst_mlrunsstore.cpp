@@ -548,6 +548,54 @@ private slots:
             QVERIFY2(!parseMetricDouble(bad, d), bad);
     }
 
+    // The one-pass reader of MLflow's common line and the general parser must agree on every line.
+    void metricLineForms_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<bool>("valid");
+        QTest::newRow("common") << QByteArray("1735689600000 0.5 7") << true;
+        QTest::newRow("scientific") << QByteArray("1 -1e-05 3") << true;
+        QTest::newRow("exponent sign") << QByteArray("1 1.5E+20 3") << true;
+        QTest::newRow("integer value") << QByteArray("1 5 3") << true;
+        QTest::newRow("inf") << QByteArray("1 inf 3") << true;
+        QTest::newRow("nan upper") << QByteArray("1 NaN 3") << true;
+        QTest::newRow("negative step") << QByteArray("1 2 -5") << true;
+        QTest::newRow("19-digit step") << QByteArray("1 2 9223372036854775807") << true;
+        QTest::newRow("crlf") << QByteArray("1 2 3\r") << true;
+        QTest::newRow("trailing space") << QByteArray("1 2 3 ") << true;
+        QTest::newRow("leading space") << QByteArray(" 1 2 3") << true;
+        QTest::newRow("plus step") << QByteArray("1 2 +3") << true;
+        QTest::newRow("two fields") << QByteArray("1 2") << true;
+        QTest::newRow("five fields") << QByteArray("1 2 3 ds abc") << true;
+        QTest::newRow("four fields") << QByteArray("1 2 3 ds") << false;
+        QTest::newRow("bad exponent") << QByteArray("1 1e 3") << false;
+        QTest::newRow("dot only") << QByteArray("1 . 3") << false;
+        QTest::newRow("step overflow") << QByteArray("1 2 99999999999999999999") << false;
+        QTest::newRow("float step") << QByteArray("1 2 3.0") << false;
+        QTest::newRow("double space") << QByteArray("1 2  3") << false;
+        QTest::newRow("tab") << QByteArray("1\t2 3") << false;
+    }
+
+    void metricLineForms()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(bool, valid);
+        const std::string text = line.toStdString();
+        MetricScanner fast;
+        fast.addText(text + "\n");
+        const auto a = fast.finish();
+        MetricScanner general;
+        general.addLine(text);
+        const auto b = general.finish();
+        QCOMPARE(a.ok, valid);
+        QCOMPARE(b.ok, valid);
+        if (valid) {
+            QCOMPARE(a.latest.step, b.latest.step);
+            QCOMPARE(a.latest.timestamp, b.latest.timestamp);
+            QVERIFY(test::sameDouble(a.latest.value, b.latest.value));
+        }
+    }
+
     void metricScanner()
     {
         {
