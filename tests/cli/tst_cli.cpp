@@ -14,6 +14,14 @@
 
 using nlohmann::json;
 
+// QCOMPARE cannot print nlohmann::json values; compare them as JSON and show both on failure.
+#define QCOMPARE_JSON(actual, expected)                                                                                \
+    do {                                                                                                               \
+        const json actual_ = (actual);                                                                                 \
+        const json expected_ = (expected);                                                                             \
+        QVERIFY2(actual_ == expected_, (actual_.dump() + " != " + expected_.dump()).c_str());                          \
+    } while (false)
+
 namespace {
 
 struct CliResult
@@ -225,11 +233,11 @@ void TestCli::experimentsJsonMatchesMlflow()
         const std::string id = e["experiment_id"];
         QVERIFY2(byId.count(id), id.c_str());
         const json& g = byId[id];
-        QCOMPARE(g["name"], e["name"]);
-        QCOMPARE(g["artifact_location"], e["artifact_location"]);
-        QCOMPARE(g["lifecycle_stage"], e["lifecycle_stage"]);
-        QCOMPARE(g["creation_time"], e["creation_time"]);
-        QCOMPARE(g["last_update_time"], e["last_update_time"]);
+        QCOMPARE_JSON(g["name"], e["name"]);
+        QCOMPARE_JSON(g["artifact_location"], e["artifact_location"]);
+        QCOMPARE_JSON(g["lifecycle_stage"], e["lifecycle_stage"]);
+        QCOMPARE_JSON(g["creation_time"], e["creation_time"]);
+        QCOMPARE_JSON(g["last_update_time"], e["last_update_time"]);
         const auto tags = keyValues(g.value("tags", json::array()));
         QCOMPARE(tags.size(), e["tags"].size());
         for (const auto& [k, v] : e["tags"].items())
@@ -244,7 +252,7 @@ void TestCli::experimentsJsonMatchesMlflow()
         = runCli(args("experiments", "--store", fixtureStore(), "--view", "deleted", "--format", "json"));
     QCOMPARE(json::parse(active.out).size() + json::parse(deleted.out).size(), expected.size());
     for (const auto& e : json::parse(deleted.out))
-        QCOMPARE(e["lifecycle_stage"], "deleted");
+        QCOMPARE_JSON(e["lifecycle_stage"], "deleted");
 }
 
 void TestCli::runsJsonMatchesMlflow()
@@ -259,17 +267,17 @@ void TestCli::runsJsonMatchesMlflow()
         const std::string id = info["run_id"];
         QVERIFY2(expected.count(id), id.c_str());
         const json& e = expected.at(id);
-        QCOMPARE(info["run_uuid"], e["run_id"]);
-        QCOMPARE(info["run_name"], e["run_name"]);
-        QCOMPARE(info["experiment_id"], e["experiment_id"]);
-        QCOMPARE(info["user_id"], e["user_id"]);
-        QCOMPARE(info["status"], e["status"]);
-        QCOMPARE(info["start_time"], e["start_time"]);
+        QCOMPARE_JSON(info["run_uuid"], e["run_id"]);
+        QCOMPARE_JSON(info["run_name"], e["run_name"]);
+        QCOMPARE_JSON(info["experiment_id"], e["experiment_id"]);
+        QCOMPARE_JSON(info["user_id"], e["user_id"]);
+        QCOMPARE_JSON(info["status"], e["status"]);
+        QCOMPARE_JSON(info["start_time"], e["start_time"]);
         QCOMPARE(info.contains("end_time"), !e["end_time"].is_null());
         if (!e["end_time"].is_null())
-            QCOMPARE(info["end_time"], e["end_time"]);
-        QCOMPARE(info["artifact_uri"], e["artifact_uri"]);
-        QCOMPARE(info["lifecycle_stage"], e["lifecycle_stage"]);
+            QCOMPARE_JSON(info["end_time"], e["end_time"]);
+        QCOMPARE_JSON(info["artifact_uri"], e["artifact_uri"]);
+        QCOMPARE_JSON(info["lifecycle_stage"], e["lifecycle_stage"]);
 
         const json data = run.value("data", json::object());
         const auto params = keyValues(data.value("params", json::array()));
@@ -286,8 +294,8 @@ void TestCli::runsJsonMatchesMlflow()
         for (const auto& m : metrics) {
             const json& want = e["latest_metrics"][m["key"].get<std::string>()];
             QVERIFY2(sameMetricValue(m["value"], want["value"]), (id + " " + m.dump()).c_str());
-            QCOMPARE(m["step"], want["step"]);
-            QCOMPARE(m["timestamp"], want["timestamp"]);
+            QCOMPARE_JSON(m["step"], want["step"]);
+            QCOMPARE_JSON(m["timestamp"], want["timestamp"]);
         }
 
         const json inputs = run.value("inputs", json::object()).value("dataset_inputs", json::array());
@@ -295,7 +303,7 @@ void TestCli::runsJsonMatchesMlflow()
         for (std::size_t i = 0; i < inputs.size(); ++i) {
             const json& want = e["inputs"][i];
             for (const char* field : {"name", "digest", "source_type", "source", "schema", "profile"})
-                QCOMPARE(inputs[i]["dataset"][field], want["dataset"][field]);
+                QCOMPARE_JSON(inputs[i]["dataset"][field], want["dataset"][field]);
             const auto inputTags = keyValues(inputs[i].value("tags", json::array()));
             QCOMPARE(inputTags.size(), want["tags"].size());
             for (const auto& [k, v] : want["tags"].items())
@@ -321,8 +329,8 @@ void TestCli::runsIdsInMlflowDefaultOrder()
     QCOMPARE(QString::fromStdString(r.out), QString::fromStdString(expected));
 
     const auto limited = runCli(args("runs", "--store", fixtureStore(), "--format", "ids", "--max", "3"));
-    QCOMPARE(
-        QString::fromStdString(limited.out), QString::fromStdString(expected).section(QLatin1Char('\n'), 0, 2) + "\n");
+    QCOMPARE(QString::fromStdString(limited.out),
+        QString::fromStdString(expected).section(QLatin1Char('\n'), 0, 2) + QLatin1Char('\n'));
 }
 
 void TestCli::runsOfOneExperimentByNameAndId()
@@ -401,9 +409,9 @@ void TestCli::historyIsExactInLoggingOrder()
     const json got = json::parse(r.out);
     QCOMPARE(got.size(), want.size());
     for (std::size_t i = 0; i < got.size(); ++i) {
-        QCOMPARE(got[i]["key"].get<std::string>(), metric.toStdString());
-        QCOMPARE(got[i]["step"], want[i][0]); // int64 exactly, 9007199254740993 included
-        QCOMPARE(got[i]["timestamp"], want[i][1]);
+        QCOMPARE_JSON(got[i]["key"].get<std::string>(), metric.toStdString());
+        QCOMPARE_JSON(got[i]["step"], want[i][0]); // int64 exactly, 9007199254740993 included
+        QCOMPARE_JSON(got[i]["timestamp"], want[i][1]);
         QVERIFY2(sameMetricValue(got[i]["value"], want[i][2]), got[i].dump().c_str());
     }
 
@@ -425,7 +433,7 @@ void TestCli::modelsAndVersionsMatchMlflow()
     for (const auto& want : expected) {
         const auto it = std::find_if(got.begin(), got.end(), [&](const json& m) { return m["name"] == want["name"]; });
         QVERIFY2(it != got.end(), want["name"].dump().c_str());
-        QCOMPARE(it->value("description", json()), want["description"]);
+        QCOMPARE_JSON(it->value("description", json()), want["description"]);
         std::map<std::string, std::string> aliases;
         for (const auto& a : it->value("aliases", json::array()))
             aliases[a["alias"].get<std::string>()] = a["version"].get<std::string>();
@@ -442,13 +450,13 @@ void TestCli::modelsAndVersionsMatchMlflow()
         QCOMPARE(versions.size(), want["versions"].size());
         for (std::size_t i = 0; i < versions.size(); ++i) {
             const json& wv = want["versions"][i];
-            QCOMPARE(versions[i]["version"], wv["version"]);
-            QCOMPARE(versions[i]["current_stage"], wv["current_stage"]);
-            QCOMPARE(versions[i]["source"], wv["source"]);
-            QCOMPARE(versions[i].value("run_id", json()), wv["run_id"]);
-            QCOMPARE(versions[i].value("description", json()), wv["description"]);
-            QCOMPARE(versions[i].value("aliases", json::array()), wv["aliases"]);
-            QCOMPARE(keyValues(versions[i].value("tags", json::array())).size(), wv["tags"].size());
+            QCOMPARE_JSON(versions[i]["version"], wv["version"]);
+            QCOMPARE_JSON(versions[i]["current_stage"], wv["current_stage"]);
+            QCOMPARE_JSON(versions[i]["source"], wv["source"]);
+            QCOMPARE_JSON(versions[i].value("run_id", json()), wv["run_id"]);
+            QCOMPARE_JSON(versions[i].value("description", json()), wv["description"]);
+            QCOMPARE_JSON(versions[i].value("aliases", json::array()), wv["aliases"]);
+            QCOMPARE_JSON(keyValues(versions[i].value("tags", json::array())).size(), wv["tags"].size());
         }
     }
 }
