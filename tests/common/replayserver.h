@@ -250,6 +250,7 @@ public:
         std::lock_guard lock(m_mutex);
         m_requests.clear();
         m_unmatched.clear();
+        m_maxInFlight = m_inFlight;
     }
     /** Blocks until `count` requests have arrived in total, or the timeout passes. */
     bool waitForRequests(int count, int timeoutMs = 10000)
@@ -257,6 +258,12 @@ public:
         std::unique_lock lock(m_mutex);
         return m_arrived.wait_for(
             lock, std::chrono::milliseconds(timeoutMs), [&] { return static_cast<int>(m_requests.size()) >= count; });
+    }
+    /** The most requests that were waiting for their answer at the same time. */
+    int maxInFlight() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_maxInFlight;
     }
     /** Connections the server has seen closed by the client (e.g. after an abort). */
     int closedConnections() const
@@ -505,6 +512,7 @@ private:
             std::lock_guard lock(m_mutex);
             m_requests.push_back(request);
             handler = m_handler;
+            m_maxInFlight = std::max(m_maxInFlight, ++m_inFlight);
         }
         m_arrived.notify_all();
         std::optional<ReplayResponse> response;
@@ -541,8 +549,12 @@ private:
         write(socket, *response);
     }
 
-    static void write(QTcpSocket* socket, const ReplayResponse& r)
+    void write(QTcpSocket* socket, const ReplayResponse& r)
     {
+        {
+            std::lock_guard lock(m_mutex);
+            --m_inFlight;
+        }
         QByteArray head = "HTTP/1.1 " + QByteArray::number(r.status) + " " + reason(r.status) + "\r\n";
         if (!r.contentType.isEmpty())
             head += "Content-Type: " + r.contentType + "\r\n";
@@ -577,6 +589,8 @@ private:
     std::vector<ReplayRequest> m_requests;
     std::vector<std::string> m_unmatched;
     int m_closed = 0;
+    int m_inFlight = 0;
+    int m_maxInFlight = 0;
 };
 
 } // namespace runlens::test
