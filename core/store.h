@@ -112,6 +112,42 @@ public:
     virtual Result<std::vector<RegisteredModel>> registeredModels() = 0;
     /** Versions of one model (deleted ones skipped), ordered by version number. */
     virtual Result<std::vector<ModelVersion>> modelVersions(const std::string& modelName) = 0;
+
+    // Writes. A store that can write says so with Capability::WriteRuns / WriteRegistry; the others
+    // answer NOT_IMPLEMENTED. Each write is atomic (the store holds the old or the new state, never a
+    // mix), has exactly MLflow's effect on the store (MLflow reads the change back; timestamps move as
+    // MLflow moves them), and leaves everything else untouched.
+
+    /** Renames a run: run_name and the mlflow.runName tag. The run must be active. */
+    virtual Status renameRun(const std::string& runId, const std::string& name);
+    /** Sets a run tag (mlflow.runName also renames). The run must be active. */
+    virtual Status setRunTag(const std::string& runId, const std::string& key, const std::string& value);
+    /** Deletes a run tag; RESOURCE_DOES_NOT_EXIST when it is absent. The run must be active. */
+    virtual Status deleteRunTag(const std::string& runId, const std::string& key);
+    /** Soft-deletes a run (lifecycle_stage deleted, deleted_time now). */
+    virtual Status deleteRun(const std::string& runId);
+    /** Restores a soft-deleted run. */
+    virtual Status restoreRun(const std::string& runId);
+
+    /**
+     * Moves a version to a stage (None, Staging, Production, Archived; case-insensitive input).
+     * archiveExisting is only valid for Staging and Production: it archives the model's other versions
+     * in that stage. Returns the updated version.
+     */
+    virtual Result<ModelVersion> transitionModelVersionStage(
+        const std::string& model, std::int64_t version, const std::string& stage, bool archiveExisting);
+    /** Points an alias at a version (moving it if it pointed elsewhere). */
+    virtual Status setModelAlias(const std::string& model, const std::string& alias, std::int64_t version);
+    /** Removes an alias; no error when it is absent, but the model must exist. */
+    virtual Status deleteModelAlias(const std::string& model, const std::string& alias);
+    virtual Status setRegisteredModelTag(const std::string& model, const std::string& key, const std::string& value);
+    virtual Status deleteRegisteredModelTag(const std::string& model, const std::string& key);
+    virtual Status setModelVersionTag(
+        const std::string& model, std::int64_t version, const std::string& key, const std::string& value);
+    virtual Status deleteModelVersionTag(const std::string& model, std::int64_t version, const std::string& key);
+    virtual Status updateRegisteredModelDescription(const std::string& model, const std::string& description);
+    virtual Status updateModelVersionDescription(
+        const std::string& model, std::int64_t version, const std::string& description);
 };
 
 } // namespace runlens
