@@ -20,4 +20,14 @@ int historyCommand(const std::vector<std::string>& args);
 int modelsCommand(const std::vector<std::string>& args);
 int versionsCommand(const std::vector<std::string>& args);
 
+// Edits, each with --store; they change the store exactly as MLflow would.
+int setStageCommand(const std::vector<std::string>& args);
+int setAliasCommand(const std::vector<std::string>& args);
+int deleteAliasCommand(const std::vector<std::string>& args);
+int renameRunCommand(const std::vector<std::string>& args);
+int setTagCommand(const std::vector<std::string>& args);
+int deleteTagCommand(const std::vector<std::string>& args);
+int deleteRunCommand(const std::vector<std::string>& args);
+int restoreRunCommand(const std::vector<std::string>& args);
+
 } // namespace runlens::cli

@@ -22,6 +22,14 @@ constexpr Subcommand kSubcommands[] = {
     {"history", "Print the full history of one metric of a run.", runlens::cli::historyCommand},
     {"models", "List registered models.", runlens::cli::modelsCommand},
     {"versions", "List the versions of a registered model.", runlens::cli::versionsCommand},
+    {"set-stage", "Move a model version to a stage.", runlens::cli::setStageCommand},
+    {"set-alias", "Point a model alias at a version.", runlens::cli::setAliasCommand},
+    {"delete-alias", "Remove a model alias.", runlens::cli::deleteAliasCommand},
+    {"rename-run", "Rename a run.", runlens::cli::renameRunCommand},
+    {"set-tag", "Set a run tag.", runlens::cli::setTagCommand},
+    {"delete-tag", "Delete a run tag.", runlens::cli::deleteTagCommand},
+    {"delete-run", "Delete a run (it can be restored).", runlens::cli::deleteRunCommand},
+    {"restore-run", "Restore a deleted run.", runlens::cli::restoreRunCommand},
 };
 
 void printUsage(std::ostream& out)
