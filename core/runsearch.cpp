@@ -294,24 +294,38 @@ void RunSearch::sort(std::vector<Run>& runs, SearchDialect) const
             runs.begin(), runs.end(), [](const Run& a, const Run& b) { return defaultRunOrderLess(a.info, b.info); });
         return;
     }
-    // Sort keys once per run rather than once per comparison: searches may order 100k runs.
+    // Sort keys once per run rather than once per comparison, tie-breakers included, in one compact
+    // array: searches may order 100k runs, and chasing each Run in memory dominated the time.
     const Impl& impl = *m_impl;
     const std::size_t n = runs.size();
     const std::size_t k = impl.orders.size();
-    std::vector<SortCell> cells(n * k);
+    std::vector<SortCell> cells(n * (k + 2));
+    const std::size_t stride = k + 2;
     for (std::size_t r = 0; r < n; ++r) {
+        SortCell* row = &cells[r * stride];
         for (std::size_t i = 0; i < k; ++i)
-            cells[r * k + i] = sortCell(runs[r], impl.orders[i].field);
+            row[i] = sortCell(runs[r], impl.orders[i].field);
+        const RunInfo& info = runs[r].info;
+        if (!impl.startTimeOrdered && info.startTime) {
+            row[k].group = 0;
+            row[k].integer = *info.startTime;
+        }
+        row[k + 1].group = 0;
+        row[k + 1].text = info.runId;
     }
     std::vector<std::size_t> index(n);
     std::iota(index.begin(), index.end(), std::size_t {0});
     std::stable_sort(index.begin(), index.end(), [&](std::size_t a, std::size_t b) {
+        const SortCell* ra = &cells[a * stride];
+        const SortCell* rb = &cells[b * stride];
         for (std::size_t i = 0; i < k; ++i) {
-            const int c = compareCells(cells[a * k + i], cells[b * k + i], impl.kinds[i], impl.orders[i].ascending);
-            if (c)
+            if (const int c = compareCells(ra[i], rb[i], impl.kinds[i], impl.orders[i].ascending))
                 return c < 0;
         }
-        return compareTieBreakers(runs[a].info, runs[b].info, impl.startTimeOrdered) < 0;
+        // MLflow's tie-breakers: start_time DESC (missing last) unless ordered on, then run_id ASC.
+        if (const int c = compareCells(ra[k], rb[k], CellKind::Integer, false))
+            return c < 0;
+        return compareCells(ra[k + 1], rb[k + 1], CellKind::Text, true) < 0;
     });
     std::vector<Run> sorted;
     sorted.reserve(n);
