@@ -13,7 +13,7 @@ packages=(
 )
 if [ "$purpose" = test ]; then
     # Headless display for the GUI smoke runs, and the tools the checks use.
-    packages+=(xvfb xauth clang-format)
+    packages+=(xvfb xauth x11-utils clang-format desktop-file-utils appstream dpkg-dev file)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
