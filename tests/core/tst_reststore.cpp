@@ -273,6 +273,28 @@ private Q_SLOTS:
         COMPARE_JSON(listJson(list->runs), expected);
     }
 
+    void searchRunsEndsOnAnEmptyLastPage()
+    {
+        // SQL servers return a token whenever a page is full, so the page after it may be {}.
+        const json runs = recorded(30).at("runs");
+        m_server->setHandler([&](const ReplayRequest& r) -> std::optional<ReplayResponse> {
+            if (r.path != "/api/2.0/mlflow/runs/search")
+                return std::nullopt;
+            if (json::parse(r.body.toStdString()).contains("page_token"))
+                return ReplayResponse::json(200, json::object());
+            return ReplayResponse::json(200, {{"runs", runs}, {"next_page_token", "eyJvZmZzZXQiOiA4fQ=="}});
+        });
+        auto store = openStore([&](RestConnection& c) { c.runsPageSize = static_cast<int>(runs.size()); });
+        QVERIFY(store);
+        m_server->clearLog();
+        RunQuery query;
+        query.experimentIds = {"2"};
+        auto list = store->searchRuns(query);
+        QVERIFY2(list, list ? "" : list.error().toString().c_str());
+        COMPARE_JSON(listJson(list->runs), runs);
+        QCOMPARE(m_server->requestCount("/api/2.0/mlflow/runs/search"), 2);
+    }
+
     void searchRunsWithServerFilters_data()
     {
         QTest::addColumn<int>("seq");
