@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runtablemodel.h"
 
+#include "numberformat.h"
+
 #include <QColor>
 #include <QDateTime>
 #include <QLocale>
@@ -400,18 +402,8 @@ QHash<int, QByteArray> RunTableModel::roleNames() const
 
 QString RunTableModel::formatDuration(qint64 ms)
 {
-    if (ms < 0)
-        return QStringLiteral("-") + formatDuration(-ms);
-    if (ms < 1000)
-        return tr("%1 ms").arg(ms);
-    if (ms < 60'000)
-        return tr("%1 s").arg(QString::number(static_cast<double>(ms) / 1000.0, 'f', 1));
-    const qint64 s = ms / 1000;
-    if (s < 3600)
-        return tr("%1 min %2 s").arg(s / 60).arg(s % 60);
-    if (s < 86'400)
-        return tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
-    return tr("%1 d %2 h").arg(s / 86'400).arg((s % 86'400) / 3600);
+    // The CLI's wording, so a duration reads the same in a terminal and in the window.
+    return QString::fromStdString(runlens::formatDuration(ms));
 }
 
 QString RunTableModel::formatMetric(double value)

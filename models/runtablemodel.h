@@ -75,6 +75,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
+    /** As the CLI writes durations: "850ms", "12.3s", "4m 05s". */
     static QString formatDuration(qint64 milliseconds);
     static QString formatMetric(double value);
 

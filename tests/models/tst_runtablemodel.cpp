@@ -211,7 +211,7 @@ void TestRunTableModel::fixedColumnsFormatAndRawValues()
     QCOMPARE(model.index(crashed, start).data().toString(),
         QDateTime::fromMSecsSinceEpoch(1735689700000LL).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
     QCOMPARE(model.index(crashed, duration).data(RunTableModel::RawValueRole).toLongLong(), 60000LL);
-    QCOMPARE(model.index(crashed, duration).data().toString(), QStringLiteral("1 min 0 s"));
+    QCOMPARE(model.index(crashed, duration).data().toString(), QStringLiteral("1m 00s"));
     QCOMPARE(model.index(crashed, user).data().toString(), QStringLiteral("unknown"));
     QVERIFY(model.index(crashed, name)
                 .data(Qt::ToolTipRole)
@@ -364,11 +364,11 @@ void TestRunTableModel::formatDuration_data()
 {
     QTest::addColumn<qint64>("ms");
     QTest::addColumn<QString>("text");
-    QTest::newRow("ms") << qint64(6) << "6 ms";
-    QTest::newRow("seconds") << qint64(12'345) << "12.3 s";
-    QTest::newRow("minutes") << qint64(192'000) << "3 min 12 s";
-    QTest::newRow("hours") << qint64(3'720'000) << "1 h 02 min";
-    QTest::newRow("days") << qint64(97'200'000) << "1 d 3 h";
+    QTest::newRow("ms") << qint64(6) << "6ms";
+    QTest::newRow("seconds") << qint64(12'345) << "12.3s";
+    QTest::newRow("minutes") << qint64(192'000) << "3m 12s";
+    QTest::newRow("hours") << qint64(3'720'000) << "1h 02m";
+    QTest::newRow("days") << qint64(97'200'000) << "1d 03h";
 }
 
 void TestRunTableModel::formatDuration()
