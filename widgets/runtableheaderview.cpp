@@ -35,14 +35,6 @@ QSize RunTableHeaderView::sizeHint() const
     return size;
 }
 
-QSize RunTableHeaderView::sectionSizeFromContents(int logicalIndex) const
-{
-    // Keeps a column wide enough for its title plus the sort arrow, which sits beside the title.
-    QSize size = QHeaderView::sectionSizeFromContents(logicalIndex);
-    size.setWidth(size.width() + style()->pixelMetric(QStyle::PM_HeaderMarkSize, nullptr, this));
-    return size;
-}
-
 void RunTableHeaderView::paintSection(QPainter* painter, const QRect& rect, int logicalIndex) const
 {
     // The titles take the lower part; paintEvent draws the group band over the upper part.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runtableview.h"
 
+#include "runitemdelegate.h"
 #include "runtableheaderview.h"
 #include "runtablemodel.h"
 
@@ -22,6 +23,7 @@ RunTableView::RunTableView(QWidget* parent)
     m_header->setResizeContentsPrecision(200);
     setHorizontalHeader(m_header);
 
+    setItemDelegate(new RunItemDelegate(this));
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setSelectionMode(QAbstractItemView::ExtendedSelection);
     setAlternatingRowColors(true);
