@@ -20,6 +20,7 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -54,6 +55,12 @@ QString displayLocation(const QString& uri)
     if (uri.startsWith(QLatin1String("sqlite:///")))
         return uri.mid(10);
     return uri;
+}
+
+// English plurals without a translator loaded; "%n run(s)" reads badly in a status bar.
+QString count(int n, const QString& one, const QString& many)
+{
+    return (n == 1 ? one : many).arg(n);
 }
 
 QString selectionKey(const QString& uri)
@@ -134,6 +141,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_storeLabel = new QLabel(this);
     m_summaryLabel = new QLabel(this);
     m_problemButton = new QToolButton(this);
+    m_problemButton->setObjectName(QStringLiteral("problemButton"));
     m_problemButton->setAutoRaise(true);
     m_problemButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_problemButton->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
@@ -194,8 +202,12 @@ void MainWindow::readSettings()
 {
     const QSettings settings;
     const QByteArray geometry = settings.value(kGeometryKey).toByteArray();
-    if (geometry.isEmpty() || !restoreGeometry(geometry))
-        resize(1360, 820);
+    if (geometry.isEmpty() || !restoreGeometry(geometry)) {
+        // First start: most of the screen, since a runs table is wide by nature.
+        const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
+        const QSize size(available.width() * 9 / 10, available.height() * 9 / 10);
+        setGeometry(QStyle::alignedRect(Qt::LeftToRight, Qt::AlignCenter, size, available));
+    }
     restoreState(settings.value(kStateKey).toByteArray());
     m_splitter->restoreState(settings.value(kSplitterKey).toByteArray());
 }
@@ -365,9 +377,10 @@ void MainWindow::onRunsLoaded(const QStringList& ids, const RunListSnapshot& run
         return;
     }
     m_runArea->setCurrentWidget(m_runView);
-    m_summaryLabel->setText(tr("%n run(s) in %1", nullptr, n).arg(describeSelection(ids)) + QStringLiteral(" \u00b7 ")
-        + tr("%n param(s)", nullptr, m_runModel->paramColumnCount()) + QStringLiteral(" \u00b7 ")
-        + tr("%n metric(s)", nullptr, m_runModel->metricColumnCount()));
+    m_summaryLabel->setText(count(n, tr("%1 run"), tr("%1 runs")) + QLatin1Char(' ')
+        + tr("in %1").arg(describeSelection(ids)) + QStringLiteral(" \u00b7 ")
+        + count(m_runModel->paramColumnCount(), tr("%1 param"), tr("%1 params")) + QStringLiteral(" \u00b7 ")
+        + count(m_runModel->metricColumnCount(), tr("%1 metric"), tr("%1 metrics")));
 }
 
 void MainWindow::onRunsFailed(const QStringList& ids, const QString& message)
@@ -390,7 +403,7 @@ void MainWindow::updateProblems()
 {
     const int n = m_problemModel->rowCount();
     m_problemButton->setVisible(n > 0);
-    m_problemButton->setText(tr("%n problem(s)", nullptr, n));
+    m_problemButton->setText(count(n, tr("%1 problem"), tr("%1 problems")));
     m_problemButton->setToolTip(
         tr("Items the store could not read (click for the list):") + QLatin1Char('\n') + m_problemModel->summary());
     m_problemView->resizeColumnToContents(ProblemListModel::PathColumn);
@@ -404,7 +417,7 @@ QString MainWindow::describeSelection(const QStringList& ids) const
             return QStringLiteral("\u201c") + QString::fromStdString(e->name) + QStringLiteral("\u201d");
         return tr("experiment %1").arg(ids.front());
     }
-    return tr("%n experiment(s)", nullptr, static_cast<int>(ids.size()));
+    return count(static_cast<int>(ids.size()), tr("%1 experiment"), tr("%1 experiments"));
 }
 
 QStringList MainWindow::savedSelection() const

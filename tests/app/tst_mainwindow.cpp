@@ -2,6 +2,7 @@
 #include "experimentlistmodel.h"
 #include "experimentlistview.h"
 #include "mainwindow.h"
+#include "problemlistmodel.h"
 #include "runsortproxymodel.h"
 #include "runtableheaderview.h"
 #include "runtablemodel.h"
@@ -11,6 +12,7 @@
 #include "taskprogresswidget.h"
 
 #include <QApplication>
+#include <QFile>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -19,6 +21,7 @@
 #include <QToolButton>
 
 #include <cmath>
+#include <filesystem>
 
 using namespace runlens;
 
@@ -58,6 +61,7 @@ private Q_SLOTS:
     void browsesFixtureStore();
     void cancelShowsMessageAndEmptiesTable();
     void openErrorIsShownInTheWindow();
+    void brokenRunIsReportedAndOthersStillShow();
     void remembersLayoutAndSelection();
     void startupStoreChoice();
 
@@ -175,6 +179,47 @@ void TestMainWindow::openErrorIsShownInTheWindow()
     QVERIFY(window.messageText().startsWith(QStringLiteral("Could not open")));
     QVERIFY(window.messageText().contains(missing));
     QCOMPARE(window.experimentModel()->rowCount(), 0);
+}
+
+void TestMainWindow::brokenRunIsReportedAndOthersStillShow()
+{
+    // Work on a copy: the fixture is shared with every other test.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::filesystem::path root = std::filesystem::path(dir.path().toStdString()) / "mlruns";
+    std::filesystem::copy(kFixture.toStdString(), root, std::filesystem::copy_options::recursive);
+    const std::filesystem::path experiment = root / kImages.toStdString();
+    bool broken = false;
+    for (const auto& entry : std::filesystem::directory_iterator(experiment)) {
+        const auto meta = entry.path() / "meta.yaml";
+        if (!entry.is_directory() || !std::filesystem::exists(meta))
+            continue;
+        QFile file(QString::fromStdString(meta.string()));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        if (!file.readAll().contains("run_name: trial-1"))
+            continue;
+        file.close();
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(": : not yaml [\n");
+        broken = true;
+    }
+    QVERIFY(broken);
+
+    MainWindow window;
+    window.show();
+    QSignalSpy counts(window.session(), &StoreSession::runCountsLoaded);
+    QSignalSpy loaded(window.session(), &StoreSession::runsLoaded);
+    window.openStore(QString::fromStdString(root.string()));
+    QVERIFY(counts.wait());
+    QVERIFY(window.problemModel()->rowCount() >= 1);
+    auto* button = window.findChild<QToolButton*>(QStringLiteral("problemButton"));
+    QVERIFY(button && button->isVisible());
+    QVERIFY(button->text().contains(QStringLiteral("problem")));
+    QTRY_VERIFY(window.experimentView()->selectExperiments({kImages}));
+    QTRY_COMPARE(window.runProxy()->rowCount(), 13); // the other runs of the experiment still load
+    QVERIFY(!runNames(window.runProxy()).contains(QStringLiteral("trial-1")));
+    const QString where = window.problemModel()->index(0, ProblemListModel::PathColumn).data().toString();
+    QVERIFY2(where.contains(kImages), qPrintable(where));
 }
 
 void TestMainWindow::remembersLayoutAndSelection()
