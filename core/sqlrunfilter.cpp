@@ -59,9 +59,10 @@ public:
     }
 
 private:
-    std::string bind(SqlValue value)
+    template<typename T>
+    std::string bind(const T& value)
     {
-        m_out.bindings.push_back(std::move(value));
+        m_out.bindings.emplace_back(std::in_place_type<T>, value);
         return "?";
     }
 
@@ -70,9 +71,9 @@ private:
     {
         switch (c.op) {
         case SearchComparator::Equal:
-            return column + " = " + bind(c.text);
+            return column + " = " + bind<std::string>(c.text);
         case SearchComparator::NotEqual:
-            return column + " != " + bind(c.text);
+            return column + " != " + bind<std::string>(c.text);
         case SearchComparator::Like:
         case SearchComparator::ILike: {
             if (!c.like)
@@ -82,14 +83,14 @@ private:
                 return std::nullopt;
             // MLflow's ILIKE on SQLite; lower() folds ASCII letters only, as LikePattern does.
             if (c.op == SearchComparator::ILike)
-                return "LOWER(" + column + ") LIKE LOWER(" + bind(pattern) + ")";
-            return column + " LIKE " + bind(pattern);
+                return "LOWER(" + column + ") LIKE LOWER(" + bind<std::string>(pattern) + ")";
+            return column + " LIKE " + bind<std::string>(pattern);
         }
         case SearchComparator::In:
         case SearchComparator::NotIn: {
             std::string sql = column + (c.op == SearchComparator::In ? " IN (" : " NOT IN (");
             for (std::size_t i = 0; i < c.list.size(); ++i)
-                sql += (i ? ", " : "") + bind(c.list[i]);
+                sql += (i ? ", " : "") + bind<std::string>(c.list[i]);
             return sql + ")";
         }
         default:
@@ -145,7 +146,7 @@ private:
     std::optional<std::string> keyValue(const char* table, const std::string& key, const SearchComparison& c)
     {
         std::string sql = std::string("EXISTS (SELECT 1 FROM ") + table
-            + " kv WHERE kv.run_uuid = " + runColumn("run_uuid") + " AND kv.key = " + bind(key) + " AND ";
+            + " kv WHERE kv.run_uuid = " + runColumn("run_uuid") + " AND kv.key = " + bind<std::string>(key) + " AND ";
         auto test = stringCondition("IFNULL(kv.value, '')", c);
         if (!test)
             return std::nullopt;
@@ -157,7 +158,7 @@ private:
         if (!m_schema.hasTable("latest_metrics"))
             return std::nullopt;
         std::string sql = "EXISTS (SELECT 1 FROM latest_metrics lm WHERE lm.run_uuid = " + runColumn("run_uuid")
-            + " AND lm.key = " + bind(c.field.key) + " AND ";
+            + " AND lm.key = " + bind<std::string>(c.field.key) + " AND ";
         // The store reads the value of a NaN point as NaN and the Sql dialect compares it as 0.
         const std::string value = m_schema.hasColumn("latest_metrics", "is_nan")
             ? "(CASE WHEN lm.is_nan THEN 0.0 ELSE lm.value END)"
