@@ -14,6 +14,8 @@ namespace {
 
 // SQLite rejects longer LIKE patterns (SQLITE_MAX_LIKE_PATTERN_LENGTH) instead of evaluating them.
 constexpr std::size_t kMaxLikePattern = 50000;
+// SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32; leave room for the caller's own placeholders.
+constexpr std::size_t kMaxBindings = 30000;
 
 bool isTimeAttribute(const SearchField& f)
 {
@@ -233,6 +235,12 @@ SqlRunFilter SqlRunFilter::build(const RunSearch& search, const SqliteSchema& sc
     if (const SearchExpression* e = search.expression()) {
         FilterBuilder builder(schema, runAlias, filter);
         filter.where = builder.translate(*e, true);
+    }
+    // Beyond SQLite's limit on placeholders the statement would not prepare (e.g. an IN list of
+    // thousands of run ids): select everything and let the caller filter.
+    if (filter.bindings.size() > kMaxBindings) {
+        filter = SqlRunFilter {};
+        filter.complete = false;
     }
     return filter;
 }

@@ -246,6 +246,19 @@ private slots:
         QVERIFY(std::get<0>(selected).empty());
     }
 
+    void hugeInListFallsBackToMemory()
+    {
+        std::string filter = "attributes.run_id IN ('" + m_idByName["bert-0"] + "'";
+        for (int i = 0; i < 40000; ++i)
+            filter += ", 'r" + std::to_string(i) + "'";
+        auto search = RunSearch::parse(filter + ")", {});
+        QVERIFY(search);
+        const SqlRunFilter sql = SqlRunFilter::build(*search, schemaOf(kFixtureDb));
+        QVERIFY(!sql.complete);
+        QVERIFY(sql.bindings.empty());
+        QCOMPARE(sql.where, std::string("1"));
+    }
+
     void ordersReproduceRunSearchSort_data()
     {
         QTest::addColumn<QString>("filter");
