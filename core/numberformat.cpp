@@ -38,7 +38,7 @@ std::string formatDouble(double value)
             out += '.';
             out += digits.substr(1);
         }
-        char expText[8];
+        char expText[16];
         std::snprintf(expText, sizeof expText, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
         out += expText;
         return out;
@@ -73,7 +73,7 @@ std::string formatTimestampUtc(std::int64_t epochMillis)
     const std::time_t t = static_cast<std::time_t>(seconds);
     std::tm tm {};
     gmtime_r(&t, &tm);
-    char buf[40];
+    char buf[64];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
         tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
     return buf;
