@@ -81,7 +81,7 @@ std::string formatTimestampUtc(std::int64_t epochMillis)
 
 std::string formatDuration(std::int64_t millis)
 {
-    char buf[32];
+    char buf[64];
     if (millis < 0)
         return "-";
     if (millis < 1000) {
