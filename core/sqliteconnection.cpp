@@ -295,6 +295,17 @@ Result<SqliteStatement> SqliteConnection::prepareWith(const std::string& sql, un
     return SqliteStatement(statement);
 }
 
+void SqliteConnection::setBusyTimeout(int milliseconds)
+{
+    m_busyTimeoutMs = milliseconds;
+    sqlite3_busy_timeout(m_db, milliseconds);
+}
+
+int SqliteConnection::lastErrorCode() const
+{
+    return m_db ? sqlite3_extended_errcode(m_db) : SQLITE_NOMEM;
+}
+
 void SqliteConnection::setCancelCheck(std::function<bool()> check)
 {
     m_cancelCheck = std::move(check);

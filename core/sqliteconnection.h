@@ -90,6 +90,12 @@ public:
      */
     void setCancelCheck(std::function<bool()> check);
 
+    /** How long a statement waits for another process's lock before failing with SQLITE_BUSY. */
+    void setBusyTimeout(int milliseconds);
+    int busyTimeout() const { return m_busyTimeoutMs; }
+    /** The extended result code of the last failed call (SQLITE_BUSY, SQLITE_READONLY_*, ...). */
+    int lastErrorCode() const;
+
     /** The last SQLite error of this connection as a StoreError saying what failed. */
     StoreError lastError(std::string_view what) const;
 
@@ -106,6 +112,7 @@ private:
     sqlite3* m_db = nullptr;
     std::filesystem::path m_file;
     bool m_immutable = false;
+    int m_busyTimeoutMs = 20000;
     std::function<bool()> m_cancelCheck;
     std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> m_cache;
 };

@@ -7,8 +7,12 @@
 #include "sqlitethread.h"
 #include "uri.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -16,6 +20,10 @@
 #include <tuple>
 #include <unordered_map>
 #include <variant>
+
+#ifndef _WIN32
+#include <unistd.h>
+#endif
 
 namespace fs = std::filesystem;
 
@@ -198,6 +206,210 @@ ArtifactLocation locateArtifacts(
     return location;
 }
 
+// --- write validation (MLflow's mlflow/utils/validation.py) --------------------------------------
+
+// Revisions whose tables the writes touch (runs, tags, registry tables) were checked against; other
+// revisions are read but not written, because MLflow itself refuses a database it does not know.
+constexpr std::array<std::string_view, 12> kWriteTestedRevisions {"3500859a5d39", "7f2a7d5fae7d", "2d6e25af4d3e",
+    "acf3f17fdcc7", "867495a8f9d4", "5b0e9adcef9c", "4465047574b1", "f5a4f2784254", "0584bdc529eb", "400f98739977",
+    "6953534de441", "bda7b8c39065"};
+
+constexpr std::array<std::string_view, 4> kStages {"None", "Staging", "Production", "Archived"};
+constexpr std::size_t kMaxKeyLength = 250;
+constexpr std::size_t kMaxRunTagValueLength = 8000;
+constexpr std::size_t kMaxRegistryTagValueLength = 5000;
+constexpr std::size_t kMaxAliasLength = 255;
+
+std::int64_t nowMillis()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// MLflow's limits count Python characters (code points), not bytes.
+std::size_t codePoints(std::string_view text)
+{
+    return static_cast<std::size_t>(
+        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+StoreError invalidValue(std::string message)
+{
+    return StoreError {ErrorCode::InvalidParameterValue, std::move(message)};
+}
+
+std::string inQuotes(std::string_view text)
+{
+    return "'" + std::string(text) + "'";
+}
+
+// Python's posixpath.normpath, which MLflow's path_not_unique() compares names against.
+std::string posixNormpath(std::string_view path)
+{
+    if (path.empty())
+        return ".";
+    std::size_t slashes = path.starts_with('/') ? 1 : 0;
+    if (path.starts_with("//") && !path.starts_with("///"))
+        slashes = 2;
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos)
+            end = path.size();
+        const std::string_view part = path.substr(start, end - start);
+        start = end + 1;
+        if (part.empty() || part == ".")
+            continue;
+        if (part != ".." || (slashes == 0 && parts.empty()) || (!parts.empty() && parts.back() == ".."))
+            parts.push_back(part);
+        else if (!parts.empty())
+            parts.pop_back();
+    }
+    std::string joined(slashes, '/');
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i > 0)
+            joined += '/';
+        joined += parts[i];
+    }
+    return joined.empty() ? "." : joined;
+}
+
+// \w in Python matches Unicode letters and digits; every non-ASCII byte is let through here, so a
+// few non-word symbols MLflow would reject are accepted.
+bool isWordByte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
+
+Status validateTagKey(std::string_view key)
+{
+    for (const char ch : key) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (!isWordByte(c) && c != '/' && c != '.' && c != '-' && c != ' ' && c != ':') {
+            return invalidValue("Invalid tag name " + inQuotes(key)
+                + ": names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), "
+                  "colon(:) and slashes (/)");
+        }
+    }
+    const std::string norm = posixNormpath(key);
+    if (norm != key || norm == "." || norm.starts_with("..") || norm.starts_with('/')) {
+        return invalidValue("Invalid tag name " + inQuotes(key)
+            + ": names may be treated as files in certain cases, and must not resolve to other names when treated "
+              "as such. This name would resolve to "
+            + inQuotes(norm));
+    }
+    if (codePoints(key) > kMaxKeyLength)
+        return invalidValue("tag key " + inQuotes(key) + " exceeds the maximum length of 250 characters");
+    return Done {};
+}
+
+Status validateLength(std::string_view what, std::string_view value, std::size_t limit)
+{
+    if (codePoints(value) > limit) {
+        return invalidValue(std::string(what) + " exceeds the maximum length of " + std::to_string(limit)
+            + " characters (it has " + std::to_string(codePoints(value)) + ")");
+    }
+    return Done {};
+}
+
+Status validateModelName(std::string_view name)
+{
+    if (name.empty())
+        return invalidValue("Registered model name cannot be empty.");
+    return Done {};
+}
+
+Status validateAlias(std::string_view alias)
+{
+    if (alias.empty())
+        return invalidValue("Registered model alias name cannot be empty.");
+    for (const char ch : alias) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (!isWordByte(c) && c != '-') {
+            return invalidValue("Invalid alias name: " + inQuotes(alias)
+                + ". Names may only contain alphanumerics, underscores (_), and dashes (-).");
+        }
+    }
+    if (codePoints(alias) > kMaxAliasLength)
+        return invalidValue("Registered model alias name exceeds the maximum length of 255 characters");
+    std::string lower(alias);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+        [](unsigned char c) { return static_cast<char>(c < 0x80 ? std::tolower(c) : c); });
+    if (lower == "latest")
+        return invalidValue("'latest' alias name (case insensitive) is reserved.");
+    if (alias.size() > 1 && (alias[0] == 'v' || alias[0] == 'V')
+        && std::all_of(alias.begin() + 1, alias.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return invalidValue("Version alias name " + inQuotes(alias) + " is reserved.");
+    }
+    return Done {};
+}
+
+// MLflow's get_canonical_stage: case-insensitive, canonical capitalization.
+Result<std::string> canonicalStage(std::string_view stage)
+{
+    for (const auto known : kStages) {
+        if (known.size() == stage.size() && std::equal(known.begin(), known.end(), stage.begin(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+            }))
+            return std::string(known);
+    }
+    return invalidValue("Invalid Model Version stage: " + std::string(stage)
+        + ". Value must be one of None, Staging, Production, Archived.");
+}
+
+StoreError runNotFound(const std::string& runId)
+{
+    return StoreError {ErrorCode::ResourceDoesNotExist, "Run with id=" + runId + " not found"};
+}
+
+StoreError modelNotFound(const std::string& model)
+{
+    return StoreError {ErrorCode::ResourceDoesNotExist, "Registered Model with name=" + model + " not found"};
+}
+
+StoreError versionNotFound(const std::string& model, std::int64_t version)
+{
+    return StoreError {ErrorCode::ResourceDoesNotExist,
+        "Model Version (name=" + model + ", version=" + std::to_string(version) + ") not found"};
+}
+
+bool isWritable(const fs::path& path)
+{
+#ifndef _WIN32
+    // access() also reports a read-only mount (EROFS), even for root.
+    return ::access(path.c_str(), W_OK) == 0;
+#else
+    std::error_code ec;
+    const auto perms = fs::status(path, ec).permissions();
+    return !ec && (perms & fs::perms::owner_write) != fs::perms::none;
+#endif
+}
+
+void bindOne(SqliteStatement& statement, int index, const std::string& text)
+{
+    statement.bindText(index, text);
+}
+
+void bindOne(SqliteStatement& statement, int index, std::int64_t value)
+{
+    statement.bindInt64(index, value);
+}
+
+// Runs one statement with its parameters; true when it produced a row (for existence checks).
+template<typename... Args>
+Result<bool> runStatement(SqliteConnection& c, const std::string& sql, const Args&... args)
+{
+    auto statement = c.prepareCached(sql);
+    if (!statement)
+        return statement.error();
+    int index = 1;
+    (bindOne(**statement, index++, args), ...);
+    auto row = (*statement)->step();
+    (*statement)->reset();
+    return row;
+}
+
 // The experiments and run lifecycle stages a run read covers, as a boolean SQL expression over
 // `runs r`. Filters pushed down to SQL later are ANDed onto it; every bulk query embeds it once.
 struct RunSelection
@@ -250,6 +462,8 @@ struct SqliteStore::Impl
     fs::path dbDir;
     bool readOnly = true;
     bool immutable = false;
+    std::string writeBlocker; // why writes are off; empty when they are on
+    ErrorCode writeBlockedCode = ErrorCode::NotImplemented;
     SqliteSchema schema;
     std::string historySql;
     std::string runExistsSql;
@@ -292,6 +506,160 @@ struct SqliteStore::Impl
                 return cancelledError();
             return result;
         });
+    }
+
+    // Runs `job` on the connection's thread inside one BEGIN IMMEDIATE transaction: it commits when
+    // the job succeeds and rolls back otherwise, so the database holds the old or the new state.
+    template<typename R, typename F>
+    R write(std::string_view what, F&& job)
+    {
+        if (!writeBlocker.empty())
+            return StoreError {writeBlockedCode, "cannot " + std::string(what) + ": " + writeBlocker};
+        return thread.call([&]() -> R {
+            SqliteConnection& c = *connection;
+            R result = [&]() -> R {
+                if (auto begun = c.exec("BEGIN IMMEDIATE"); !begun)
+                    return writeError(what, begun.error());
+                R value = job(c);
+                if (!value) {
+                    const ErrorCode code = value.error().code;
+                    if (code == ErrorCode::TemporarilyUnavailable || code == ErrorCode::IoError)
+                        return writeError(what, value.error());
+                    return value;
+                }
+                if (auto committed = c.exec("COMMIT"); !committed)
+                    return writeError(what, committed.error());
+                return value;
+            }();
+            if (!sqlite3_get_autocommit(c.handle()))
+                c.exec("ROLLBACK");
+            return result;
+        });
+    }
+
+    // Says what a failed write ran into, in terms a person can act on.
+    StoreError writeError(std::string_view what, const StoreError& error) const
+    {
+        const int code = connection->lastErrorCode() & 0xff;
+        if (error.code == ErrorCode::TemporarilyUnavailable && (code == SQLITE_BUSY || code == SQLITE_LOCKED)) {
+            return StoreError {ErrorCode::TemporarilyUnavailable,
+                "cannot " + std::string(what) + ": database is locked by another process: " + dbFile.string()
+                    + " (waited " + std::to_string(connection->busyTimeout()) + " ms)"};
+        }
+        if (code == SQLITE_READONLY || code == SQLITE_PERM || code == SQLITE_CANTOPEN) {
+            return StoreError {ErrorCode::PermissionDenied,
+                "cannot " + std::string(what) + ": " + dbFile.string() + " cannot be written (" + error.message + ")"};
+        }
+        return StoreError {error.code, "cannot " + std::string(what) + ": " + error.message};
+    }
+
+    // Decides once, at open, whether writes are offered (see sqlitestore.h).
+    void checkWritable(SqliteConnection& c)
+    {
+        std::string revision;
+        if (auto statement = c.prepare("SELECT version_num FROM alembic_version")) {
+            if (auto row = statement->step(); row && *row)
+                revision = statement->text(0);
+        }
+        static constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kNeeded {{{"runs", "name"},
+            {"runs", "deleted_time"}, {"runs", "lifecycle_stage"}, {"tags", "value"}, {"registered_models", "name"},
+            {"registered_models", "last_updated_time"}, {"model_versions", "current_stage"},
+            {"model_versions", "last_updated_time"}, {"model_versions", "description"},
+            {"registered_model_tags", "value"}, {"model_version_tags", "value"}, {"registered_model_aliases", "alias"},
+            {"registered_models", "description"}, {"model_versions", "version"}}};
+        const bool tested = std::find(kWriteTestedRevisions.begin(), kWriteTestedRevisions.end(), revision)
+            != kWriteTestedRevisions.end();
+        const auto missing = std::find_if(kNeeded.begin(), kNeeded.end(),
+            [&](const auto& needed) { return !schema.hasColumn(needed.first, needed.second); });
+        if (missing != kNeeded.end()) {
+            writeBlocker = "the database has no " + std::string(missing->first) + "." + std::string(missing->second)
+                + " column, so it is read-only here";
+        } else if (schema.hasColumn("runs", "workspace") || schema.hasColumn("experiments", "workspace")) {
+            writeBlocker = "the database uses MLflow workspaces, which Runlens reads but does not write";
+        } else if (!tested) {
+            writeBlocker = "its schema revision '" + (revision.empty() ? std::string("(none)") : revision)
+                + "' is not one Runlens was tested with for writes, so it is read-only here";
+        }
+        if (!writeBlocker.empty()) {
+            writeBlockedCode = ErrorCode::NotImplemented;
+            c.exec("PRAGMA query_only = ON"); // opened for writing, but nothing may write through it
+        }
+    }
+
+    // --- run writes ----------------------------------------------------------------------------
+
+    // The run's lifecycle stage; RESOURCE_DOES_NOT_EXIST when there is no such run.
+    Result<std::string> runStage(SqliteConnection& c, const std::string& runId)
+    {
+        auto statement = c.prepareCached("SELECT lifecycle_stage FROM runs WHERE run_uuid = ?1");
+        if (!statement)
+            return statement.error();
+        (*statement)->bindText(1, runId);
+        auto row = (*statement)->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return runNotFound(runId);
+        std::string stage = (*statement)->text(0);
+        (*statement)->reset();
+        return stage;
+    }
+
+    Status requireActiveRun(SqliteConnection& c, const std::string& runId)
+    {
+        auto stage = runStage(c, runId);
+        if (!stage)
+            return stage.error();
+        if (*stage != "active") {
+            return invalidValue(
+                "The run " + runId + " must be in the 'active' state. Current state is " + *stage + ".");
+        }
+        return Done {};
+    }
+
+    Status upsertRunTag(SqliteConnection& c, const std::string& runId, const std::string& key, const std::string& value)
+    {
+        auto done = runStatement(c,
+            "INSERT INTO tags (key, value, run_uuid) VALUES (?1, ?2, ?3) ON CONFLICT (key, run_uuid) DO UPDATE SET "
+            "value = excluded.value",
+            key, value, runId);
+        if (!done)
+            return done.error();
+        return Done {};
+    }
+
+    // MLflow's update_run_info with a run name: runs.name and the mlflow.runName tag, together.
+    Status setRunName(SqliteConnection& c, const std::string& runId, const std::string& name)
+    {
+        auto renamed = runStatement(c, "UPDATE runs SET name = ?1 WHERE run_uuid = ?2", name, runId);
+        if (!renamed)
+            return renamed.error();
+        return upsertRunTag(c, runId, std::string(kRunNameTag), name);
+    }
+
+    // --- registry writes -----------------------------------------------------------------------
+
+    Status requireModel(SqliteConnection& c, const std::string& model)
+    {
+        auto found = runStatement(c, "SELECT 1 FROM registered_models WHERE name = ?1", model);
+        if (!found)
+            return found.error();
+        if (!*found)
+            return modelNotFound(model);
+        return Done {};
+    }
+
+    Status requireVersion(SqliteConnection& c, const std::string& model, std::int64_t version)
+    {
+        auto found = runStatement(c,
+            "SELECT 1 FROM model_versions WHERE name = ?1 AND version = ?2 AND current_stage IS NOT "
+            "'Deleted_Internal'",
+            model, version);
+        if (!found)
+            return found.error();
+        if (!*found)
+            return versionNotFound(model, version);
+        return Done {};
     }
 
     void prepareSql()
@@ -872,9 +1240,27 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const fs::path& dbFile, b
     impl->dbFile = file;
     impl->dbDir = file.parent_path();
     impl->readOnly = readOnly;
+    if (readOnly) {
+        impl->writeBlocker = "the store was opened read-only";
+    } else if (fs::exists(file, ec) && !isWritable(file)) {
+        impl->writeBlocker = "'" + file.string() + "' is not writable (file permissions or a read-only mount)";
+        impl->writeBlockedCode = ErrorCode::PermissionDenied;
+    } else if (fs::exists(file, ec) && !isWritable(impl->dbDir)) {
+        impl->writeBlocker = "the folder '" + impl->dbDir.string()
+            + "' is not writable, and SQLite keeps its journal next to the database";
+        impl->writeBlockedCode = ErrorCode::PermissionDenied;
+    }
     Status opened = impl->thread.call([&]() -> Status {
+        const bool write = impl->writeBlocker.empty();
         auto connection = SqliteConnection::open(
-            file, readOnly ? SqliteConnection::Access::ReadOnly : SqliteConnection::Access::ReadWrite);
+            file, write ? SqliteConnection::Access::ReadWrite : SqliteConnection::Access::ReadOnly);
+        if (!connection && write && connection.error().code != ErrorCode::ResourceDoesNotExist
+            && connection.error().code != ErrorCode::InvalidParameterValue) {
+            // Writable by the permission bits but not to SQLite (e.g. a locked-down mount): read only.
+            impl->writeBlocker = connection.error().message;
+            impl->writeBlockedCode = ErrorCode::PermissionDenied;
+            connection = SqliteConnection::open(file, SqliteConnection::Access::ReadOnly);
+        }
         if (!connection)
             return connection.error();
         auto schema = SqliteSchema::read(**connection);
@@ -890,6 +1276,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const fs::path& dbFile, b
         impl->connection = std::move(connection.value());
         impl->schema = std::move(schema.value());
         impl->prepareSql();
+        if (impl->writeBlocker.empty())
+            impl->checkWritable(*impl->connection);
         return Done {};
     });
     if (!opened)
@@ -923,7 +1311,20 @@ std::string SqliteStore::uri() const
 
 Capabilities SqliteStore::capabilities() const
 {
-    return static_cast<Capabilities>(Capability::Registry);
+    Capabilities caps = static_cast<Capabilities>(Capability::Registry);
+    if (m_impl->writeBlocker.empty())
+        caps |= static_cast<Capabilities>(Capability::WriteRuns) | static_cast<Capabilities>(Capability::WriteRegistry);
+    return caps;
+}
+
+const std::string& SqliteStore::writeBlocker() const
+{
+    return m_impl->writeBlocker;
+}
+
+void SqliteStore::setBusyTimeout(int milliseconds)
+{
+    m_impl->thread.call([&] { m_impl->connection->setBusyTimeout(milliseconds); });
 }
 
 Result<ExperimentList> SqliteStore::experiments(ViewType view)
@@ -1171,6 +1572,279 @@ Result<std::vector<ModelVersion>> SqliteStore::modelVersions(const std::string& 
             versions = std::move(it->second);
         std::erase_if(versions, [](const ModelVersion& v) { return Impl::isPrompt(v.tags); });
         return versions;
+    });
+}
+
+// --- writes (formats §B.5; MLflow's SqlAlchemyStore and SqlAlchemyStore for the registry) ----------
+
+Status SqliteStore::renameRun(const std::string& runId, const std::string& name)
+{
+    if (name.empty())
+        return invalidValue("a run name cannot be empty (run " + runId + ")");
+    if (auto valid = validateLength("run name", name, kMaxRunTagValueLength); !valid)
+        return valid;
+    return m_impl->write<Status>("rename run " + runId, [&](SqliteConnection& c) -> Status {
+        if (auto active = m_impl->requireActiveRun(c, runId); !active)
+            return active;
+        return m_impl->setRunName(c, runId, name);
+    });
+}
+
+Status SqliteStore::setRunTag(const std::string& runId, const std::string& key, const std::string& value)
+{
+    if (auto valid = validateTagKey(key); !valid)
+        return valid;
+    if (auto valid = validateLength("the value of tag '" + key + "'", value, kMaxRunTagValueLength); !valid)
+        return valid;
+    // MLflow ignores an empty mlflow.runName (update_run_info skips a falsy name); say so instead.
+    if (key == kRunNameTag && value.empty())
+        return invalidValue("a run name cannot be empty (run " + runId + ")");
+    return m_impl->write<Status>("set tag '" + key + "' on run " + runId, [&](SqliteConnection& c) -> Status {
+        if (auto active = m_impl->requireActiveRun(c, runId); !active)
+            return active;
+        if (key == kRunNameTag)
+            return m_impl->setRunName(c, runId, value);
+        return m_impl->upsertRunTag(c, runId, key, value);
+    });
+}
+
+Status SqliteStore::deleteRunTag(const std::string& runId, const std::string& key)
+{
+    return m_impl->write<Status>("delete tag '" + key + "' of run " + runId, [&](SqliteConnection& c) -> Status {
+        if (auto active = m_impl->requireActiveRun(c, runId); !active)
+            return active;
+        auto done = runStatement(c, "DELETE FROM tags WHERE run_uuid = ?1 AND key = ?2", runId, key);
+        if (!done)
+            return done.error();
+        if (sqlite3_changes(c.handle()) == 0) {
+            return StoreError {
+                ErrorCode::ResourceDoesNotExist, "No tag with name: " + key + " in run with id " + runId};
+        }
+        return Done {};
+    });
+}
+
+Status SqliteStore::deleteRun(const std::string& runId)
+{
+    return m_impl->write<Status>("delete run " + runId, [&](SqliteConnection& c) -> Status {
+        if (auto stage = m_impl->runStage(c, runId); !stage)
+            return stage.error();
+        auto done = runStatement(c,
+            "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ?1 WHERE run_uuid = ?2", nowMillis(), runId);
+        if (!done)
+            return done.error();
+        return Done {};
+    });
+}
+
+Status SqliteStore::restoreRun(const std::string& runId)
+{
+    return m_impl->write<Status>("restore run " + runId, [&](SqliteConnection& c) -> Status {
+        if (auto stage = m_impl->runStage(c, runId); !stage)
+            return stage.error();
+        auto done = runStatement(
+            c, "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE run_uuid = ?1", runId);
+        if (!done)
+            return done.error();
+        return Done {};
+    });
+}
+
+Result<ModelVersion> SqliteStore::transitionModelVersionStage(
+    const std::string& model, std::int64_t version, const std::string& stage, bool archiveExisting)
+{
+    if (auto valid = validateModelName(model); !valid)
+        return valid.error();
+    auto canonical = canonicalStage(stage);
+    if (!canonical)
+        return canonical.error();
+    if (archiveExisting && *canonical != "Staging" && *canonical != "Production") {
+        return invalidValue("Model version transition cannot archive existing model versions because '" + stage
+            + "' is not an Active stage. Valid stages are Staging and Production.");
+    }
+    const std::string what = "move " + model + " version " + std::to_string(version) + " to " + *canonical;
+    return m_impl->write<Result<ModelVersion>>(what, [&](SqliteConnection& c) -> Result<ModelVersion> {
+        if (auto found = m_impl->requireVersion(c, model, version); !found)
+            return found.error();
+        const std::int64_t now = nowMillis();
+        if (archiveExisting) {
+            // The other versions in the target stage are archived with the same time (MLflow does).
+            auto archived = runStatement(c,
+                "UPDATE model_versions SET current_stage = 'Archived', last_updated_time = ?1 WHERE name = ?2 AND "
+                "version != ?3 AND current_stage = ?4",
+                now, model, version, *canonical);
+            if (!archived)
+                return archived.error();
+        }
+        auto moved = runStatement(c,
+            "UPDATE model_versions SET current_stage = ?1, last_updated_time = ?2 WHERE name = ?3 AND version = ?4",
+            *canonical, now, model, version);
+        if (!moved)
+            return moved.error();
+        auto touched
+            = runStatement(c, "UPDATE registered_models SET last_updated_time = ?1 WHERE name = ?2", now, model);
+        if (!touched)
+            return touched.error();
+        auto rows = m_impl->loadVersions(c, &model);
+        if (!rows)
+            return rows.error();
+        for (auto& v : rows->versions[model]) {
+            if (v.version == version)
+                return std::move(v);
+        }
+        return versionNotFound(model, version);
+    });
+}
+
+Status SqliteStore::setModelAlias(const std::string& model, const std::string& alias, std::int64_t version)
+{
+    if (auto valid = validateModelName(model); !valid)
+        return valid;
+    if (auto valid = validateAlias(alias); !valid)
+        return valid;
+    return m_impl->write<Status>("set alias '" + alias + "' of " + model, [&](SqliteConnection& c) -> Status {
+        if (auto found = m_impl->requireModel(c, model); !found)
+            return found;
+        if (auto found = m_impl->requireVersion(c, model, version); !found)
+            return found;
+        // One alias names one version: setting it again moves it. No last_updated_time change (MLflow's
+        // SQL store leaves it alone for aliases).
+        auto done = runStatement(c,
+            "INSERT INTO registered_model_aliases (name, alias, version) VALUES (?1, ?2, ?3) ON CONFLICT (name, "
+            "alias) DO UPDATE SET version = excluded.version",
+            model, alias, version);
+        if (!done)
+            return done.error();
+        return Done {};
+    });
+}
+
+Status SqliteStore::deleteModelAlias(const std::string& model, const std::string& alias)
+{
+    if (auto valid = validateModelName(model); !valid)
+        return valid;
+    if (auto valid = validateAlias(alias); !valid)
+        return valid;
+    return m_impl->write<Status>("delete alias '" + alias + "' of " + model, [&](SqliteConnection& c) -> Status {
+        if (auto found = m_impl->requireModel(c, model); !found)
+            return found;
+        auto done
+            = runStatement(c, "DELETE FROM registered_model_aliases WHERE name = ?1 AND alias = ?2", model, alias);
+        if (!done)
+            return done.error();
+        return Done {};
+    });
+}
+
+Status SqliteStore::setRegisteredModelTag(const std::string& model, const std::string& key, const std::string& value)
+{
+    if (auto valid = validateModelName(model); !valid)
+        return valid;
+    if (auto valid = validateTagKey(key); !valid)
+        return valid;
+    if (auto valid = validateLength("the value of tag '" + key + "'", value, kMaxRegistryTagValueLength); !valid)
+        return valid;
+    return m_impl->write<Status>("set tag '" + key + "' on " + model, [&](SqliteConnection& c) -> Status {
+        if (auto found = m_impl->requireModel(c, model); !found)
+            return found;
+        auto done = runStatement(c,
+            "INSERT INTO registered_model_tags (key, value, name) VALUES (?1, ?2, ?3) ON CONFLICT (key, name) DO "
+            "UPDATE SET value = excluded.value",
+            key, value, model);
+        if (!done)
+            return done.error();
+        return Done {};
+    });
+}
+
+Status SqliteStore::deleteRegisteredModelTag(const std::string& model, const std::string& key)
+{
+    if (auto valid = validateModelName(model); !valid)
+        return valid;
+    if (auto valid = validateTagKey(key); !valid)
+        return valid;
+    return m_impl->write<Status>("delete tag '" + key + "' of " + model, [&](SqliteConnection& c) -> Status {
+        if (auto found = m_impl->requireModel(c, model); !found)
+            return found;
+        auto done = runStatement(c, "DELETE FROM registered_model_tags WHERE name = ?1 AND key = ?2", model, key);
+        if (!done)
+            return done.error();
+        return Done {};
+    });
+}
+
+Status SqliteStore::setModelVersionTag(
+    const std::string& model, std::int64_t version, const std::string& key, const std::string& value)
+{
+    if (auto valid = validateModelName(model); !valid)
+        return valid;
+    if (auto valid = validateTagKey(key); !valid)
+        return valid;
+    if (auto valid = validateLength("the value of tag '" + key + "'", value, kMaxRegistryTagValueLength); !valid)
+        return valid;
+    const std::string what = "set tag '" + key + "' on " + model + " version " + std::to_string(version);
+    return m_impl->write<Status>(what, [&](SqliteConnection& c) -> Status {
+        if (auto found = m_impl->requireVersion(c, model, version); !found)
+            return found;
+        auto done = runStatement(c,
+            "INSERT INTO model_version_tags (key, value, name, version) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key, "
+            "name, version) DO UPDATE SET value = excluded.value",
+            key, value, model, version);
+        if (!done)
+            return done.error();
+        return Done {};
+    });
+}
+
+Status SqliteStore::deleteModelVersionTag(const std::string& model, std::int64_t version, const std::string& key)
+{
+    if (auto valid = validateModelName(model); !valid)
+        return valid;
+    if (auto valid = validateTagKey(key); !valid)
+        return valid;
+    const std::string what = "delete tag '" + key + "' of " + model + " version " + std::to_string(version);
+    return m_impl->write<Status>(what, [&](SqliteConnection& c) -> Status {
+        if (auto found = m_impl->requireVersion(c, model, version); !found)
+            return found;
+        auto done = runStatement(
+            c, "DELETE FROM model_version_tags WHERE name = ?1 AND version = ?2 AND key = ?3", model, version, key);
+        if (!done)
+            return done.error();
+        return Done {};
+    });
+}
+
+Status SqliteStore::updateRegisteredModelDescription(const std::string& model, const std::string& description)
+{
+    if (auto valid = validateModelName(model); !valid)
+        return valid;
+    return m_impl->write<Status>("edit the description of " + model, [&](SqliteConnection& c) -> Status {
+        if (auto found = m_impl->requireModel(c, model); !found)
+            return found;
+        auto done
+            = runStatement(c, "UPDATE registered_models SET description = ?1, last_updated_time = ?2 WHERE name = ?3",
+                description, nowMillis(), model);
+        if (!done)
+            return done.error();
+        return Done {};
+    });
+}
+
+Status SqliteStore::updateModelVersionDescription(
+    const std::string& model, std::int64_t version, const std::string& description)
+{
+    if (auto valid = validateModelName(model); !valid)
+        return valid;
+    const std::string what = "edit the description of " + model + " version " + std::to_string(version);
+    return m_impl->write<Status>(what, [&](SqliteConnection& c) -> Status {
+        if (auto found = m_impl->requireVersion(c, model, version); !found)
+            return found;
+        auto done = runStatement(c,
+            "UPDATE model_versions SET description = ?1, last_updated_time = ?2 WHERE name = ?3 AND version = ?4",
+            description, nowMillis(), model, version);
+        if (!done)
+            return done.error();
+        return Done {};
     });
 }
 

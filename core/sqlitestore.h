@@ -32,11 +32,20 @@ namespace runlens {
  *   2. D/mlruns/E/R/artifacts, MLflow's default for a local client.
  * When none exists the run has no readable artifacts: a local URI lists as empty (as MLflow lists a
  * missing folder), any other URI (s3:, gs:, a server) gives NOT_IMPLEMENTED.
+ *
+ * Writes (formats §B.5) are offered only when the store was opened with readOnly = false, the
+ * database file and its folder are writable (SQLite puts its journal or WAL there), and the schema is
+ * a revision the writes were checked against (writeBlocker() says why not otherwise). Each write is
+ * one BEGIN IMMEDIATE transaction on the same connection; a lock held by another process is waited
+ * for up to the busy timeout, then the write fails with TEMPORARILY_UNAVAILABLE and changes nothing.
  */
 class SqliteStore final : public Store
 {
 public:
-    /** Opens and checks the database; fails when it is missing, not SQLite, or not an MLflow store. */
+    /**
+     * Opens and checks the database; fails when it is missing, not SQLite, or not an MLflow store.
+     * With readOnly = false the store writes when it can and otherwise opens read-only, saying why.
+     */
     static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& dbFile, bool readOnly = true);
     ~SqliteStore() override;
 
@@ -47,6 +56,11 @@ public:
     const std::string& metricHistorySql() const;
     /** The local folder holding a run's artifacts, by the relocation rule above. */
     Result<std::filesystem::path> artifactRoot(const std::string& runId);
+
+    /** Why writes are off (read-only request, permissions, untested schema); empty when they are on. */
+    const std::string& writeBlocker() const;
+    /** How long a write waits for another process's lock (20 s, as MLflow; tests shorten it). */
+    void setBusyTimeout(int milliseconds);
 
     std::string uri() const override;
     StoreKind kind() const override { return StoreKind::Sqlite; }
@@ -61,6 +75,24 @@ public:
     Result<std::string> readArtifact(const std::string& runId, const std::string& path, std::int64_t maxBytes) override;
     Result<std::vector<RegisteredModel>> registeredModels() override;
     Result<std::vector<ModelVersion>> modelVersions(const std::string& modelName) override;
+
+    Status renameRun(const std::string& runId, const std::string& name) override;
+    Status setRunTag(const std::string& runId, const std::string& key, const std::string& value) override;
+    Status deleteRunTag(const std::string& runId, const std::string& key) override;
+    Status deleteRun(const std::string& runId) override;
+    Status restoreRun(const std::string& runId) override;
+    Result<ModelVersion> transitionModelVersionStage(
+        const std::string& model, std::int64_t version, const std::string& stage, bool archiveExisting) override;
+    Status setModelAlias(const std::string& model, const std::string& alias, std::int64_t version) override;
+    Status deleteModelAlias(const std::string& model, const std::string& alias) override;
+    Status setRegisteredModelTag(const std::string& model, const std::string& key, const std::string& value) override;
+    Status deleteRegisteredModelTag(const std::string& model, const std::string& key) override;
+    Status setModelVersionTag(
+        const std::string& model, std::int64_t version, const std::string& key, const std::string& value) override;
+    Status deleteModelVersionTag(const std::string& model, std::int64_t version, const std::string& key) override;
+    Status updateRegisteredModelDescription(const std::string& model, const std::string& description) override;
+    Status updateModelVersionDescription(
+        const std::string& model, std::int64_t version, const std::string& description) override;
 
     struct Impl;
 
