@@ -621,7 +621,9 @@ private slots:
         QVERIFY_OK(store->updateRegisteredModelDescription("empty-model", ""));
         changes = diff(before, dumpDb(db));
         QCOMPARE(tableChanges(changes), std::string("model_versions,registered_models"));
-        for (const auto& m : *store->registeredModels()) {
+        const auto models = store->registeredModels();
+        QVERIFY(models);
+        for (const auto& m : *models) {
             if (m.name == "empty-model") {
                 QCOMPARE(m.description.value_or("<none>"), std::string());
                 QVERIFY(m.lastUpdatedTimestamp >= t0);
