@@ -35,6 +35,8 @@
 
 #include <sqlite3.h>
 
+#include "yamlwriter.h"
+
 #include <QByteArray>
 #include <QCryptographicHash>
 
@@ -115,190 +117,19 @@ std::string md5Hex(std::string_view data)
     return hash.toHex().toStdString();
 }
 
-std::size_t codePoints(std::string_view utf8)
-{
-    return static_cast<std::size_t>(
-        std::count_if(utf8.begin(), utf8.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 // ---------------------------------------------------------------------------------------------------
-// The subset of PyYAML's safe_dump(default_flow_style=False, sort_keys=True, allow_unicode=True) that
-// MLflow's meta.yaml files use: block mappings of scalars, one level of nested string mappings, [] and {}.
-
-// Would PyYAML's YAML 1.1 resolver read this plain scalar as something other than a string? These are
-// PyYAML 6's implicit resolver patterns (resolver.py), with the verbose-mode blanks removed.
-bool resolvesToNonString(const std::string& s)
-{
-    static const std::regex nonString(
-        "~|null|Null|NULL|" // null (and the empty string, handled below)
-        "yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|" // bool
-        "[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|"
-        "[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|" // int
-        "[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|"
-        "[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)|" // float
-        "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|"
-        "[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \\t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\\.[0-9]*)?"
-        "(?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?|" // timestamp
-        "<<|=", // merge, value
-        std::regex::ECMAScript | std::regex::optimize);
-    return s.empty() || std::regex_match(s, nonString);
-}
-
-// PyYAML's analyze_scalar for block context: may this string be written plain?
-bool plainAllowed(std::string_view s)
-{
-    if (s.empty() || resolvesToNonString(std::string(s)))
-        return false;
-    if (s.starts_with("---") || s.starts_with("..."))
-        return false;
-    if (s.front() == ' ' || s.back() == ' ')
-        return false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        const bool followedBySpace = i + 1 == s.size() || s[i + 1] == ' ';
-        if (i == 0) {
-            if (std::string_view("#,[]{}&*!|>'\"%@`").find(c) != std::string_view::npos)
-                return false;
-            if ((c == '?' || c == ':' || c == '-') && followedBySpace)
-                return false;
-        } else {
-            if (c == ':' && followedBySpace)
-                return false;
-            if (c == '#' && s[i - 1] == ' ')
-                return false;
-        }
-    }
-    return true;
-}
-
-void checkPrintable(std::string_view s)
-{
-    for (unsigned char c : s) {
-        if (c < 0x20 || c == 0x7F)
-            throw std::logic_error("generator bug: YAML scalar needs double quotes: " + std::string(s));
-    }
-}
-
-// Writes " value" after "key:", folding at single spaces past column 80 as PyYAML's
-// write_plain / write_single_quoted do.
-void emitScalar(std::string& out, std::size_t column, std::size_t indent, std::string_view text)
-{
-    checkPrintable(text);
-    const bool plain = plainAllowed(text);
-    out += plain ? " " : " '";
-    column += plain ? 1 : 2;
-    bool spaces = false;
-    std::size_t start = 0;
-    for (std::size_t end = 0; end <= text.size(); ++end) {
-        const bool atEnd = end == text.size();
-        const char ch = atEnd ? '\0' : text[end];
-        if (spaces) {
-            if (atEnd || ch != ' ') {
-                const bool mayBreak = plain || (start != 0 && end != text.size());
-                if (start + 1 == end && column > 80 && mayBreak) {
-                    out += '\n';
-                    out.append(indent, ' ');
-                    column = indent;
-                } else {
-                    out.append(text.substr(start, end - start));
-                    column += end - start;
-                }
-                start = end;
-            }
-        } else if (atEnd || ch == ' ' || (!plain && ch == '\'')) {
-            if (start < end) {
-                const std::string_view chunk = text.substr(start, end - start);
-                out.append(chunk);
-                column += codePoints(chunk);
-                start = end;
-            }
-        }
-        if (!plain && ch == '\'') {
-            out += "''";
-            column += 2;
-            start = end + 1;
-        }
-        if (!atEnd)
-            spaces = ch == ' ';
-    }
-    if (!plain)
-        out += '\'';
-    out += '\n';
-}
-
-class YamlDoc
+// meta.yaml files are written by the core writer (PyYAML safe_dump rules, core/yamlwriter.h); here a
+// value it cannot write is a bug in the generator.
+class YamlDoc : public runlens::YamlWriter
 {
 public:
-    void str(const std::string& key, std::string value) { m_items[key] = Item {Kind::String, std::move(value), {}}; }
-    void integer(const std::string& key, std::int64_t value)
-    {
-        m_items[key] = Item {Kind::Raw, std::to_string(value), {}};
-    }
-    void optInteger(const std::string& key, std::optional<std::int64_t> value)
-    {
-        if (value)
-            integer(key, *value);
-        else
-            null(key);
-    }
-    void optStr(const std::string& key, const std::optional<std::string>& value)
-    {
-        if (value)
-            str(key, *value);
-        else
-            null(key);
-    }
-    void null(const std::string& key) { m_items[key] = Item {Kind::Raw, "null", {}}; }
-    void emptyList(const std::string& key) { m_items[key] = Item {Kind::Raw, "[]", {}}; }
-    void map(const std::string& key, const KeyValues& entries)
-    {
-        if (entries.empty()) {
-            m_items[key] = Item {Kind::Raw, "{}", {}};
-            return;
-        }
-        m_items[key] = Item {Kind::Map, {}, std::map<std::string, std::string>(entries.begin(), entries.end())};
-    }
-
     std::string dump() const
     {
-        std::string out;
-        for (const auto& [key, item] : m_items) {
-            out += key + ':';
-            switch (item.kind) {
-            case Kind::String:
-                emitScalar(out, codePoints(key) + 1, 2, item.text);
-                break;
-            case Kind::Raw:
-                out += ' ' + item.text + '\n';
-                break;
-            case Kind::Map:
-                out += '\n';
-                for (const auto& [k, v] : item.map) {
-                    if (!plainAllowed(k))
-                        throw std::logic_error("generator bug: nested YAML key needs quotes: " + k);
-                    out += "  " + k + ':';
-                    emitScalar(out, codePoints(k) + 3, 4, v);
-                }
-                break;
-            }
-        }
+        std::string out = YamlWriter::dump();
+        if (!error().empty())
+            throw std::logic_error("generator bug: " + error());
         return out;
     }
-
-private:
-    enum class Kind
-    {
-        String,
-        Raw,
-        Map
-    };
-    struct Item
-    {
-        Kind kind = Kind::Raw;
-        std::string text;
-        std::map<std::string, std::string> map; // sorted by key, as sort_keys=True does
-    };
-    std::map<std::string, Item> m_items; // byte order = Python's code-point order for UTF-8
 };
 
 // ---------------------------------------------------------------------------------------------------
