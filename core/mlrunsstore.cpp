@@ -1,20 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mlrunsstore.h"
 
+#include "atomicfile.h"
 #include "localfs.h"
 #include "metricfile.h"
 #include "parallelfor.h"
 #include "runsearch.h"
 #include "uri.h"
 #include "yamlmeta.h"
+#include "yamlwriter.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
+
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 #include <unordered_map>
 
 namespace runlens {
@@ -371,6 +378,7 @@ struct MlrunsStore::Impl
 {
     std::filesystem::path rootPath;
     std::string root;
+    std::mutex writeMutex; // one write at a time from this object (read-modify-write of meta.yaml)
 
     // -- experiments --
 
@@ -1012,7 +1020,15 @@ std::string MlrunsStore::uri() const
 
 Capabilities MlrunsStore::capabilities() const
 {
-    return static_cast<Capabilities>(Capability::Registry);
+    Capabilities caps = static_cast<Capabilities>(Capability::Registry);
+    // access() alone is not enough: root passes it even on a read-only mount.
+    struct statvfs vfs
+    {
+    };
+    const bool readOnlyMount = ::statvfs(m_impl->root.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0;
+    if (::access(m_impl->root.c_str(), W_OK) == 0 && !readOnlyMount)
+        caps |= static_cast<Capabilities>(Capability::WriteRuns) | static_cast<Capabilities>(Capability::WriteRegistry);
+    return caps;
 }
 
 Result<ExperimentList> MlrunsStore::experiments(ViewType view)
@@ -1321,6 +1337,620 @@ Result<std::vector<ModelVersion>> MlrunsStore::modelVersions(const std::string& 
             "Registered Model " + inQuotes(modelName) + " cannot be read: "
                 + (problems.empty() ? dir : problems.front().path + ": " + problems.front().reason)};
     return versions;
+}
+
+// ---- writes ----------------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::size_t kMaxTagKeyLength = 250; // MLflow's MAX_ENTITY_KEY_LENGTH
+constexpr std::size_t kMaxRunTagValueLength = 8000; // MAX_TAG_VAL_LENGTH (2.x)
+constexpr std::size_t kMaxRegistryTagValueLength = 5000; // MAX_MODEL_REGISTRY_TAG_VALUE_LENGTH (2.x)
+constexpr std::size_t kMaxAliasLength = 255;
+constexpr int kMetaRetries = 20; // rewrites retried when another process changed the file meanwhile
+
+std::int64_t nowMillis()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+StoreError invalid(std::string message)
+{
+    return StoreError {ErrorCode::InvalidParameterValue, std::move(message)};
+}
+
+// posixpath.normpath, enough for MLflow's path_not_unique check on tag keys.
+std::string normPath(std::string_view path)
+{
+    const bool absolute = !path.empty() && path.front() == '/';
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos)
+            end = path.size();
+        const std::string_view part = path.substr(start, end - start);
+        if (part.empty() || part == ".") {
+        } else if (part == ".." && !parts.empty() && parts.back() != "..") {
+            parts.pop_back();
+        } else if (!(part == ".." && absolute)) {
+            parts.emplace_back(part);
+        }
+        start = end + 1;
+    }
+    std::string out = absolute ? "/" : "";
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        out += (i ? "/" : "") + parts[i];
+    return out.empty() ? "." : out;
+}
+
+// A word character of Python's Unicode \w: ASCII letters, digits and _, and (approximately) any
+// non-ASCII character, since MLflow's names are mostly ASCII and the bytes of UTF-8 letters are >= 0x80.
+bool isWordByte(unsigned char c)
+{
+    return c >= 0x80 || std::isalnum(c) || c == '_';
+}
+
+// MLflow's _validate_tag_name plus the key length limit: the key becomes a path under tags/.
+std::optional<StoreError> checkTagKey(const std::string& key)
+{
+    for (unsigned char c : key) {
+        if (!(isWordByte(c) || c == '/' || c == '.' || c == '-' || c == ' ' || c == ':'))
+            return invalid("Invalid tag name: " + inQuotes(key)
+                + ". Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), "
+                  "colon(:) and slashes (/).");
+    }
+    const std::string norm = normPath(key);
+    if (norm != key || norm == "." || norm.starts_with("..") || norm.starts_with("/"))
+        return invalid("Invalid value " + inQuotes(key) + " for parameter 'key' supplied: tag keys must be "
+            + "relative paths without '.', '..' or repeated slashes");
+    if (key.size() > kMaxTagKeyLength)
+        return invalid("Tag key " + inQuotes(key.substr(0, 40) + "...") + " had length " + std::to_string(key.size())
+            + ", which exceeded length limit of " + std::to_string(kMaxTagKeyLength));
+    return std::nullopt;
+}
+
+std::optional<StoreError> checkTagValue(const std::string& key, const std::string& value, std::size_t limit)
+{
+    if (value.size() > limit)
+        return invalid("Tag value for key " + inQuotes(key) + " had length " + std::to_string(value.size())
+            + ", which exceeded length limit of " + std::to_string(limit));
+    return std::nullopt;
+}
+
+std::optional<StoreError> checkModelName(const std::string& name)
+{
+    if (name.empty())
+        return invalid("Registered model name cannot be empty.");
+    if (name == "." || name == ".." || name.find('/') != std::string::npos || name.find('%') != std::string::npos
+        || name.find('\0') != std::string::npos)
+        return invalid("Invalid registered model name " + inQuotes(name)
+            + ": the file store does not allow '/', '%' or the names '.' and '..'");
+    return std::nullopt;
+}
+
+// formats §E: ^[\w-]+$ and at most 255 characters.
+std::optional<StoreError> checkAliasForm(const std::string& alias)
+{
+    if (alias.empty() || alias.size() > kMaxAliasLength || !std::all_of(alias.begin(), alias.end(), [](char c) {
+            return isWordByte(static_cast<unsigned char>(c)) || c == '-';
+        }))
+        return invalid("Invalid alias name: " + inQuotes(alias)
+            + ". Aliases may only contain alphanumerics, underscores (_) and dashes (-), and at most "
+            + std::to_string(kMaxAliasLength) + " characters.");
+    return std::nullopt;
+}
+
+// Setting an alias also refuses the reserved names: 'latest' and version aliases (v<digits>).
+std::optional<StoreError> checkAlias(const std::string& alias)
+{
+    if (auto bad = checkAliasForm(alias))
+        return bad;
+    std::string lower = alias;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower == "latest")
+        return invalid("'" + alias + "' alias name (case insensitive) is reserved.");
+    if (lower.size() > 1 && lower.front() == 'v'
+        && std::all_of(lower.begin() + 1, lower.end(), [](unsigned char c) { return std::isdigit(c); }))
+        return invalid("Version alias name '" + alias + "' is reserved.");
+    return std::nullopt;
+}
+
+std::optional<std::string> canonicalStage(const std::string& stage)
+{
+    std::string lower = stage;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    for (const char* name : {"None", "Staging", "Production", "Archived"}) {
+        std::string l = name;
+        std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (l == lower)
+            return std::string(name);
+    }
+    return std::nullopt;
+}
+
+Result<std::string> readWholeFile(const std::string& path)
+{
+    int err = 0;
+    UniqueFd fd = localfs::openFile(localfs::currentDirFd(), path, err);
+    if (!fd.valid()) {
+        if (err == ENOENT)
+            return StoreError {ErrorCode::ResourceDoesNotExist, path + " does not exist"};
+        return AtomicFile::errorFor(err, "read", path);
+    }
+    std::string out;
+    char chunk[8192];
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), chunk, sizeof chunk);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return AtomicFile::errorFor(errno, "read", path);
+        }
+        if (n == 0)
+            break;
+        out.append(chunk, static_cast<std::size_t>(n));
+    }
+    return out;
+}
+
+bool fileExists(const std::string& path)
+{
+    struct stat st
+    {
+    };
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/** One change to a top-level meta.yaml key: its new entry text (nullopt removes it). */
+struct MetaEdit
+{
+    std::string key;
+    std::optional<std::string> entry;
+    std::optional<std::string> expected; // the scalar the key must read back as (nullopt: null or removed)
+};
+
+MetaEdit setString(const std::string& key, const std::string& value)
+{
+    return {key, YamlWriter::stringEntry(key, value), value};
+}
+
+MetaEdit setInteger(const std::string& key, std::int64_t value)
+{
+    return {key, YamlWriter::rawEntry(key, std::to_string(value)), std::to_string(value)};
+}
+
+MetaEdit removeKey(const std::string& key)
+{
+    return {key, std::nullopt, std::nullopt};
+}
+
+// Applies edits to a meta.yaml's text. Entries are cut at top-level keys and kept byte for byte, so
+// unknown keys (and nested values) survive exactly; the result is re-parsed and checked before use.
+Result<std::string> editMetaText(const std::string& text, const std::vector<MetaEdit>& edits, const std::string& path)
+{
+    auto parsed = YamlMeta::parse(text);
+    if (!parsed)
+        return StoreError {ErrorCode::InvalidParameterValue, path + ": " + parsed.error().message + "; not rewritten"};
+    const std::vector<std::string> keys = parsed->keys();
+    std::string header;
+    std::vector<std::pair<std::string, std::string>> entries;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        end = end == std::string::npos ? text.size() : end + 1;
+        const std::string_view line(text.data() + pos, end - pos);
+        const char first = line.front();
+        const bool startsKey = first != ' ' && first != '-' && first != '#' && first != '\n' && first != '\r'
+            && first != '\t' && !line.starts_with("...");
+        if (startsKey) {
+            std::size_t colon = line.find(": ");
+            if (colon == std::string_view::npos) {
+                colon = line.find(":\n");
+                if (colon == std::string_view::npos && line.back() == ':')
+                    colon = line.size() - 1;
+            }
+            const std::string key(line.substr(0, colon == std::string_view::npos ? line.size() : colon));
+            if (colon == std::string_view::npos || std::find(keys.begin(), keys.end(), key) == keys.end())
+                return StoreError {ErrorCode::InvalidParameterValue,
+                    path + ": the line " + inQuotes(std::string(line.substr(0, line.size() - 1)))
+                        + " is not a plain top-level key as MLflow writes them; the file is left unchanged"};
+            entries.emplace_back(key, std::string(line));
+        } else if (entries.empty()) {
+            header.append(line);
+        } else {
+            entries.back().second.append(line);
+        }
+        pos = end;
+    }
+    if (!entries.empty() && !entries.back().second.ends_with('\n'))
+        entries.back().second += '\n';
+    for (const MetaEdit& edit : edits) {
+        auto it = std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.first == edit.key; });
+        if (edit.entry) {
+            if (it != entries.end())
+                it->second = *edit.entry;
+            else
+                entries.emplace_back(edit.key, *edit.entry);
+        } else if (it != entries.end()) {
+            entries.erase(it);
+        }
+    }
+    // PyYAML sorts keys by code point, which is UTF-8 byte order.
+    std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string out = header;
+    for (const auto& entry : entries)
+        out += entry.second;
+
+    auto check = YamlMeta::parse(out);
+    if (!check)
+        return StoreError {ErrorCode::InternalError, path + ": the rewritten file would not parse; left unchanged"};
+    for (const std::string& key : keys) {
+        const bool edited = std::any_of(edits.begin(), edits.end(), [&](const MetaEdit& e) { return e.key == key; });
+        if (!edited && !(check->find(key) && *check->find(key) == *parsed->find(key)))
+            return StoreError {
+                ErrorCode::InternalError, path + ": rewriting would change " + key + "; the file is left unchanged"};
+    }
+    for (const MetaEdit& edit : edits) {
+        if (check->scalar(edit.key) != edit.expected || (edit.entry.has_value() != check->contains(edit.key)))
+            return StoreError {ErrorCode::InternalError,
+                path + ": " + edit.key + " would not read back as written; the file is left unchanged"};
+    }
+    return out;
+}
+
+} // namespace
+
+namespace {
+
+// Rewrites <dir>/meta.yaml with the edits. If another process replaces the file between our read and
+// our rename, the rename would drop its change, so the file is read again just before and the edit
+// redone on the new content.
+Status rewriteMeta(const std::string& dir, const std::vector<MetaEdit>& edits)
+{
+    for (const MetaEdit& edit : edits) {
+        if (edit.expected && !edit.entry)
+            return invalid("the value of " + edit.key
+                + " contains characters (tabs, carriage returns, control characters, a space next to a line "
+                  "break) that MLflow's YAML writer would escape; it cannot be written here");
+    }
+    const std::string path = join(dir, kMeta);
+    for (int attempt = 0; attempt < kMetaRetries; ++attempt) {
+        auto before = readWholeFile(path);
+        if (!before)
+            return before.error();
+        auto edited = editMetaText(*before, edits, path);
+        if (!edited)
+            return edited.error();
+        auto again = readWholeFile(path);
+        if (!again)
+            return again.error();
+        if (*again != *before)
+            continue;
+        return AtomicFile::write(path, *edited, dir);
+    }
+    return StoreError {ErrorCode::TemporarilyUnavailable,
+        path + " kept changing while it was being rewritten (another process is writing it); try again"};
+}
+
+// Writes a key file (tags/<key>, aliases/<alias>) with its temp file in `itemDir`, outside the listed folder.
+Status writeKeyFile(
+    const std::string& itemDir, const std::string& folder, const std::string& key, const std::string& value)
+{
+    const std::string path = join(join(itemDir, folder), key);
+    if (Status made = AtomicFile::makeDirs(path.substr(0, path.find_last_of('/'))); !made)
+        return made;
+    return AtomicFile::write(path, value, itemDir);
+}
+
+} // namespace
+
+Status MlrunsStore::renameRun(const std::string& runId, const std::string& name)
+{
+    if (name.empty())
+        return invalid("a run name cannot be empty");
+    if (auto bad = checkTagValue("mlflow.runName", name, kMaxRunTagValueLength))
+        return *bad;
+    if (!YamlWriter::writable(name))
+        return invalid("the run name " + inQuotes(name)
+            + " contains tabs or control characters, which MLflow's YAML writer would escape; not renamed");
+    std::lock_guard lock(m_impl->writeMutex);
+    RunFolder folder;
+    auto run = m_impl->loadRun(runId, static_cast<RunFields>(RunField::Info), &folder);
+    if (!run)
+        return run.error();
+    if (run->info.lifecycleStage != LifecycleStage::Active)
+        return invalid("The run " + runId + " must be in the 'active' state. Current state is deleted.");
+    // MLflow's update_run_info: the tag first, then meta.yaml (which drops deleted_time on an active run).
+    if (Status s = writeKeyFile(folder.path, "tags", "mlflow.runName", name); !s)
+        return s;
+    return rewriteMeta(folder.path, {setString("run_name", name), removeKey("deleted_time")});
+}
+
+Status MlrunsStore::setRunTag(const std::string& runId, const std::string& key, const std::string& value)
+{
+    if (auto bad = checkTagKey(key))
+        return *bad;
+    if (auto bad = checkTagValue(key, value, kMaxRunTagValueLength))
+        return *bad;
+    if (key == "mlflow.runName")
+        return renameRun(runId, value);
+    std::lock_guard lock(m_impl->writeMutex);
+    RunFolder folder;
+    auto run = m_impl->loadRun(runId, static_cast<RunFields>(RunField::Info), &folder);
+    if (!run)
+        return run.error();
+    if (run->info.lifecycleStage != LifecycleStage::Active)
+        return invalid("The run " + runId + " must be in the 'active' state. Current state is deleted.");
+    return writeKeyFile(folder.path, "tags", key, value);
+}
+
+Status MlrunsStore::deleteRunTag(const std::string& runId, const std::string& key)
+{
+    if (auto bad = checkTagKey(key))
+        return *bad;
+    std::lock_guard lock(m_impl->writeMutex);
+    RunFolder folder;
+    auto run = m_impl->loadRun(runId, static_cast<RunFields>(RunField::Info), &folder);
+    if (!run)
+        return run.error();
+    if (run->info.lifecycleStage != LifecycleStage::Active)
+        return invalid("The run " + runId + " must be in the 'active' state. Current state is deleted.");
+    const std::string path = join(join(folder.path, "tags"), key);
+    if (!fileExists(path))
+        return StoreError {ErrorCode::ResourceDoesNotExist, "No tag with name: " + key + " in run with id " + runId};
+    return AtomicFile::remove(path);
+}
+
+Status MlrunsStore::deleteRun(const std::string& runId)
+{
+    std::lock_guard lock(m_impl->writeMutex);
+    RunFolder folder;
+    auto run = m_impl->loadRun(runId, static_cast<RunFields>(RunField::Info), &folder);
+    if (!run)
+        return run.error();
+    if (run->info.lifecycleStage != LifecycleStage::Active)
+        return invalid("The run " + runId + " must be in the 'active' state. Current state is deleted.");
+    return rewriteMeta(folder.path, {setString("lifecycle_stage", "deleted"), setInteger("deleted_time", nowMillis())});
+}
+
+Status MlrunsStore::restoreRun(const std::string& runId)
+{
+    std::lock_guard lock(m_impl->writeMutex);
+    RunFolder folder;
+    auto run = m_impl->loadRun(runId, static_cast<RunFields>(RunField::Info), &folder);
+    if (!run)
+        return run.error();
+    if (run->info.lifecycleStage != LifecycleStage::Deleted)
+        return invalid("The run " + runId + " must be in the 'deleted' state. Current state is active.");
+    return rewriteMeta(folder.path, {setString("lifecycle_stage", "active"), removeKey("deleted_time")});
+}
+
+namespace {
+
+// The registry's checks, in MLflow's order: model name, model folder, then version folder and stage.
+struct RegistryPaths
+{
+    std::string model; // models/<name>
+    std::string version; // models/<name>/version-<n>, when asked for
+};
+
+Result<RegistryPaths> registryPaths(
+    const std::string& modelsDir, const std::string& model, std::optional<std::int64_t> version)
+{
+    if (auto bad = checkModelName(model))
+        return *bad;
+    RegistryPaths paths;
+    paths.model = join(modelsDir, model);
+    if (!isDirectory(paths.model))
+        return StoreError {ErrorCode::ResourceDoesNotExist, "Registered Model with name=" + model + " not found"};
+    if (!version)
+        return paths;
+    const StoreError missing {ErrorCode::ResourceDoesNotExist,
+        "Model Version (name=" + model + ", version=" + std::to_string(*version) + ") not found"};
+    if (*version < 1)
+        return invalid("Parameter 'version' must be an integer >= 1, got " + std::to_string(*version));
+    paths.version = join(paths.model, "version-" + std::to_string(*version));
+    if (!isDirectory(paths.version))
+        return missing;
+    auto text = readWholeFile(join(paths.version, kMeta));
+    if (!text)
+        return text.error();
+    auto meta = YamlMeta::parse(*text);
+    if (!meta)
+        return StoreError {ErrorCode::InvalidParameterValue,
+            join(paths.version, kMeta) + ": " + meta.error().message + "; not changed"};
+    // Deleted versions stay on disk and are invisible (formats §A.11).
+    if (meta->scalar("current_stage").value_or("None") == "Deleted_Internal")
+        return missing;
+    return paths;
+}
+
+Status touchModel(const std::string& modelDir, std::int64_t when)
+{
+    return rewriteMeta(modelDir, {setInteger("last_updated_timestamp", when)});
+}
+
+} // namespace
+
+Result<ModelVersion> MlrunsStore::transitionModelVersionStage(
+    const std::string& model, std::int64_t version, const std::string& stage, bool archiveExisting)
+{
+    const std::optional<std::string> canonical = canonicalStage(stage);
+    if (!canonical)
+        return invalid("Invalid Model Version stage: " + stage
+            + ". Value must be one of None, Staging, Production, "
+              "Archived.");
+    if (archiveExisting && *canonical != "Staging" && *canonical != "Production")
+        return invalid("Model version transition cannot archive existing model versions because '" + stage
+            + "' is not an Active stage. Valid stages are ['Staging', 'Production']");
+    {
+        std::lock_guard lock(m_impl->writeMutex);
+        auto paths = registryPaths(m_impl->modelsDir(), model, version);
+        if (!paths)
+            return paths.error();
+        const std::int64_t now = nowMillis();
+        if (archiveExisting) {
+            std::vector<DirEntry> entries;
+            int err = 0;
+            UniqueFd fd = localfs::openDir(localfs::currentDirFd(), paths->model, err);
+            if (!fd.valid() || (err = localfs::listDir(fd.get(), entries)) != 0)
+                return AtomicFile::errorFor(err, "list", paths->model);
+            std::sort(
+                entries.begin(), entries.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+            for (const DirEntry& entry : entries) {
+                std::int64_t number = 0;
+                if (!entry.name.starts_with("version-")
+                    || !parseMetricInt(std::string_view(entry.name).substr(8), number) || number == version)
+                    continue;
+                const std::string dir = join(paths->model, entry.name);
+                auto text = readWholeFile(join(dir, kMeta));
+                if (!text)
+                    continue; // not a version folder MLflow could read either
+                auto meta = YamlMeta::parse(*text);
+                if (!meta || meta->scalar("current_stage") != canonical)
+                    continue;
+                if (Status s = rewriteMeta(
+                        dir, {setString("current_stage", "Archived"), setInteger("last_updated_timestamp", now)});
+                    !s)
+                    return s.error();
+            }
+        }
+        if (Status s = rewriteMeta(
+                paths->version, {setString("current_stage", *canonical), setInteger("last_updated_timestamp", now)});
+            !s)
+            return s.error();
+        if (Status s = touchModel(paths->model, now); !s)
+            return s.error();
+    }
+    auto versions = modelVersions(model);
+    if (!versions)
+        return versions.error();
+    for (ModelVersion& v : *versions) {
+        if (v.version == version)
+            return std::move(v);
+    }
+    return StoreError {ErrorCode::InternalError,
+        "Model Version (name=" + model + ", version=" + std::to_string(version) + ") cannot be read back"};
+}
+
+Status MlrunsStore::setModelAlias(const std::string& model, const std::string& alias, std::int64_t version)
+{
+    if (auto bad = checkModelName(model))
+        return *bad;
+    if (auto bad = checkAlias(alias))
+        return *bad;
+    std::lock_guard lock(m_impl->writeMutex);
+    auto paths = registryPaths(m_impl->modelsDir(), model, version);
+    if (!paths)
+        return paths.error();
+    if (Status s = writeKeyFile(paths->model, "aliases", alias, std::to_string(version)); !s)
+        return s;
+    return touchModel(paths->model, nowMillis());
+}
+
+Status MlrunsStore::deleteModelAlias(const std::string& model, const std::string& alias)
+{
+    if (auto bad = checkModelName(model))
+        return *bad;
+    if (auto bad = checkAliasForm(alias)) // MLflow checks the form only here, not the reserved names
+        return *bad;
+    std::lock_guard lock(m_impl->writeMutex);
+    auto paths = registryPaths(m_impl->modelsDir(), model, std::nullopt);
+    if (!paths)
+        return paths.error();
+    const std::string path = join(join(paths->model, "aliases"), alias);
+    if (!fileExists(path))
+        return Done {};
+    if (Status s = AtomicFile::remove(path); !s)
+        return s;
+    return touchModel(paths->model, nowMillis());
+}
+
+Status MlrunsStore::setRegisteredModelTag(const std::string& model, const std::string& key, const std::string& value)
+{
+    if (auto bad = checkTagKey(key))
+        return *bad;
+    if (auto bad = checkTagValue(key, value, kMaxRegistryTagValueLength))
+        return *bad;
+    std::lock_guard lock(m_impl->writeMutex);
+    auto paths = registryPaths(m_impl->modelsDir(), model, std::nullopt);
+    if (!paths)
+        return paths.error();
+    if (Status s = writeKeyFile(paths->model, "tags", key, value); !s)
+        return s;
+    return touchModel(paths->model, nowMillis());
+}
+
+Status MlrunsStore::deleteRegisteredModelTag(const std::string& model, const std::string& key)
+{
+    if (auto bad = checkTagKey(key))
+        return *bad;
+    std::lock_guard lock(m_impl->writeMutex);
+    auto paths = registryPaths(m_impl->modelsDir(), model, std::nullopt);
+    if (!paths)
+        return paths.error();
+    const std::string path = join(join(paths->model, "tags"), key);
+    if (!fileExists(path))
+        return Done {}; // MLflow's file store: nothing to do, no error
+    if (Status s = AtomicFile::remove(path); !s)
+        return s;
+    return touchModel(paths->model, nowMillis());
+}
+
+Status MlrunsStore::setModelVersionTag(
+    const std::string& model, std::int64_t version, const std::string& key, const std::string& value)
+{
+    if (auto bad = checkTagKey(key))
+        return *bad;
+    if (auto bad = checkTagValue(key, value, kMaxRegistryTagValueLength))
+        return *bad;
+    std::lock_guard lock(m_impl->writeMutex);
+    auto paths = registryPaths(m_impl->modelsDir(), model, version);
+    if (!paths)
+        return paths.error();
+    if (Status s = writeKeyFile(paths->version, "tags", key, value); !s)
+        return s;
+    return touchModel(paths->model, nowMillis());
+}
+
+Status MlrunsStore::deleteModelVersionTag(const std::string& model, std::int64_t version, const std::string& key)
+{
+    if (auto bad = checkTagKey(key))
+        return *bad;
+    std::lock_guard lock(m_impl->writeMutex);
+    auto paths = registryPaths(m_impl->modelsDir(), model, version);
+    if (!paths)
+        return paths.error();
+    const std::string path = join(join(paths->version, "tags"), key);
+    if (!fileExists(path))
+        return Done {};
+    if (Status s = AtomicFile::remove(path); !s)
+        return s;
+    return touchModel(paths->model, nowMillis());
+}
+
+Status MlrunsStore::updateRegisteredModelDescription(const std::string& model, const std::string& description)
+{
+    std::lock_guard lock(m_impl->writeMutex);
+    auto paths = registryPaths(m_impl->modelsDir(), model, std::nullopt);
+    if (!paths)
+        return paths.error();
+    return rewriteMeta(
+        paths->model, {setString("description", description), setInteger("last_updated_timestamp", nowMillis())});
+}
+
+Status MlrunsStore::updateModelVersionDescription(
+    const std::string& model, std::int64_t version, const std::string& description)
+{
+    std::lock_guard lock(m_impl->writeMutex);
+    auto paths = registryPaths(m_impl->modelsDir(), model, version);
+    if (!paths)
+        return paths.error();
+    // MLflow's update_model_version moves only the version's timestamp, not the model's.
+    return rewriteMeta(
+        paths->version, {setString("description", description), setInteger("last_updated_timestamp", nowMillis())});
 }
 
 } // namespace runlens

@@ -44,6 +44,28 @@ public:
     Result<std::vector<RegisteredModel>> registeredModels() override;
     Result<std::vector<ModelVersion>> modelVersions(const std::string& modelName) override;
 
+    // Writes (formats §A.8, §A.13): each file is replaced through a synced temp file and a rename, with
+    // MLflow's own effects and validation; meta.yaml keys this code does not know are kept. A write that
+    // touches two files (rename: tag, then meta.yaml; registry: version, then model timestamp) does
+    // them in MLflow's order, each one atomic. Writes from one store object are serialised.
+    Status renameRun(const std::string& runId, const std::string& name) override;
+    Status setRunTag(const std::string& runId, const std::string& key, const std::string& value) override;
+    Status deleteRunTag(const std::string& runId, const std::string& key) override;
+    Status deleteRun(const std::string& runId) override;
+    Status restoreRun(const std::string& runId) override;
+    Result<ModelVersion> transitionModelVersionStage(
+        const std::string& model, std::int64_t version, const std::string& stage, bool archiveExisting) override;
+    Status setModelAlias(const std::string& model, const std::string& alias, std::int64_t version) override;
+    Status deleteModelAlias(const std::string& model, const std::string& alias) override;
+    Status setRegisteredModelTag(const std::string& model, const std::string& key, const std::string& value) override;
+    Status deleteRegisteredModelTag(const std::string& model, const std::string& key) override;
+    Status setModelVersionTag(
+        const std::string& model, std::int64_t version, const std::string& key, const std::string& value) override;
+    Status deleteModelVersionTag(const std::string& model, std::int64_t version, const std::string& key) override;
+    Status updateRegisteredModelDescription(const std::string& model, const std::string& description) override;
+    Status updateModelVersionDescription(
+        const std::string& model, std::int64_t version, const std::string& description) override;
+
     struct Impl;
 
 private:
