@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "entities.h"
+
+#include <QAbstractTableModel>
+
+#include <vector>
+
+namespace runlens {
+
+/** The versions of one registered model, newest first; aliases come before the (deprecated) stage. */
+class ModelVersionsModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column
+    {
+        VersionColumn,
+        AliasesColumn,
+        StageColumn,
+        SourceRunColumn,
+        StatusColumn,
+        CreatedColumn,
+        DescriptionColumn,
+        TagsColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        VersionRole = Qt::UserRole + 1, // qint64
+        RunIdRole, // QString, empty when the version has no source run
+    };
+
+    explicit ModelVersionsModel(QObject* parent = nullptr);
+
+    void setVersions(std::vector<ModelVersion> versions);
+    const std::vector<ModelVersion>& versions() const { return m_versions; }
+    const ModelVersion* versionAt(int row) const;
+    /** The row of a version number, -1 when absent. */
+    int rowOf(qint64 version) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    std::vector<ModelVersion> m_versions;
+};
+
+} // namespace runlens
