@@ -664,20 +664,15 @@ struct SqliteStore::Impl
 
     void prepareSql()
     {
-        std::string orderBy = "timestamp";
-        if (schema.hasColumn("metrics", "step"))
-            orderBy += ", step";
-        orderBy += ", value";
-        if (schema.hasColumn("metrics", "is_nan"))
-            orderBy += ", is_nan";
         // SQLite's planner prefers the primary key (key, timestamp, step, run_uuid, ...) for
         // `run_uuid = ? AND key = ?`, which scans every point of that key across all runs (150 ms on
-        // 4 M rows); the run_uuid index reads only this run's points (about 1 ms).
+        // 4 M rows); the run_uuid index reads only this run's points (about 1 ms). MLflow's order
+        // (timestamp, step, value, is_nan) is applied by metricHistory() in memory: the points mostly
+        // arrive in it already, and SQLite's temporary sort B-tree cost as much as the read itself.
         const std::string index = schema.indexStartingWith("metrics", "run_uuid", "key");
         historySql = "SELECT timestamp, " + schema.columnOr("metrics", "step", "0") + ", value, "
             + schema.columnOr("metrics", "is_nan", "0") + " FROM metrics"
-            + (index.empty() ? std::string() : " INDEXED BY \"" + index + "\"")
-            + " WHERE run_uuid = ?1 AND key = ?2 ORDER BY " + orderBy;
+            + (index.empty() ? std::string() : " INDEXED BY \"" + index + "\"") + " WHERE run_uuid = ?1 AND key = ?2";
         const std::string inWorkspace = schema.hasColumn("experiments", "workspace")
             ? " AND r.experiment_id IN (SELECT experiment_id FROM experiments WHERE workspace = 'default')"
             : "";
@@ -1412,16 +1407,33 @@ Result<std::vector<MetricPoint>> SqliteStore::metricHistory(const std::string& r
             return statement.error();
         (*statement)->bindText(1, runId);
         (*statement)->bindText(2, key);
-        std::vector<MetricPoint> points;
+        // The stored value (0 for NaN) and is_nan are part of MLflow's order, so they are kept for it.
+        struct Row
+        {
+            std::int64_t timestamp;
+            std::int64_t step;
+            double stored;
+            std::int64_t isNan;
+            auto key() const { return std::tie(timestamp, step, stored, isNan); }
+        };
+        std::vector<Row> rows;
         auto status = forEachRow(**statement, [&](SqliteStatement& row) {
-            MetricPoint point;
-            point.timestamp = row.int64(0);
-            point.step = row.int64(1);
-            point.value = row.int64(3) ? std::numeric_limits<double>::quiet_NaN() : row.real(2);
-            points.push_back(point);
+            rows.push_back(Row {row.int64(0), row.int64(1), row.real(2), row.int64(3)});
         });
         if (!status)
             return status.error();
+        const auto less = [](const Row& a, const Row& b) { return a.key() < b.key(); };
+        if (!std::is_sorted(rows.begin(), rows.end(), less))
+            std::sort(rows.begin(), rows.end(), less);
+        std::vector<MetricPoint> points;
+        points.reserve(rows.size());
+        for (const Row& r : rows) {
+            MetricPoint point;
+            point.timestamp = r.timestamp;
+            point.step = r.step;
+            point.value = r.isNan ? std::numeric_limits<double>::quiet_NaN() : r.stored;
+            points.push_back(point);
+        }
         return points;
     });
 }
