@@ -2,6 +2,7 @@
 #include "runtablemodel.h"
 
 #include "numberformat.h"
+#include "runcolors.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -10,10 +11,30 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <unordered_map>
 
 namespace runlens {
 
 namespace {
+
+// What the table shows of a run; a refresh re-reads the rest only when one of these moved.
+bool sameRun(const Run& a, const Run& b)
+{
+    const RunInfo& x = a.info;
+    const RunInfo& y = b.info;
+    if (x.runName != y.runName || x.status != y.status || x.startTime != y.startTime || x.endTime != y.endTime
+        || x.userId != y.userId || x.experimentId != y.experimentId || a.params != b.params || a.tags != b.tags
+        || a.metrics.size() != b.metrics.size())
+        return false;
+    for (std::size_t i = 0; i < a.metrics.size(); ++i) {
+        const Metric& m = a.metrics[i];
+        const Metric& n = b.metrics[i];
+        if (m.key != n.key || m.point.step != n.point.step || m.point.timestamp != n.point.timestamp
+            || !(m.point.value == n.point.value || (std::isnan(m.point.value) && std::isnan(n.point.value))))
+            return false;
+    }
+    return true;
+}
 
 QString toQString(const std::string& s)
 {
@@ -93,22 +114,16 @@ RunTableModel::RunTableModel(QObject* parent)
     : QAbstractTableModel(parent)
 { }
 
-void RunTableModel::setRuns(RunListSnapshot runs, const QHash<QString, QString>& experimentNames)
+std::vector<RunTableModel::Column> RunTableModel::buildColumns(
+    const RunList* runs, int& paramCount, int& metricCount) const
 {
-    beginResetModel();
-    m_runs = std::move(runs);
-    m_experimentNames = experimentNames;
-    m_columns.clear();
-    m_paramCount = 0;
-    m_metricCount = 0;
-
     // Union of keys over every run; std::map keeps them sorted and counts how many runs have each.
     std::map<std::string, std::pair<int, bool>> params; // key -> (runs having it, all numeric)
     std::map<std::string, int> metrics;
     bool severalExperiments = false;
-    if (m_runs) {
+    if (runs) {
         const std::string* firstExperiment = nullptr;
-        for (const Run& run : m_runs->runs) {
+        for (const Run& run : runs->runs) {
             if (!firstExperiment)
                 firstExperiment = &run.info.experimentId;
             else if (*firstExperiment != run.info.experimentId)
@@ -125,20 +140,115 @@ void RunTableModel::setRuns(RunListSnapshot runs, const QHash<QString, QString>&
         }
     }
 
-    m_columns.push_back({ColumnKind::Name, {}, tr("Run"), false});
+    std::vector<Column> columns;
+    columns.push_back({ColumnKind::Name, {}, tr("Run"), false});
     if (severalExperiments)
-        m_columns.push_back({ColumnKind::Experiment, {}, tr("Experiment"), false});
-    m_columns.push_back({ColumnKind::Status, {}, tr("Status"), false});
-    m_columns.push_back({ColumnKind::Start, {}, tr("Started"), false});
-    m_columns.push_back({ColumnKind::Duration, {}, tr("Duration"), true});
-    m_columns.push_back({ColumnKind::User, {}, tr("User"), false});
+        columns.push_back({ColumnKind::Experiment, {}, tr("Experiment"), false});
+    columns.push_back({ColumnKind::Status, {}, tr("Status"), false});
+    columns.push_back({ColumnKind::Start, {}, tr("Started"), false});
+    columns.push_back({ColumnKind::Duration, {}, tr("Duration"), true});
+    columns.push_back({ColumnKind::User, {}, tr("User"), false});
     for (const auto& [key, info] : params)
-        m_columns.push_back({ColumnKind::Param, key, toQString(key), info.second});
+        columns.push_back({ColumnKind::Param, key, toQString(key), info.second});
     for (const auto& [key, count] : metrics)
-        m_columns.push_back({ColumnKind::Metric, key, toQString(key), true});
-    m_paramCount = static_cast<int>(params.size());
-    m_metricCount = static_cast<int>(metrics.size());
+        columns.push_back({ColumnKind::Metric, key, toQString(key), true});
+    paramCount = static_cast<int>(params.size());
+    metricCount = static_cast<int>(metrics.size());
+    return columns;
+}
+
+void RunTableModel::setRuns(RunListSnapshot runs, const QHash<QString, QString>& experimentNames)
+{
+    int paramCount = 0;
+    int metricCount = 0;
+    std::vector<Column> columns = buildColumns(runs.get(), paramCount, metricCount);
+    const auto sameColumns = [&] {
+        if (columns.size() != m_columns.size())
+            return false;
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            const Column& a = columns[i];
+            const Column& b = m_columns[i];
+            if (a.kind != b.kind || a.key != b.key || a.numeric != b.numeric)
+                return false;
+        }
+        return true;
+    };
+    if (m_runs && runs && !m_runs->runs.empty() && experimentNames == m_experimentNames && sameColumns()) {
+        updateRuns(*runs);
+        return;
+    }
+
+    beginResetModel();
+    m_runs = std::move(runs);
+    m_experimentNames = experimentNames;
+    m_columns = std::move(columns);
+    m_paramCount = paramCount;
+    m_metricCount = metricCount;
     endResetModel();
+}
+
+void RunTableModel::updateRuns(const RunList& fresh)
+{
+    // Rows stay where they are, keyed by run id, so views keep selection, sort and scroll position.
+    std::unordered_map<std::string, const Run*> byId;
+    byId.reserve(fresh.runs.size());
+    for (const Run& run : fresh.runs)
+        byId.emplace(run.info.runId, &run);
+
+    auto list = std::make_shared<RunList>(*m_runs);
+    list->problems = fresh.problems;
+    m_runs = list;
+
+    // Removed runs: contiguous ranges from the bottom up, so earlier row numbers stay valid.
+    int row = static_cast<int>(list->runs.size()) - 1;
+    while (row >= 0) {
+        if (byId.count(list->runs[static_cast<std::size_t>(row)].info.runId)) {
+            --row;
+            continue;
+        }
+        int first = row;
+        while (first > 0 && !byId.count(list->runs[static_cast<std::size_t>(first - 1)].info.runId))
+            --first;
+        beginRemoveRows({}, first, row);
+        list->runs.erase(list->runs.begin() + first, list->runs.begin() + row + 1);
+        endRemoveRows();
+        row = first - 1;
+    }
+
+    // Changed runs: one dataChanged per contiguous block of changed rows.
+    std::unordered_map<std::string, bool> present;
+    int changedFirst = -1;
+    const int lastColumn = static_cast<int>(m_columns.size()) - 1;
+    for (int i = 0; i < static_cast<int>(list->runs.size()); ++i) {
+        Run& current = list->runs[static_cast<std::size_t>(i)];
+        const Run& next = *byId.at(current.info.runId);
+        present.emplace(current.info.runId, true);
+        const bool changed = !sameRun(current, next);
+        if (changed) {
+            current = next;
+            if (changedFirst < 0)
+                changedFirst = i;
+        }
+        if ((!changed || i + 1 == static_cast<int>(list->runs.size())) && changedFirst >= 0) {
+            const int changedLast = changed ? i : i - 1;
+            Q_EMIT dataChanged(index(changedFirst, 0), index(changedLast, lastColumn));
+            changedFirst = -1;
+        }
+    }
+
+    // New runs at the end, in the store's order; a sorting proxy puts them in place.
+    std::vector<const Run*> added;
+    for (const Run& run : fresh.runs) {
+        if (!present.count(run.info.runId))
+            added.push_back(&run);
+    }
+    if (!added.empty()) {
+        const int first = static_cast<int>(list->runs.size());
+        beginInsertRows({}, first, first + static_cast<int>(added.size()) - 1);
+        for (const Run* run : added)
+            list->runs.push_back(*run);
+        endInsertRows();
+    }
 }
 
 void RunTableModel::clear()
@@ -198,12 +308,21 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
         return sortValue(*run, column);
     case RunIdRole:
         return toQString(run->info.runId);
+    case ExportRole:
+        if (column.kind == ColumnKind::Metric) {
+            if (const Metric* m = run->metric(column.key))
+                return QString::fromStdString(formatDouble(m->point.value));
+            return QString();
+        }
+        return displayValue(*run, column);
     case Qt::TextAlignmentRole:
         return QVariant::fromValue(
             Qt::Alignment(column.numeric ? Qt::AlignRight | Qt::AlignVCenter : Qt::AlignLeft | Qt::AlignVCenter));
     case Qt::DecorationRole:
         if (column.kind == ColumnKind::Status)
             return statusColor(run->info.status);
+        if (column.kind == ColumnKind::Name)
+            return runColor(run->info.runId);
         return {};
     case Qt::ForegroundRole:
         // Non-finite metrics are real values but rarely what one hopes to see: mute them.

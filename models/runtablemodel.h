@@ -29,6 +29,7 @@ public:
         ColumnKindRole, // header: a ColumnKind as int
         ColumnKeyRole, // header: the param or metric key
         ColumnGroupRole, // header: "Run", "Parameters" or "Metrics"
+        ExportRole, // the text to copy or export: as shown, but metrics with every digit
     };
 
     enum class ColumnKind
@@ -55,8 +56,9 @@ public:
     explicit RunTableModel(QObject* parent = nullptr);
 
     /**
-     * Replaces the runs in one reset. `experimentNames` maps ids to names; when the runs span more
-     * than one experiment an Experiment column is shown.
+     * Replaces the runs. `experimentNames` maps ids to names; when the runs span more than one
+     * experiment an Experiment column is shown. When the columns stay the same (a refresh), rows are
+     * updated in place keyed by run id (dataChanged, removes, inserts at the end) instead of a reset.
      */
     void setRuns(RunListSnapshot runs, const QHash<QString, QString>& experimentNames = {});
     void clear();
@@ -80,6 +82,8 @@ public:
     static QString formatMetric(double value);
 
 private:
+    std::vector<Column> buildColumns(const RunList* runs, int& paramCount, int& metricCount) const;
+    void updateRuns(const RunList& fresh);
     QVariant displayValue(const Run& run, const Column& column) const;
     QVariant rawValue(const Run& run, const Column& column) const;
     QVariant sortValue(const Run& run, const Column& column) const;

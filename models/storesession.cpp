@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "storesession.h"
 
+#include "reststore.h"
 #include "storefactory.h"
 #include "taskcontrol.h"
 
@@ -64,6 +65,22 @@ StoreSession::~StoreSession()
 
 void StoreSession::open(const QString& uriOrPath)
 {
+    const std::string location = uriOrPath.toStdString();
+    openWith(uriOrPath, [location] { return openStore(location); });
+}
+
+void StoreSession::openServer(const RestConnection& connection)
+{
+    openWith(QString::fromStdString(connection.displayUrl()), [connection]() -> Result<std::unique_ptr<Store>> {
+        auto rest = RestStore::open(connection);
+        if (!rest.ok())
+            return rest.error();
+        return std::unique_ptr<Store>(std::move(rest.value()));
+    });
+}
+
+void StoreSession::openWith(const QString& uriOrPath, std::function<Result<std::unique_ptr<Store>>()> opener)
+{
     const std::uint64_t generation = ++m_openGeneration;
     ++m_experimentsGeneration;
     ++m_countsGeneration;
@@ -76,9 +93,8 @@ void StoreSession::open(const QString& uriOrPath)
     m_uri.clear();
     Q_EMIT opening(uriOrPath);
 
-    const std::string location = uriOrPath.toStdString();
-    (void)QtConcurrent::run(&m_pool, [this, generation, location, uriOrPath] {
-        auto opened = std::make_shared<Result<std::unique_ptr<Store>>>(openStore(location));
+    (void)QtConcurrent::run(&m_pool, [this, generation, opener = std::move(opener), uriOrPath] {
+        auto opened = std::make_shared<Result<std::unique_ptr<Store>>>(opener());
         QMetaObject::invokeMethod(
             this,
             [this, generation, opened, uriOrPath] {
@@ -181,6 +197,7 @@ void StoreSession::loadRuns(const QStringList& experimentIds)
     RunQuery query;
     query.experimentIds = toStdIds(experimentIds);
     query.view = ViewType::ActiveOnly;
+    query.filter = m_runFilter.toStdString();
     // Dataset inputs are not shown in the table; everything else is.
     query.fields = kAllRunFields & ~static_cast<RunFields>(RunField::Inputs);
 
@@ -220,6 +237,12 @@ void StoreSession::cancelRuns()
     m_runsControl.reset();
     setRunsPending(false);
     Q_EMIT runsCancelled(m_runsIds);
+}
+
+void StoreSession::reloadRuns()
+{
+    if (!m_runsIds.isEmpty())
+        loadRuns(m_runsIds);
 }
 
 void StoreSession::setRunsPending(bool pending)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "restconnection.h"
+#include "result.h"
 #include "snapshots.h"
 
 #include <QHash>
@@ -9,6 +11,7 @@
 #include <QThreadPool>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 namespace runlens {
@@ -30,12 +33,23 @@ public:
 
     /** Opens a store by path or URI (empty: MLflow's default rule); closes the current one first. */
     void open(const QString& uriOrPath);
+    /** Opens a tracking server with explicit settings (credentials from a dialog, not the URL). */
+    void openServer(const RestConnection& connection);
     /** Lists the active experiments again, then recounts their runs. */
     void reloadExperiments();
     /** Loads the active runs of these experiments (an empty list clears, never "all"). */
     void loadRuns(const QStringList& experimentIds);
     /** Stops the current runs load; its result, if any still arrives, is dropped. */
     void cancelRuns();
+    /** Loads the current experiments' runs again (F5, live refresh); a no-op when none are selected. */
+    void reloadRuns();
+    /**
+     * The search filter (formats §D) every later runs load passes to the store, so each store applies
+     * its own MLflow semantics. Does not reload by itself.
+     */
+    void setRunFilter(const QString& filter) { m_runFilter = filter; }
+    QString runFilter() const { return m_runFilter; }
+    QStringList runExperimentIds() const { return m_runsIds; }
 
     bool isOpen() const { return m_store != nullptr; }
     bool isLoadingRuns() const { return m_runsPending; }
@@ -63,6 +77,7 @@ Q_SIGNALS:
     void runsCancelled(const QStringList& experimentIds);
 
 private:
+    void openWith(const QString& uriOrPath, std::function<Result<std::unique_ptr<Store>>()> opener);
     void loadRunCounts();
     void setRunsPending(bool pending);
 
@@ -79,6 +94,7 @@ private:
     std::shared_ptr<TaskControl> m_countsControl;
     std::shared_ptr<TaskControl> m_runsControl;
     QStringList m_runsIds;
+    QString m_runFilter;
     bool m_runsPending = false;
 };
 
