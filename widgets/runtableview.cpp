@@ -4,8 +4,13 @@
 #include "runitemdelegate.h"
 #include "runtableheaderview.h"
 #include "runtablemodel.h"
+#include "tableexport.h"
 
+#include <QApplication>
+#include <QClipboard>
+#include <QKeyEvent>
 #include <QScrollBar>
+#include <QSet>
 
 #include <algorithm>
 
@@ -36,6 +41,7 @@ RunTableView::RunTableView(QWidget* parent)
     verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     setSortingEnabled(true);
+    connect(m_header, &QHeaderView::sectionMoved, this, &RunTableView::onSectionMoved);
 }
 
 void RunTableView::setModel(QAbstractItemModel* model)
@@ -83,6 +89,141 @@ void RunTableView::restoreSortAndFit()
     else if (m->columnCount() > 0)
         sortByColumn(-1, Qt::AscendingOrder); // the sorted key is gone: back to the store's order
     fitColumns();
+    applyColumnLayout();
+}
+
+void RunTableView::setColumnLayout(const ColumnLayout& layout)
+{
+    m_layout = layout;
+    applyColumnLayout();
+}
+
+void RunTableView::changeColumnLayout(const ColumnLayout& layout)
+{
+    setColumnLayout(layout);
+    Q_EMIT columnLayoutChanged(m_layout);
+}
+
+void RunTableView::applyColumnLayout()
+{
+    QAbstractItemModel* m = model();
+    if (!m)
+        return;
+    m_applyingLayout = true;
+    const int count = m->columnCount();
+    QHash<QString, int> logicalById;
+    for (int c = 0; c < count; ++c)
+        logicalById.insert(ColumnLayout::columnId(*m, c), c);
+
+    // Target visual order: pinned, then the remembered order, then columns never seen before.
+    QList<int> target;
+    QSet<int> placed;
+    const auto place = [&](const QString& id) {
+        const auto it = logicalById.constFind(id);
+        if (it != logicalById.constEnd() && !placed.contains(*it)) {
+            target << *it;
+            placed.insert(*it);
+        }
+    };
+    for (const QString& id : m_layout.pinned)
+        place(id);
+    for (const QString& id : m_layout.order)
+        place(id);
+    for (int c = 0; c < count; ++c) {
+        if (!placed.contains(c)) {
+            target << c;
+            placed.insert(c);
+        }
+    }
+    for (int visual = 0; visual < target.size(); ++visual) {
+        const int from = m_header->visualIndex(target.at(visual));
+        if (from != visual)
+            m_header->moveSection(from, visual);
+    }
+
+    QSet<int> hide;
+    for (const QString& id : m_layout.hidden) {
+        if (const auto it = logicalById.constFind(id); it != logicalById.constEnd())
+            hide.insert(*it);
+    }
+    if (m_layout.differOnly) {
+        for (const int c : uniformColumns(*m))
+            hide.insert(c);
+    }
+    // The run name always shows: without it no row can be told apart.
+    hide.remove(logicalById.value(QStringLiteral("run:name"), -1));
+    for (int c = 0; c < count; ++c)
+        m_header->setSectionHidden(c, hide.contains(c));
+    m_applyingLayout = false;
+}
+
+void RunTableView::onSectionMoved()
+{
+    if (m_applyingLayout || !model())
+        return;
+    QStringList order;
+    for (int visual = 0; visual < m_header->count(); ++visual)
+        order << ColumnLayout::columnId(*model(), m_header->logicalIndex(visual));
+    // A column dragged among the pinned ones (or out of them) changes the pinned set accordingly.
+    QStringList pinned;
+    for (const QString& id : order) {
+        if (!m_layout.pinned.contains(id))
+            break;
+        pinned << id;
+    }
+    m_layout.order = order;
+    m_layout.pinned = pinned;
+    Q_EMIT columnLayoutChanged(m_layout);
+}
+
+QList<int> RunTableView::visibleColumns() const
+{
+    QList<int> columns;
+    if (!model())
+        return columns;
+    for (int visual = 0; visual < m_header->count(); ++visual) {
+        const int logical = m_header->logicalIndex(visual);
+        if (logical >= 0 && !m_header->isSectionHidden(logical))
+            columns << logical;
+    }
+    return columns;
+}
+
+QList<int> RunTableView::selectedRows() const
+{
+    QList<int> rows;
+    if (!selectionModel())
+        return rows;
+    for (const QModelIndex& index : selectionModel()->selectedRows())
+        rows << index.row();
+    std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
+QString RunTableView::selectionAsTsv() const
+{
+    const QList<int> rows = selectedRows();
+    if (rows.isEmpty())
+        return {};
+    return toTsv(tableText(*model(), rows, visibleColumns(), RunTableModel::ExportRole));
+}
+
+void RunTableView::copySelection()
+{
+    const QString text = selectionAsTsv();
+    if (!text.isEmpty())
+        QApplication::clipboard()->setText(text);
+}
+
+void RunTableView::keyPressEvent(QKeyEvent* event)
+{
+    // The default copies one cell; a row of a runs table is what one wants in a spreadsheet.
+    if (event == QKeySequence::Copy) {
+        copySelection();
+        event->accept();
+        return;
+    }
+    QTableView::keyPressEvent(event);
 }
 
 void RunTableView::fitColumns()

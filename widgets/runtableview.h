@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "columnlayout.h"
+
 #include <QTableView>
 
 namespace runlens {
@@ -21,11 +23,37 @@ public:
     void setModel(QAbstractItemModel* model) override;
     RunTableHeaderView* runHeader() const { return m_header; }
 
+    /** Logical columns in the order shown, hidden ones left out. */
+    QList<int> visibleColumns() const;
+    /** Selected rows of the view's model, top to bottom. */
+    QList<int> selectedRows() const;
+    /** The selected runs as tab-separated text with a header row: what Ctrl+C copies. */
+    QString selectionAsTsv() const;
+    /** Puts selectionAsTsv() on the clipboard (Ctrl+C); nothing when no row is selected. */
+    void copySelection();
+
+    /** The arrangement of columns (hidden, pinned, order, differ-only) as the person left it. */
+    const ColumnLayout& columnLayout() const { return m_layout; }
+    /** Arranges the columns so: pinned first, then the saved order; new columns go at the end. */
+    void setColumnLayout(const ColumnLayout& layout);
+    /** As setColumnLayout, for a change the person made: also emits columnLayoutChanged. */
+    void changeColumnLayout(const ColumnLayout& layout);
+    /** Re-applies the layout, e.g. after the rows changed and differ-only must be recomputed. */
+    void applyColumnLayout();
+
     /** Widest a column gets from fitting; a person may drag it wider. */
     static constexpr int kMaxFittedWidth = 280;
 
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+
+Q_SIGNALS:
+    /** The person changed the layout (moved a column, or through the column chooser). */
+    void columnLayoutChanged(const runlens::ColumnLayout& layout);
+
 private:
     void rememberSort();
+    void onSectionMoved();
     void restoreSortAndFit();
     void fitColumns();
 
@@ -33,6 +61,8 @@ private:
     int m_sortKind = -1;
     QString m_sortKey;
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
+    ColumnLayout m_layout;
+    bool m_applyingLayout = false;
     QMetaObject::Connection m_aboutToReset;
     QMetaObject::Connection m_reset;
 };
