@@ -152,7 +152,9 @@ Result<std::unique_ptr<Store>> openStore(std::string_view uriOrPath)
         return std::unique_ptr<Store>(std::move(store.value()));
     }
     case StoreKind::Sqlite: {
-        auto store = SqliteStore::open(location->location);
+        // Read-write when the file and its folder allow it; the store falls back to read-only and
+        // says why (writeBlocker()) otherwise. Nothing is written until the user edits something.
+        auto store = SqliteStore::open(location->location, /*readOnly=*/false);
         if (!store)
             return store.error();
         return std::unique_ptr<Store>(std::move(store.value()));
