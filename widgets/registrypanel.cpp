@@ -651,6 +651,11 @@ void RegistryPanel::deleteVersionTag(qint64 version, const QString& key)
     });
 }
 
+QDialog* RegistryPanel::comparisonDialog() const
+{
+    return m_compareDialog;
+}
+
 QList<QStringList> RegistryPanel::comparisonRows(const Run* left, const Run* right)
 {
     QList<QStringList> rows;

@@ -76,7 +76,7 @@ public:
     QTableView* versionsView() const { return m_versionsView; }
     AuditLogView* auditLogView() const { return m_auditView; }
     /** The last comparison window, while it is open. */
-    QDialog* comparisonDialog() const { return m_compareDialog; }
+    QDialog* comparisonDialog() const;
 
     /** Rows of a comparison: kind ("param"/"metric"), key, left value, right value; params first, by key. */
     static QList<QStringList> comparisonRows(const Run* left, const Run* right);
