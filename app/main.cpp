@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QSettings>
 
 #include <filesystem>
 
@@ -25,17 +26,25 @@ int main(int argc, char* argv[])
                        "(file:, sqlite:, http(s):). Default: MLFLOW_TRACKING_URI, ./mlruns or ./mlflow.db, "
                        "else the bundled demo store."),
         QStringLiteral("[PATH_OR_URI]"));
+    const QCommandLineOption filterOption(QStringLiteral("filter"),
+        QStringLiteral("Show only the runs matching this search filter, e.g. \"metrics.loss < 0.5\"."),
+        QStringLiteral("FILTER"));
+    parser.addOption(filterOption);
     parser.process(app);
 
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1)
         parser.showHelp(1);
 
-    const runlens::StartupStore start
-        = runlens::chooseStartupStore(positional.value(0), std::filesystem::path(QDir::currentPath().toStdString()));
+    // With no argument and no store here, reopen the store used last (the first of the recent ones).
+    const QString lastStore = QSettings().value(QStringLiteral("RecentStores")).toStringList().value(0);
+    const runlens::StartupStore start = runlens::chooseStartupStore(
+        positional.value(0), std::filesystem::path(QDir::currentPath().toStdString()), lastStore);
 
     runlens::MainWindow window;
     window.show();
+    if (parser.isSet(filterOption))
+        window.setRunFilter(parser.value(filterOption));
     if (!start.location.isEmpty())
         window.openStore(start.location);
     window.setNote(start.note);

@@ -1,25 +1,39 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mainwindow.h"
 
+#include "columnchooser.h"
+#include "columnlayout.h"
+#include "connectdialog.h"
 #include "experimentlistmodel.h"
 #include "experimentlistview.h"
+#include "filterbar.h"
 #include "problemlistmodel.h"
 #include "runsortproxymodel.h"
 #include "runtablemodel.h"
 #include "runtableview.h"
 #include "storesession.h"
+#include "tableexport.h"
 #include "taskprogresswidget.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QPointer>
+#include <QSaveFile>
 #include <QScreen>
 #include <QSettings>
 #include <QSortFilterProxyModel>
@@ -27,10 +41,12 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeView>
 #include <QUrl>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
 // Resources live in a static library; nothing references them, so they must be pulled in by name.
 static void initResources()
@@ -45,6 +61,9 @@ namespace {
 const auto kGeometryKey = QStringLiteral("MainWindow/geometry");
 const auto kStateKey = QStringLiteral("MainWindow/state");
 const auto kSplitterKey = QStringLiteral("MainWindow/splitter");
+const auto kRecentKey = QStringLiteral("RecentStores");
+constexpr int kMaxRecent = 10;
+constexpr int kLiveRefreshMs = 5000;
 
 // Where the store is, as a person would type it: a plain path for local stores.
 QString displayLocation(const QString& uri)
@@ -115,9 +134,42 @@ MainWindow::MainWindow(QWidget* parent)
     m_runArea->addWidget(m_message);
     m_runArea->addWidget(m_runView);
 
+    // Filter bar over the table; the right-hand pane of m_runSplitter is for run details.
+    auto* runsPage = new QWidget(this);
+    auto* runsLayout = new QVBoxLayout(runsPage);
+    runsLayout->setContentsMargins(0, 0, 0, 0);
+    runsLayout->setSpacing(0);
+    m_filterBar = new FilterBar(runsPage);
+    m_columnsButton = new QToolButton(runsPage);
+    m_columnsButton->setObjectName(QStringLiteral("columnsButton"));
+    m_columnsButton->setText(tr("Columns\u2026"));
+    m_columnsButton->setToolTip(tr("Show, hide and pin columns"));
+    m_columnsButton->setAutoRaise(true);
+    connect(m_columnsButton, &QToolButton::clicked, this, &MainWindow::showColumnChooser);
+    auto* barRow = new QHBoxLayout;
+    barRow->setContentsMargins(0, 0, 4, 0);
+    barRow->addWidget(m_filterBar, 1);
+    barRow->addWidget(m_columnsButton, 0, Qt::AlignTop);
+    runsLayout->addLayout(barRow);
+    runsLayout->addWidget(m_runArea, 1);
+    m_runSplitter = new QSplitter(Qt::Horizontal, this);
+    m_runSplitter->setObjectName(QStringLiteral("runSplitter"));
+    m_runSplitter->addWidget(runsPage);
+    m_runSplitter->setStretchFactor(0, 1);
+    connect(m_filterBar, &FilterBar::filterApplied, this, &MainWindow::applyRunFilter);
+    m_columnChooser = new ColumnChooser(m_runView, this);
+    connect(m_runView, &RunTableView::columnLayoutChanged, this, [this](const ColumnLayout& layout) {
+        if (!m_layoutIds.isEmpty() && !m_session->uri().isEmpty())
+            layout.save(m_session->uri(), m_layoutIds);
+    });
+    // Quick search narrows the loaded runs by name without asking the store again.
+    m_runProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_runProxy->setFilterKeyColumn(0);
+    connect(m_filterBar, &FilterBar::quickSearchChanged, m_runProxy, &QSortFilterProxyModel::setFilterFixedString);
+
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->addWidget(sidebar);
-    m_splitter->addWidget(m_runArea);
+    m_splitter->addWidget(m_runSplitter);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setChildrenCollapsible(false);
@@ -170,6 +222,13 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &StoreSession::runsCancelled, this, &MainWindow::onRunsCancelled);
     connect(m_experimentView, &ExperimentListView::experimentSelectionChanged, this, &MainWindow::onSelectionChanged);
 
+    setAcceptDrops(true);
+
+    // Running runs change while one watches: poll the store for them without resetting the table.
+    m_liveTimer = new QTimer(this);
+    m_liveTimer->setInterval(kLiveRefreshMs);
+    connect(m_liveTimer, &QTimer::timeout, this, &MainWindow::refreshRunningRuns);
+    m_liveTimer->start();
     createActions();
     showMessage(tr("No store open.\nUse File \u2192 Open Store Folder or Open SQLite Database."));
     readSettings();
@@ -184,6 +243,12 @@ void MainWindow::createActions()
     openFolder->setShortcut(QKeySequence::Open);
     openFolder->setToolTip(tr("Open an mlruns folder, or a folder holding mlruns/ or mlflow.db"));
     file->addAction(tr("Open SQLite &Database\u2026"), this, &MainWindow::openDatabase);
+    file->addAction(tr("&Connect to Server\u2026"), this, &MainWindow::connectToServer);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    updateRecentMenu();
+    file->addSeparator();
+    QAction* exportAction = file->addAction(tr("&Export Runs\u2026"), this, &MainWindow::exportRunsDialog);
+    exportAction->setToolTip(tr("Write the runs as the table shows them to a CSV file"));
     file->addSeparator();
     QAction* reloadAction = file->addAction(tr("&Reload"), this, &MainWindow::reload);
     reloadAction->setShortcut(QKeySequence::Refresh);
@@ -191,7 +256,17 @@ void MainWindow::createActions()
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* copy = edit->addAction(tr("&Copy Runs"), m_runView, &RunTableView::copySelection);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_runView->addAction(copy);
+    QAction* focusFilter = edit->addAction(tr("&Filter Runs"), m_filterBar, &FilterBar::focusFilter);
+    focusFilter->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    m_viewMenu = view;
+    view->addAction(tr("&Columns\u2026"), this, &MainWindow::showColumnChooser);
     view->addAction(m_problemDock->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -210,6 +285,7 @@ void MainWindow::readSettings()
     }
     restoreState(settings.value(kStateKey).toByteArray());
     m_splitter->restoreState(settings.value(kSplitterKey).toByteArray());
+    m_runSplitter->restoreState(settings.value(kSplitterKey + QStringLiteral("/runs")).toByteArray());
 }
 
 void MainWindow::writeSettings() const
@@ -218,6 +294,7 @@ void MainWindow::writeSettings() const
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
     settings.setValue(kSplitterKey, m_splitter->saveState());
+    settings.setValue(kSplitterKey + QStringLiteral("/runs"), m_runSplitter->saveState());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -255,6 +332,7 @@ void MainWindow::setNote(const QString& text)
 
 void MainWindow::onOpening(const QString& uriOrPath)
 {
+    m_layoutIds.clear();
     m_autoSelectPending = false;
     m_restoringSelection = true;
     m_experimentModel->clear();
@@ -274,6 +352,7 @@ void MainWindow::onOpened(const QString& uri)
     setWindowTitle(tr("%1 \u2014 Runlens").arg(where));
     m_storeLabel->setText(m_note.isEmpty() ? where : m_note);
     m_storeLabel->setToolTip(uri);
+    addRecentStore(uri);
     m_progress->start(tr("Listing experiments\u2026"), false);
     showMessage(tr("Listing experiments\u2026"));
 }
@@ -369,10 +448,21 @@ void MainWindow::onRunsLoaded(const QStringList& ids, const RunListSnapshot& run
             showMessage(tr("Select one or more experiments on the left."));
         return;
     }
+    if (ids != m_layoutIds) {
+        // Each set of experiments keeps its own columns; apply them before the table fills.
+        m_layoutIds = ids;
+        m_runView->setColumnLayout(ColumnLayout::load(m_session->uri(), ids));
+    }
     m_runModel->setRuns(runs, m_experimentModel->names());
+    if (m_runView->columnLayout().differOnly)
+        m_runView->applyColumnLayout(); // the rows changed, so which columns differ may have too
     const int n = static_cast<int>(runs->runs.size());
     if (n == 0) {
-        showMessage(tr("No active runs in %1.").arg(describeSelection(ids)));
+        const QString filter = m_session->runFilter();
+        if (filter.isEmpty())
+            showMessage(tr("No active runs in %1.").arg(describeSelection(ids)));
+        else
+            showMessage(tr("No active run in %1 matches the filter\n%2").arg(describeSelection(ids), filter));
         m_summaryLabel->clear();
         return;
     }
@@ -386,6 +476,11 @@ void MainWindow::onRunsLoaded(const QStringList& ids, const RunListSnapshot& run
 void MainWindow::onRunsFailed(const QStringList& ids, const QString& message)
 {
     m_progress->finish();
+    if (!m_session->runFilter().isEmpty() && message.contains(QLatin1String("INVALID_PARAMETER_VALUE"))) {
+        // The store refused the filter: say so at the filter and keep the runs already shown.
+        m_filterBar->showFilterError(message);
+        return;
+    }
     m_runModel->clear();
     m_summaryLabel->clear();
     showMessage(tr("Could not load the runs of %1\n\n%2").arg(describeSelection(ids), message));
@@ -459,8 +554,169 @@ void MainWindow::about()
 {
     QMessageBox::about(this, tr("About Runlens"),
         tr("<h3>Runlens %1</h3><p>Browse and compare MLflow experiments natively.</p>"
-           "<p>Opens mlruns folders, mlflow.db files and tracking servers.</p>")
-            .arg(QStringLiteral(RUNLENS_VERSION)));
+           "<p>Opens mlruns folders, mlflow.db files and tracking servers.</p>"
+           "<p>Runlens is licensed under the Apache License 2.0. It uses:</p><ul>"
+           "<li>Qt %2 \u2014 GNU LGPL v3</li>"
+           "<li>SQLite \u2014 public domain</li>"
+           "<li>yaml-cpp \u2014 MIT License</li>"
+           "<li>nlohmann/json \u2014 MIT License</li>"
+           "<li>qtkeychain \u2014 BSD 2-Clause License</li></ul>")
+            .arg(QStringLiteral(RUNLENS_VERSION), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::setDetailsPanel(QWidget* panel)
+{
+    while (m_runSplitter->count() > 1)
+        delete m_runSplitter->widget(1);
+    if (!panel)
+        return;
+    m_runSplitter->addWidget(panel);
+    m_runSplitter->setStretchFactor(1, 0);
+    m_runSplitter->setSizes({m_runSplitter->width() * 2 / 3, m_runSplitter->width() / 3});
+}
+
+QDockWidget* MainWindow::addPanelDock(const QString& title, const QString& objectName, QWidget* panel)
+{
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    dock->setWidget(panel);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    m_viewMenu->addAction(dock->toggleViewAction());
+    return dock;
+}
+
+void MainWindow::connectToServer()
+{
+    auto* dialog = new ConnectDialog(m_session->threadPool(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        RestConnection connection = dialog->connection();
+        if (connection.normalize().ok()) {
+            m_note.clear();
+            m_session->openServer(connection);
+        }
+    });
+    dialog->open();
+}
+
+void MainWindow::showColumnChooser()
+{
+    m_columnChooser->refresh();
+    const QPoint below = m_columnsButton->mapToGlobal(QPoint(m_columnsButton->width(), m_columnsButton->height()));
+    m_columnChooser->move(below - QPoint(m_columnChooser->width(), 0));
+    m_columnChooser->show();
+}
+
+void MainWindow::refreshRunningRuns()
+{
+    if (!m_session->isOpen() || m_session->isLoadingRuns() || !m_runModel->runs())
+        return;
+    for (const Run& run : m_runModel->runs()->runs) {
+        if (run.info.status == RunStatus::Running) {
+            m_session->reloadRuns();
+            return;
+        }
+    }
+}
+
+bool MainWindow::setRunFilter(const QString& filter)
+{
+    return m_filterBar->applyFilter(filter);
+}
+
+void MainWindow::applyRunFilter(const QString& filter)
+{
+    m_session->setRunFilter(filter);
+    m_session->reloadRuns();
+}
+
+void MainWindow::exportRunsDialog()
+{
+    if (m_runProxy->rowCount() == 0) {
+        QMessageBox::information(this, tr("Export Runs"), tr("There are no runs in the table to export."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Runs"), QStringLiteral("runs.csv"), tr("CSV files (*.csv);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(
+        this, &MainWindow::exportFinished, this, [this, connection](const QString& where, const QString& error) {
+            disconnect(*connection);
+            if (error.isEmpty())
+                statusBar()->showMessage(tr("Exported the runs to %1").arg(where), 8000);
+            else
+                QMessageBox::warning(this, tr("Export Runs"), tr("Could not write %1\n\n%2").arg(where, error));
+        });
+    exportRuns(path);
+}
+
+void MainWindow::exportRuns(const QString& path)
+{
+    // Reading the model is quick and must happen here; formatting and writing go to a worker.
+    QList<int> rows;
+    rows.reserve(m_runProxy->rowCount());
+    for (int row = 0; row < m_runProxy->rowCount(); ++row)
+        rows << row;
+    TableText table = tableText(*m_runProxy, rows, m_runView->visibleColumns(), RunTableModel::ExportRole);
+    QPointer<MainWindow> self(this);
+    (void)QtConcurrent::run(m_session->threadPool(), [self, path, table = std::move(table)] {
+        QString error;
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly))
+            error = file.errorString();
+        else {
+            file.write(toCsv(table).toUtf8());
+            if (!file.commit())
+                error = file.errorString();
+        }
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, path, error] {
+                if (self)
+                    Q_EMIT self->exportFinished(path, error);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::addRecentStore(const QString& uri)
+{
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    recent.removeAll(uri);
+    recent.prepend(uri);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(kRecentKey, recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (const QString& uri : recent)
+        m_recentMenu->addAction(displayLocation(uri), this, [this, uri] { openStore(uri); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() != 1 || !urls.front().isLocalFile())
+        return;
+    // A folder (mlruns or one holding it) or a database file; the store says if it is neither.
+    openStore(urls.front().toLocalFile());
+    event->acceptProposedAction();
 }
 
 } // namespace runlens

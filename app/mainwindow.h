@@ -7,6 +7,8 @@
 #include <QStringList>
 
 class QLabel;
+class QMenu;
+class QTimer;
 class QLineEdit;
 class QSortFilterProxyModel;
 class QSplitter;
@@ -17,7 +19,9 @@ class QDockWidget;
 
 namespace runlens {
 
+class ColumnChooser;
 class ExperimentListModel;
+class FilterBar;
 class ExperimentListView;
 class ProblemListModel;
 class RunSortProxyModel;
@@ -53,9 +57,34 @@ public:
     ProblemListModel* problemModel() const { return m_problemModel; }
     /** The text shown in place of the table; empty while the table is shown. */
     QString messageText() const;
+    FilterBar* filterBar() const { return m_filterBar; }
+    ColumnChooser* columnChooser() const { return m_columnChooser; }
+
+    /**
+     * Puts `filter` in the filter bar and applies it to this and every later runs load; a filter
+     * that does not parse is shown with its error and not applied. Returns whether it parsed.
+     */
+    bool setRunFilter(const QString& filter);
+
+    /** Puts a run details panel right of the runs table (hidden until set). */
+    void setDetailsPanel(QWidget* panel);
+    /** Adds a dock (e.g. the model registry) with its toggle in the View menu. */
+    QDockWidget* addPanelDock(const QString& title, const QString& objectName, QWidget* panel);
+
+    /**
+     * Writes the runs as the table shows them (visible columns in their order, sorted and filtered
+     * rows) to a CSV file on a worker thread; exportFinished reports the outcome.
+     */
+    void exportRuns(const QString& path);
+
+Q_SIGNALS:
+    /** An export ended: `error` is empty on success. */
+    void exportFinished(const QString& path, const QString& error);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void createActions();
@@ -78,6 +107,13 @@ private:
     void openDatabase();
     void reload();
     void about();
+    void exportRunsDialog();
+    void refreshRunningRuns();
+    void showColumnChooser();
+    void connectToServer();
+    void applyRunFilter(const QString& filter);
+    void addRecentStore(const QString& uri);
+    void updateRecentMenu();
 
     QString describeSelection(const QStringList& ids) const;
     QStringList savedSelection() const;
@@ -91,6 +127,14 @@ private:
     ProblemListModel* m_problemModel;
 
     QSplitter* m_splitter = nullptr;
+    QSplitter* m_runSplitter = nullptr;
+    FilterBar* m_filterBar = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QTimer* m_liveTimer = nullptr;
+    QToolButton* m_columnsButton = nullptr;
+    ColumnChooser* m_columnChooser = nullptr;
+    QStringList m_layoutIds; // the experiments whose column layout the table shows
     QLineEdit* m_filterEdit = nullptr;
     ExperimentListView* m_experimentView = nullptr;
     QStackedWidget* m_runArea = nullptr;

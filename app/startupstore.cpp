@@ -3,6 +3,7 @@
 
 #include "storefactory.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QObject>
@@ -13,19 +14,24 @@ namespace runlens {
 
 QString demoStorePath()
 {
-    // Installed copy first; a build tree falls back to the sources it was built from.
+    // Installed copy first, found beside the executable since a package may install under another
+    // prefix than the build's; a build tree falls back to the sources it was built from.
+    const QString besideExecutable = QCoreApplication::instance()
+        ? QCoreApplication::applicationDirPath() + QStringLiteral("/../share/runlens/demo/mlruns")
+        : QString();
     const QString candidates[] = {
+        besideExecutable,
         QStringLiteral(RUNLENS_DATA_INSTALL_DIR "/demo/mlruns"),
         QStringLiteral(RUNLENS_SOURCE_DIR "/resources/demo/mlruns"),
     };
     for (const QString& candidate : candidates) {
-        if (QFileInfo(candidate).isDir())
+        if (!candidate.isEmpty() && QFileInfo(candidate).isDir())
             return QDir::cleanPath(candidate);
     }
     return {};
 }
 
-StartupStore chooseStartupStore(const QString& argument, const std::filesystem::path& cwd)
+StartupStore chooseStartupStore(const QString& argument, const std::filesystem::path& cwd, const QString& lastStore)
 {
     if (!argument.isEmpty())
         return {argument, {}, false};
@@ -37,6 +43,9 @@ StartupStore chooseStartupStore(const QString& argument, const std::filesystem::
         return {QString::fromStdString(uri), {}, false};
     if (resolveStoreLocation(uri, cwd).ok())
         return {QString::fromStdString(uri), {}, false};
+
+    if (!lastStore.isEmpty())
+        return {lastStore, {}, false};
 
     const QString demo = demoStorePath();
     if (!demo.isEmpty()) {

@@ -17,10 +17,12 @@ struct StartupStore
 
 /**
  * The given argument when there is one; else MLflow's default store in `cwd` (MLFLOW_TRACKING_URI,
- * ./mlruns, ./mlflow.db) when it exists; else the bundled demo store when installed or in the source
- * tree; else nothing, with a note saying so.
+ * ./mlruns, ./mlflow.db) when it exists; else `lastStore` (the store open when the app last closed)
+ * when given; else the bundled demo store when installed or in the source tree; else nothing, with a
+ * note saying so.
  */
-StartupStore chooseStartupStore(const QString& argument, const std::filesystem::path& cwd);
+StartupStore chooseStartupStore(
+    const QString& argument, const std::filesystem::path& cwd, const QString& lastStore = {});
 
 /** The bundled demo mlruns folder, or empty when it cannot be found. */
 QString demoStorePath();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "experimentlistmodel.h"
 #include "experimentlistview.h"
+#include "filterbar.h"
 #include "mainwindow.h"
 #include "problemlistmodel.h"
 #include "runsortproxymodel.h"
@@ -12,7 +13,9 @@
 #include "taskprogresswidget.h"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QFile>
+#include <QLineEdit>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -64,6 +67,12 @@ private Q_SLOTS:
     void brokenRunIsReportedAndOthersStillShow();
     void remembersLayoutAndSelection();
     void startupStoreChoice();
+    void filterReloadsThroughTheStore();
+    void invalidFilterKeepsTheTable();
+    void quickSearchNarrowsByName();
+    void copiesSelectionAsTsv();
+    void exportsVisibleTableAsCsv();
+    void rememberedRecentStores();
 
 private:
     void openAndWait(MainWindow& window);
@@ -247,6 +256,131 @@ void TestMainWindow::remembersLayoutAndSelection()
     QTRY_COMPARE(again.runProxy()->rowCount(), 1);
 }
 
+void TestMainWindow::filterReloadsThroughTheStore()
+{
+    MainWindow window;
+    window.show();
+    openAndWait(window);
+    QTRY_COMPARE(window.runProxy()->rowCount(), 5);
+
+    QSignalSpy loaded(window.session(), &StoreSession::runsLoaded);
+    window.filterBar()->filterEdit()->setText(QStringLiteral("attributes.run_name IN ('bert-1', 'bert-3')"));
+    QTest::keyClick(window.filterBar()->filterEdit(), Qt::Key_Return);
+    QVERIFY(loaded.wait());
+    QCOMPARE(window.session()->runFilter(), QStringLiteral("attributes.run_name IN ('bert-1', 'bert-3')"));
+    QStringList names = runNames(window.runProxy());
+    names.sort();
+    QCOMPARE(names, (QStringList {QStringLiteral("bert-1"), QStringLiteral("bert-3")}));
+
+    // Nothing matches: the window says so rather than showing an empty table.
+    loaded.clear();
+    QVERIFY(window.filterBar()->applyFilter(QStringLiteral("metrics.loss > 1000000")));
+    QVERIFY(loaded.wait());
+    QVERIFY2(window.messageText().contains(QStringLiteral("matches the filter")), qPrintable(window.messageText()));
+
+    // Clearing the filter brings every run back.
+    loaded.clear();
+    QVERIFY(window.filterBar()->applyFilter(QString()));
+    QVERIFY(loaded.wait());
+    QCOMPARE(window.runProxy()->rowCount(), 5);
+}
+
+void TestMainWindow::invalidFilterKeepsTheTable()
+{
+    MainWindow window;
+    window.show();
+    openAndWait(window);
+    QTRY_COMPARE(window.runProxy()->rowCount(), 5);
+    QSignalSpy loading(window.session(), &StoreSession::runsLoading);
+    QVERIFY(!window.filterBar()->applyFilter(QStringLiteral("params.a == 'x'")));
+    QCOMPARE(loading.count(), 0); // never sent to the store
+    QCOMPARE(window.filterBar()->errorPosition(), 9);
+    QVERIFY(window.filterBar()->errorText().contains(QStringLiteral("at position 9")));
+    QCOMPARE(window.runProxy()->rowCount(), 5);
+    QVERIFY(window.messageText().isEmpty());
+}
+
+void TestMainWindow::quickSearchNarrowsByName()
+{
+    MainWindow window;
+    window.show();
+    openAndWait(window);
+    QTRY_COMPARE(window.runProxy()->rowCount(), 5);
+    QSignalSpy loading(window.session(), &StoreSession::runsLoading);
+    QTest::keyClicks(window.filterBar()->quickEdit(), QStringLiteral("BERT-2"));
+    QCOMPARE(runNames(window.runProxy()), QStringList {QStringLiteral("bert-2")});
+    QCOMPARE(loading.count(), 0); // instant: the store is not asked
+    window.filterBar()->quickEdit()->clear();
+    QCOMPARE(window.runProxy()->rowCount(), 5);
+}
+
+void TestMainWindow::copiesSelectionAsTsv()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    openAndWait(window);
+    QTRY_COMPARE(window.runProxy()->rowCount(), 5);
+    RunTableView* table = window.runView();
+    table->selectRow(0);
+    table->selectionModel()->select(
+        window.runProxy()->index(2, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    table->setFocus();
+    QApplication::clipboard()->clear();
+    QTest::keySequence(table, QKeySequence::Copy);
+    const QString text = QApplication::clipboard()->text();
+    const QStringList lines = text.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 3); // header and two runs
+    const QStringList header = lines.at(0).split(QLatin1Char('\t'));
+    QCOMPARE(header.at(0), QStringLiteral("Run"));
+    QCOMPARE(header.size(), table->visibleColumns().size());
+    QCOMPARE(lines.at(1).split(QLatin1Char('\t')).at(0), window.runProxy()->index(0, 0).data().toString());
+    QCOMPARE(lines.at(2).split(QLatin1Char('\t')).at(0), window.runProxy()->index(2, 0).data().toString());
+    QCOMPARE(text, table->selectionAsTsv());
+
+    // A hidden column is not copied.
+    table->hideColumn(1);
+    QCOMPARE(table->selectionAsTsv().split(QLatin1Char('\n')).at(0).split(QLatin1Char('\t')).size(), header.size() - 1);
+}
+
+void TestMainWindow::exportsVisibleTableAsCsv()
+{
+    MainWindow window;
+    window.show();
+    openAndWait(window);
+    QTRY_COMPARE(window.runProxy()->rowCount(), 5);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("runs.csv"));
+    QSignalSpy finished(&window, &MainWindow::exportFinished);
+    window.exportRuns(path);
+    QVERIFY(finished.wait());
+    QCOMPARE(finished.at(0).at(0).toString(), path);
+    QCOMPARE(finished.at(0).at(1).toString(), QString());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(file.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 6);
+    QVERIFY(lines.at(0).startsWith(QStringLiteral("Run,")));
+    for (int row = 0; row < 5; ++row)
+        QVERIFY(lines.at(row + 1).startsWith(window.runProxy()->index(row, 0).data().toString() + QLatin1Char(',')));
+
+    // A place that cannot be written gives an error, not a silent nothing.
+    finished.clear();
+    window.exportRuns(dir.filePath(QStringLiteral("no/such/dir/runs.csv")));
+    QVERIFY(finished.wait());
+    QVERIFY(!finished.at(0).at(1).toString().isEmpty());
+}
+
+void TestMainWindow::rememberedRecentStores()
+{
+    MainWindow window;
+    openAndWait(window);
+    const QStringList recent = QSettings().value(QStringLiteral("RecentStores")).toStringList();
+    QCOMPARE(recent.size(), 1);
+    QCOMPARE(recent.front(), window.session()->uri());
+}
+
 void TestMainWindow::startupStoreChoice()
 {
     const std::filesystem::path fixtureParent(RUNLENS_FIXTURE_DIR "/file");
@@ -269,6 +403,12 @@ void TestMainWindow::startupStoreChoice()
         QVERIFY(none.isDemo);
         QCOMPARE(none.location, demoStorePath());
     }
+
+    // The store used last comes before the demo store, but after one in the working folder.
+    const QString last = QStringLiteral("sqlite:///some/mlflow.db");
+    QCOMPARE(chooseStartupStore({}, std::filesystem::path(empty.path().toStdString()), last).location, last);
+    QVERIFY(!chooseStartupStore({}, std::filesystem::path(empty.path().toStdString()), last).isDemo);
+    QVERIFY(chooseStartupStore({}, fixtureParent, last).location.endsWith(QStringLiteral("/mlruns")));
 
     // A window with nothing to open shows the note instead of a table.
     MainWindow window;
