@@ -5,6 +5,7 @@
 #include "sqliteconnection.h"
 #include "sqliteschema.h"
 #include "sqlitethread.h"
+#include "sqlrunfilter.h"
 #include "uri.h"
 
 #include <sqlite3.h>
@@ -415,7 +416,8 @@ Result<bool> runStatement(SqliteConnection& c, const std::string& sql, const Arg
 struct RunSelection
 {
     std::string sql;
-    std::vector<std::variant<std::int64_t, std::string>> binds;
+    std::vector<SqlValue> binds;
+    bool filtered = false; // a search filter is part of `sql`
 
     void bindTo(SqliteStatement& statement) const
     {
@@ -423,11 +425,36 @@ struct RunSelection
         for (const auto& value : binds) {
             if (const auto* number = std::get_if<std::int64_t>(&value))
                 statement.bindInt64(index++, *number);
+            else if (const auto* real = std::get_if<double>(&value))
+                statement.bindDouble(index++, *real);
             else
                 statement.bindText(index++, std::get<std::string>(value));
         }
     }
 };
+
+// The selected runs by id, for the child-row queries once the runs themselves are loaded: re-running
+// a pushed-down filter inside every child query would cost more than the filter saves.
+RunSelection selectionOfIds(const std::vector<Run>& runs)
+{
+    std::string json = "[";
+    for (const auto& run : runs) {
+        if (json.size() > 1)
+            json += ',';
+        json += '"';
+        for (const char ch : run.info.runId) {
+            if (ch == '"' || ch == '\\')
+                json += '\\';
+            json += ch;
+        }
+        json += '"';
+    }
+    json += ']';
+    RunSelection selection;
+    selection.sql = "r.run_uuid IN (SELECT value FROM json_each(?1))";
+    selection.binds.emplace_back(std::move(json));
+    return selection;
+}
 
 // Child rows arrive grouped by run most of the time; remembering the last run saves a hash lookup.
 class RunIndex
@@ -739,8 +766,11 @@ struct SqliteStore::Impl
         RunSelection selection;
         const std::string stages(stagesSql(view));
         if (experimentIds.empty()) {
+            // "Every experiment in the view": deleted runs also live in active experiments, so a view
+            // that includes deleted runs covers every experiment, as the file store does.
+            const std::string experimentStages(stagesSql(view == ViewType::ActiveOnly ? view : ViewType::All));
             selection.sql = "r.experiment_id IN (SELECT e.experiment_id FROM experiments e WHERE e.lifecycle_stage IN "
-                + stages + workspaceFilter("experiments", "e") + ")";
+                + experimentStages + workspaceFilter("experiments", "e") + ")";
         } else {
             std::vector<std::int64_t> ids;
             for (const auto& text : experimentIds) {
@@ -856,9 +886,11 @@ struct SqliteStore::Impl
         auto& runs = list.runs;
         if (runs.empty())
             return list;
+        const RunSelection byIds = selection.filtered ? selectionOfIds(runs) : RunSelection {};
+        const RunSelection& children = selection.filtered ? byIds : selection;
 
         if (has(fields, RunField::Params)) {
-            auto status = forChildRows(c, selection,
+            auto status = forChildRows(c, children,
                 "SELECT p.run_uuid, p.key, p.value FROM params p WHERE p.run_uuid IN {runs}",
                 [&](SqliteStatement& row) {
                     if (const auto i = index.find(row.textView(0)))
@@ -873,7 +905,7 @@ struct SqliteStore::Impl
         const bool needNameTag
             = std::any_of(runs.begin(), runs.end(), [](const Run& r) { return r.info.runName.empty(); });
         if (has(fields, RunField::Tags)) {
-            auto status = forChildRows(c, selection,
+            auto status = forChildRows(c, children,
                 "SELECT t.run_uuid, t.key, t.value FROM tags t WHERE t.run_uuid IN {runs}", [&](SqliteStatement& row) {
                     if (const auto i = index.find(row.textView(0)))
                         runs[*i].tags.push_back(KeyValue {row.text(1), row.text(2)});
@@ -889,7 +921,7 @@ struct SqliteStore::Impl
             }
         } else if (needNameTag) {
             // Runs from before MLflow 1.30 (or renamed through the tag only) keep their name in the tag.
-            auto status = forChildRows(c, selection,
+            auto status = forChildRows(c, children,
                 "SELECT t.run_uuid, t.value FROM tags t WHERE t.key = 'mlflow.runName' AND t.run_uuid IN {runs}",
                 [&](SqliteStatement& row) {
                     if (const auto i = index.find(row.textView(0)); i && runs[*i].info.runName.empty())
@@ -902,7 +934,7 @@ struct SqliteStore::Impl
             return cancelledError();
 
         if (has(fields, RunField::Metrics)) {
-            auto status = loadLatestMetrics(c, selection, runs, index);
+            auto status = loadLatestMetrics(c, children, runs, index);
             if (!status)
                 return status.error();
         }
@@ -910,7 +942,7 @@ struct SqliteStore::Impl
             return cancelledError();
 
         if (has(fields, RunField::Inputs)) {
-            auto status = loadInputs(c, selection, runs, index);
+            auto status = loadInputs(c, children, runs, index);
             if (!status)
                 return status.error();
         }
@@ -1353,17 +1385,28 @@ Result<RunList> SqliteStore::searchRuns(const RunQuery& query, TaskControl* cont
     if (!search)
         return search.error();
     const RunFields fields = query.fields | search->requiredFields() | static_cast<RunFields>(RunField::Info);
+    bool filteredInSql = false;
     auto loaded = m_impl->read<Result<RunList>>(control, [&](SqliteConnection& c) -> Result<RunList> {
         auto selection = m_impl->selectionFor(c, query.experimentIds, query.view);
         if (!selection)
             return selection.error();
+        if (search->hasFilter()) {
+            // The filter runs in SQL, so only matching runs are read; where SQL cannot express it
+            // exactly, it selects a superset and the in-memory match below decides.
+            SqlRunFilter pushed = SqlRunFilter::build(*search, m_impl->schema, "r");
+            selection->sql = "(" + selection->sql + ") AND (" + pushed.where + ")";
+            for (auto& value : pushed.bindings)
+                selection->binds.push_back(std::move(value));
+            selection->filtered = true;
+            filteredInSql = pushed.complete;
+        }
         return m_impl->loadRuns(c, *selection, fields, control);
     });
     if (!loaded)
         return loaded;
-    // Filtering and ordering run here, off the connection's thread, so other calls are not held up.
+    // Ordering (and any filtering SQL could not do) runs here, off the connection's thread.
     auto& runs = loaded->runs;
-    if (search->hasFilter())
+    if (search->hasFilter() && !filteredInSql)
         std::erase_if(runs, [&](const Run& run) { return !search->matches(run, SearchDialect::Sql); });
     search->sort(runs, SearchDialect::Sql);
     if (query.maxResults && runs.size() > *query.maxResults)

@@ -399,7 +399,7 @@ private slots:
         everything.view = ViewType::DeletedOnly;
         auto trash = m_store->searchRuns(everything);
         QVERIFY(trash);
-        QCOMPARE(trash->runs.size(), std::size_t(1)); // the run of the deleted experiment
+        QCOMPARE(trash->runs.size(), std::size_t(2)); // the deleted run and the run of the deleted experiment
 
         for (const char* unknown : {"999", "abc"}) {
             RunQuery bad;
