@@ -95,6 +95,9 @@ public:
     std::optional<std::size_t> firstDrawable(IndexRange range) const;
     std::optional<std::size_t> lastDrawable(IndexRange range) const;
 
+    /** Asks the CPU to fetch the x and y memory a query near index i touches, ahead of use. */
+    void prefetch(std::size_t i) const;
+
 private:
     void buildIndex();
 
@@ -103,9 +106,16 @@ private:
     std::vector<std::uint32_t> m_nan; // sorted indices of NaN y
     std::vector<std::uint32_t> m_posInf;
     std::vector<std::uint32_t> m_negInf;
-    // m_minLevels[l][j]: index of the smallest finite y in block j of 16^(l+1) points; kNone if none.
-    std::vector<std::vector<std::uint32_t>> m_minLevels;
-    std::vector<std::vector<std::uint32_t>> m_maxLevels;
+    // m_levels[l][j]: the smallest and largest finite y of block j of 16^(l+1) points, values kept next
+    // to their indices so a query reads the pyramid contiguously instead of jumping around in y.
+    struct Block
+    {
+        double minValue;
+        double maxValue;
+        std::uint32_t minIndex; // kNone when the block holds no finite value
+        std::uint32_t maxIndex;
+    };
+    std::vector<std::vector<Block>> m_levels;
 };
 
 /** What decimate() keeps of each bucket. */
@@ -122,6 +132,9 @@ struct Decimation
     /** Indices into the series in ascending order (so by x). May include one point just outside the range
      *  on each side, so the line enters and leaves the plot at its edges. */
     std::vector<std::size_t> indices;
+    /** x and y of those points, in the same order. */
+    std::vector<double> x;
+    std::vector<double> y;
     IndexRange visible; // the points with xMin <= x <= xMax
     std::size_t nanCount = 0; // visible NaN values (counted, never drawn)
     std::size_t infCount = 0; // visible ±inf values (drawn at the axis edge)

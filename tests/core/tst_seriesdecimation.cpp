@@ -84,9 +84,14 @@ void checkDecimation(const MetricSeries& s, double xMin, double xMax, int bucket
     // Output: strictly ascending indices.
     for (std::size_t i = 1; i < d.indices.size(); ++i)
         QVERIFY2(d.indices[i - 1] < d.indices[i], "indices must ascend");
-    for (const std::size_t i : d.indices) {
+    QCOMPARE(d.x.size(), d.indices.size());
+    QCOMPARE(d.y.size(), d.indices.size());
+    for (std::size_t k = 0; k < d.indices.size(); ++k) {
+        const std::size_t i = d.indices[k];
         QVERIFY(i < s.size());
         QVERIFY2(!std::isnan(s.y(i)), "NaN is never drawn");
+        QCOMPARE(d.x[k], s.x(i));
+        QCOMPARE(d.y[k], s.y(i));
     }
 
     struct Bucket
