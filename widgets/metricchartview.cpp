@@ -4,11 +4,11 @@
 #include "chartexport.h"
 #include "numberformat.h"
 
-#include <QAreaSeries>
 #include <QContextMenuEvent>
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QFileDialog>
+#include <QGraphicsItem>
 #include <QGraphicsLineItem>
 #include <QGraphicsRectItem>
 #include <QGraphicsTextItem>
@@ -20,13 +20,16 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QMouseEvent>
+#include <QPaintEngine>
+#include <QPainter>
 #include <QRubberBand>
-#include <QScatterSeries>
 #include <QValueAxis>
 #include <QWheelEvent>
+#include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <tuple>
 
@@ -38,6 +41,7 @@ constexpr int kRedrawDelayMs = 16; // coalesces the range changes of one gesture
 constexpr double kOutlierLow = 0.05;
 constexpr double kOutlierHigh = 0.95;
 constexpr int kMinRubberBand = 4; // pixels; a smaller drag is a click
+constexpr std::size_t kParallelDecimation = 200000; // visible points above which lines decimate in parallel
 
 // Seven significant digits keep the hover readable; the CSV export has every digit.
 QString valueText(double v)
@@ -92,7 +96,181 @@ const std::string* groupValue(const ChartRun& run, const ChartSettings& s)
     return s.groupSource == GroupSource::Param ? findValue(run.params, key) : findValue(run.tags, key);
 }
 
+// Where a value falls along an axis, 0 at lo and 1 at hi.
+double axisFraction(double v, double lo, double hi, bool log)
+{
+    if (log)
+        return (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo));
+    return (v - lo) / (hi - lo);
+}
+
+// The vertical extent of a polyline in each pixel column of an image. Points come sorted by x, so the
+// line's slice through one column is a single interval; filling it is exactly what drawing the line
+// without antialiasing covers (which is why M4 decimation is pixel-exact), at a fraction of the cost
+// of stroking thousands of segments.
+class ColumnSpans
+{
+public:
+    void reset(int width)
+    {
+        m_lo.assign(std::size_t(std::max(0, width)), std::numeric_limits<float>::infinity());
+        m_hi.assign(std::size_t(std::max(0, width)), -std::numeric_limits<float>::infinity());
+    }
+    int width() const { return int(m_lo.size()); }
+    bool has(int c) const { return m_lo[std::size_t(c)] <= m_hi[std::size_t(c)]; }
+    float lo(int c) const { return m_lo[std::size_t(c)]; }
+    float hi(int c) const { return m_hi[std::size_t(c)]; }
+
+    void addPolyline(const std::vector<QPointF>& points)
+    {
+        if (points.size() == 1)
+            extend(int(std::floor(points[0].x())), points[0].y(), points[0].y());
+        for (std::size_t i = 1; i < points.size(); ++i)
+            addSegment(points[i - 1], points[i]);
+    }
+
+    // Widens every span by one column to the right and half a pixel up and down: a 2-pixel line.
+    void thicken()
+    {
+        for (int c = width() - 1; c >= 0; --c) {
+            float lo = m_lo[std::size_t(c)];
+            float hi = m_hi[std::size_t(c)];
+            if (c > 0) {
+                lo = std::min(lo, m_lo[std::size_t(c - 1)]);
+                hi = std::max(hi, m_hi[std::size_t(c - 1)]);
+            }
+            if (lo <= hi) {
+                m_lo[std::size_t(c)] = lo - 0.5f;
+                m_hi[std::size_t(c)] = hi + 0.5f;
+            }
+        }
+    }
+
+private:
+    void extend(int c, double a, double b)
+    {
+        if (c < 0 || c >= width())
+            return;
+        auto& lo = m_lo[std::size_t(c)];
+        auto& hi = m_hi[std::size_t(c)];
+        lo = std::min(lo, float(std::min(a, b)));
+        hi = std::max(hi, float(std::max(a, b)));
+    }
+
+    void addSegment(QPointF p0, QPointF p1)
+    {
+        if (p1.x() < p0.x())
+            std::swap(p0, p1);
+        if (p1.x() < 0 || p0.x() >= width())
+            return;
+        const int c0 = std::max(0, int(std::floor(p0.x())));
+        const int c1 = std::min(width() - 1, int(std::floor(p1.x())));
+        const double dx = p1.x() - p0.x();
+        if (dx <= 0) {
+            extend(c0, p0.y(), p1.y());
+            return;
+        }
+        const double slope = (p1.y() - p0.y()) / dx;
+        for (int c = c0; c <= c1; ++c) {
+            const double xa = std::max(p0.x(), double(c));
+            const double xb = std::min(p1.x(), double(c + 1));
+            extend(c, p0.y() + slope * (xa - p0.x()), p0.y() + slope * (xb - p0.x()));
+        }
+    }
+
+    std::vector<float> m_lo;
+    std::vector<float> m_hi;
+};
+
+// Fills pixel rows [lo, hi] of every column (clipped to the image), blending a colour in.
+void fillColumns(QImage& image, int width, const std::function<bool(int, float&, float&)>& span, QColor colour)
+{
+    const int height = image.height();
+    const QRgb premultiplied = qPremultiply(colour.rgba());
+    const uint alpha = uint(qAlpha(premultiplied));
+    uchar* bits = image.bits();
+    const qsizetype stride = image.bytesPerLine();
+    for (int c = 0; c < width && c < image.width(); ++c) {
+        float lo, hi;
+        if (!span(c, lo, hi) || hi < 0 || lo >= float(height))
+            continue;
+        const int r0 = std::clamp(int(std::floor(lo)), 0, height - 1);
+        const int r1 = std::clamp(int(std::floor(hi)), 0, height - 1);
+        for (int r = r0; r <= r1; ++r) {
+            auto* pixel = reinterpret_cast<QRgb*>(bits + r * stride) + c;
+            if (alpha == 255) {
+                *pixel = premultiplied;
+            } else {
+                const QRgb d = *pixel;
+                const uint inverse = 255 - alpha;
+                *pixel = qRgba(qRed(premultiplied) + (qRed(d) * inverse + 127) / 255,
+                    qGreen(premultiplied) + (qGreen(d) * inverse + 127) / 255,
+                    qBlue(premultiplied) + (qBlue(d) * inverse + 127) / 255,
+                    qAlpha(premultiplied) + (qAlpha(d) * inverse + 127) / 255);
+            }
+        }
+    }
+}
+
+// A small triangle pointing out of the plot where a value is ±inf.
+QPolygonF infinityMark(QPointF at, bool top, double size)
+{
+    const double d = top ? -1.0 : 1.0;
+    return QPolygonF({at + QPointF(-size, 0), at + QPointF(size, 0), at + QPointF(0, d * size * 1.4)});
+}
+
 } // namespace
+
+// Draws the chart's lines over QtCharts' plot area (above its grid and axis lines, z 2–3, and below its
+// legend, z 5). On screen it paints a cached image rendered from the decimated points; painted into a
+// vector device (SVG, PDF) it draws paths instead.
+class MetricChartView::PlotLayer final : public QGraphicsItem
+{
+public:
+    explicit PlotLayer(MetricChartView* view)
+        : QGraphicsItem(view->chart())
+        , m_view(view)
+    {
+        setZValue(4.5);
+        setAcceptedMouseButtons(Qt::NoButton);
+    }
+
+    QRectF boundingRect() const override { return m_view->chart()->plotArea(); }
+
+    void invalidate()
+    {
+        prepareGeometryChange();
+        m_cache = QImage();
+        update();
+    }
+
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*) override
+    {
+        const QRectF plot = m_view->chart()->plotArea();
+        if (plot.isEmpty())
+            return;
+        if (painter->paintEngine() && painter->paintEngine()->type() == QPaintEngine::Raster) {
+            const qreal dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
+            if (m_cache.isNull() || m_cacheRect != plot || m_cacheDpr != dpr) {
+                m_cache = m_view->renderLines(plot, dpr);
+                m_cacheRect = plot;
+                m_cacheDpr = dpr;
+            }
+            painter->drawImage(plot.topLeft(), m_cache);
+        } else {
+            painter->save();
+            painter->setClipRect(plot);
+            m_view->paintLinesVector(painter, plot);
+            painter->restore();
+        }
+    }
+
+private:
+    MetricChartView* m_view;
+    QImage m_cache; // the lines as last rendered, reused while only the hover moves
+    QRectF m_cacheRect;
+    qreal m_cacheDpr = 0;
+};
 
 MetricChartView::MetricChartView(QWidget* parent)
     : QChartView(parent)
@@ -113,6 +291,7 @@ MetricChartView::MetricChartView(QWidget* parent)
     // Axis labels of a new range can narrow the plot by a few pixels; QtCharts rescales the points
     // itself, so only a real change of width (a resize) needs a new decimation.
     connect(chart(), &QChart::plotAreaChanged, this, [this](const QRectF& plot) {
+        m_layer->invalidate();
         if (std::abs(plot.width() - m_decimatedWidth) > 0.05 * std::max(1.0, m_decimatedWidth))
             scheduleRedraw();
     });
@@ -127,6 +306,7 @@ MetricChartView::MetricChartView(QWidget* parent)
     m_hoverBox->setZValue(1001);
     m_hoverBox->hide();
     m_hoverLabel = new QGraphicsTextItem(m_hoverBox);
+    m_layer = new PlotLayer(this);
 
     createAxes();
 }
@@ -343,63 +523,20 @@ void MetricChartView::createAxes()
 void MetricChartView::createSeries()
 {
     chart()->removeAllSeries();
-    const bool smoothing = m_settings.smoothing.kind != SmoothingKind::None;
-    const auto attach = [this](QAbstractSeries* series) {
-        chart()->addSeries(series);
-        series->attachAxis(m_xAxis);
-        series->attachAxis(m_yAxis);
-    };
-    // Added in layers (bands, raw, lines, markers) so no run's band covers another run's line.
+    // One empty series per line: QtCharts draws its legend entry; our layer draws the data.
     for (Line& line : m_lines) {
-        if (!line.grouped)
-            continue;
-        line.bandUpper = new QLineSeries;
-        line.bandLower = new QLineSeries;
-        line.band = new QAreaSeries(line.bandUpper, line.bandLower);
-        line.bandUpper->setParent(line.band);
-        line.bandLower->setParent(line.band);
-        line.band->setName(line.label);
-        line.band->setBrush(faded(line.colour, 55));
-        line.band->setPen(Qt::NoPen);
-        attach(line.band);
-    }
-    if (smoothing) {
-        for (Line& line : m_lines) {
-            line.faint = new QLineSeries;
-            line.faint->setName(line.label);
-            QPen pen(faded(line.colour, 70));
-            pen.setWidthF(1.0);
-            line.faint->setPen(pen);
-            attach(line.faint);
-        }
-    }
-    for (Line& line : m_lines) {
-        line.main = new QLineSeries;
-        line.main->setName(line.label);
+        line.legendEntry = new QLineSeries;
+        line.legendEntry->setName(line.label);
         QPen pen(line.colour);
-        pen.setWidthF(smoothing || line.grouped ? 2.0 : 1.5);
-        line.main->setPen(pen);
-        attach(line.main);
-    }
-    for (Line& line : m_lines) {
-        if (line.drawn().infCount() == 0)
-            continue;
-        line.infMarks = new QScatterSeries;
-        line.infMarks->setName(line.label);
-        line.infMarks->setMarkerShape(QScatterSeries::MarkerShapeTriangle);
-        line.infMarks->setMarkerSize(9);
-        line.infMarks->setColor(line.colour);
-        line.infMarks->setBorderColor(line.colour.darker(130));
-        attach(line.infMarks);
+        pen.setWidthF(2.0);
+        line.legendEntry->setPen(pen);
+        chart()->addSeries(line.legendEntry);
+        line.legendEntry->attachAxis(m_xAxis);
+        line.legendEntry->attachAxis(m_yAxis);
     }
     connectLegend();
     for (const Line& line : m_lines) {
-        const bool visible = !m_hidden.contains(line.id);
-        for (QAbstractSeries* s : {static_cast<QAbstractSeries*>(line.main), static_cast<QAbstractSeries*>(line.faint),
-                 static_cast<QAbstractSeries*>(line.band), static_cast<QAbstractSeries*>(line.infMarks)}) {
-            if (s)
-                s->setVisible(visible);
-        }
+        line.legendEntry->setVisible(!m_hidden.contains(line.id));
         updateLegendMarker(line);
     }
 }
@@ -408,16 +545,8 @@ void MetricChartView::connectLegend()
 {
     QLegend* legend = chart()->legend();
     for (const Line& line : m_lines) {
-        // Only the main line has a legend entry; its raw copy, band and markers follow it.
-        for (QAbstractSeries* s : {static_cast<QAbstractSeries*>(line.faint), static_cast<QAbstractSeries*>(line.band),
-                 static_cast<QAbstractSeries*>(line.infMarks)}) {
-            if (!s)
-                continue;
-            for (QLegendMarker* marker : legend->markers(s))
-                marker->setVisible(false);
-        }
         const QString id = line.id;
-        for (QLegendMarker* marker : legend->markers(line.main))
+        for (QLegendMarker* marker : legend->markers(line.legendEntry))
             connect(marker, &QLegendMarker::clicked, this, [this, id] { toggleHidden(id); });
     }
     legend->setVisible(!m_lines.empty());
@@ -426,7 +555,7 @@ void MetricChartView::connectLegend()
 void MetricChartView::updateLegendMarker(const Line& line)
 {
     const bool hidden = m_hidden.contains(line.id);
-    for (QLegendMarker* marker : chart()->legend()->markers(line.main)) {
+    for (QLegendMarker* marker : chart()->legend()->markers(line.legendEntry)) {
         // Hiding a series hides its marker too; keep it so the run can be shown again.
         marker->setVisible(true);
         marker->setLabelBrush(hidden ? QColor(160, 160, 160) : chart()->legend()->labelColor());
@@ -450,14 +579,12 @@ void MetricChartView::setRunHidden(const QString& id, bool hidden)
         m_hidden.insert(id);
     else
         m_hidden.remove(id);
-    for (const Line& line : m_lines) {
+    for (Line& line : m_lines) {
         if (line.id != id)
             continue;
-        for (QAbstractSeries* s : {static_cast<QAbstractSeries*>(line.main), static_cast<QAbstractSeries*>(line.faint),
-                 static_cast<QAbstractSeries*>(line.band), static_cast<QAbstractSeries*>(line.infMarks)}) {
-            if (s)
-                s->setVisible(!hidden);
-        }
+        line.legendEntry->setVisible(!hidden);
+        if (hidden)
+            line.drawn = {};
         updateLegendMarker(line);
     }
     clearHover();
@@ -642,7 +769,8 @@ void MetricChartView::redraw()
 {
     m_redrawTimer.stop();
     const QRectF plot = chart()->plotArea();
-    const int buckets = std::max(1, int(std::ceil(plot.width())));
+    // One bucket per device pixel column: on a HiDPI screen a logical pixel holds two.
+    const int buckets = std::max(1, int(std::ceil(plot.width() * devicePixelRatioF())));
     m_decimatedWidth = plot.width();
     const auto [xLo, xHi] = m_xRange;
     DecimationOptions options;
@@ -673,23 +801,38 @@ void MetricChartView::redraw()
         if (d.yMinPositive)
             minPositive = minPositive ? std::min(*minPositive, *d.yMinPositive) : *d.yMinPositive;
     };
+    std::vector<std::size_t> shownLines;
+    std::size_t visiblePoints = 0;
     for (std::size_t i = 0; i < m_lines.size(); ++i) {
-        const Line& line = m_lines[i];
-        if (m_hidden.contains(line.id))
-            continue;
-        Pending& p = pending[i];
-        p.main = decimate(line.drawn(), xLo, xHi, buckets, options);
-        extend(p.main);
-        if (line.faint) {
-            p.faint = decimate(line.raw, xLo, xHi, buckets, options);
-            extend(p.faint);
+        if (!m_hidden.contains(m_lines[i].id)) {
+            shownLines.push_back(i);
+            visiblePoints += m_lines[i].raw.indexRange(xLo, xHi).size();
         }
-        if (line.band) {
+    }
+    const auto decimateLine = [&](std::size_t i) {
+        const Line& line = m_lines[i];
+        Pending& p = pending[i];
+        p.main = decimate(line.shown(), xLo, xHi, buckets, options);
+        if (!line.smoothed.empty())
+            p.faint = decimate(line.raw, xLo, xHi, buckets, options);
+        if (line.grouped) {
             p.upper = decimate(line.upper, xLo, xHi, buckets, upper);
             p.lower = decimate(line.lower, xLo, xHi, buckets, lower);
-            extend(p.upper);
-            extend(p.lower);
         }
+    };
+    // Series are immutable, so lines decimate in parallel; worth it only when there is a lot to scan.
+    if (shownLines.size() > 1 && visiblePoints > kParallelDecimation)
+        QtConcurrent::blockingMap(shownLines, decimateLine);
+    else
+        std::for_each(shownLines.begin(), shownLines.end(), decimateLine);
+
+    for (const std::size_t i : shownLines) {
+        const Line& line = m_lines[i];
+        const Pending& p = pending[i];
+        extend(p.main);
+        extend(p.faint);
+        extend(p.upper);
+        extend(p.lower);
         if (line.grouped) {
             for (const auto& member : line.members)
                 visible.emplace_back(&member->aligned.series, member->aligned.series.indexRange(xLo, xHi));
@@ -717,12 +860,12 @@ void MetricChartView::redraw()
             return std::clamp(x, xLo / 1e6, xHi * 1e6);
         return std::clamp(x, xLo - 1000 * xSpan, xHi + 1000 * xSpan);
     };
-    const auto toPoints = [&](const MetricSeries& s, const Decimation& d, QList<QPointF>* infinities) {
+    const auto toPoints = [&](const MetricSeries&, const Decimation& d, QList<QPointF>* infinities) {
         QList<QPointF> points;
         points.reserve(qsizetype(d.indices.size()));
-        for (const std::size_t i : d.indices) {
-            const double x = s.x(i);
-            double y = s.y(i);
+        for (std::size_t k = 0; k < d.x.size(); ++k) {
+            const double x = d.x[k];
+            double y = d.y[k];
             if (m_settings.logX && !(x > 0))
                 continue;
             if (std::isinf(y)) {
@@ -739,21 +882,19 @@ void MetricChartView::redraw()
 
     for (std::size_t i = 0; i < m_lines.size(); ++i) {
         Line& line = m_lines[i];
+        line.drawn = {};
         if (m_hidden.contains(line.id))
             continue;
         const Pending& p = pending[i];
-        QList<QPointF> infinities;
-        // One replace() per series: appending point by point costs a relayout per point.
-        line.main->replace(toPoints(line.drawn(), p.main, &infinities));
-        if (line.faint)
-            line.faint->replace(toPoints(line.raw, p.faint, nullptr));
-        if (line.band) {
-            line.bandUpper->replace(toPoints(line.upper, p.upper, nullptr));
-            line.bandLower->replace(toPoints(line.lower, p.lower, nullptr));
+        line.drawn.main = toPoints(line.shown(), p.main, &line.drawn.infinities);
+        if (!line.smoothed.empty())
+            line.drawn.raw = toPoints(line.raw, p.faint, nullptr);
+        if (line.grouped) {
+            line.drawn.upper = toPoints(line.upper, p.upper, nullptr);
+            line.drawn.lower = toPoints(line.lower, p.lower, nullptr);
         }
-        if (line.infMarks)
-            line.infMarks->replace(infinities);
     }
+    m_layer->invalidate();
     // Tick spacing depends on the plot size, known for sure only now (the first ranges are set before
     // the chart is laid out).
     for (const auto& [axis, range, pixels, perTick] :
@@ -761,8 +902,154 @@ void MetricChartView::redraw()
         if (auto* value = qobject_cast<QValueAxis*>(axis))
             value->setTickInterval(niceInterval(range.second - range.first, std::max(100.0, pixels) / perTick));
     }
+    // The pointer still points at the same pixel, but at other data now.
+    if (m_hoverBox->isVisible())
+        hoverAt(m_hoverPos);
     ++m_redrawCount;
     Q_EMIT redrawn();
+}
+
+QPointF MetricChartView::toChart(const QPointF& value, const QRectF& plot) const
+{
+    const double tx = axisFraction(value.x(), m_xRange.first, m_xRange.second, m_settings.logX);
+    const double ty = axisFraction(value.y(), m_yRange.first, m_yRange.second, m_settings.logY);
+    return {plot.left() + tx * plot.width(), plot.bottom() - ty * plot.height()};
+}
+
+QImage MetricChartView::renderLines(const QRectF& plot, qreal dpr) const
+{
+    QImage image(std::max(1, int(std::ceil(plot.width() * dpr))), std::max(1, int(std::ceil(plot.height() * dpr))),
+        QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::transparent);
+    const int width = image.width();
+    std::vector<QPointF> pixels;
+    const auto toPixels = [&](const QList<QPointF>& values) {
+        pixels.resize(std::size_t(values.size()));
+        for (qsizetype i = 0; i < values.size(); ++i)
+            pixels[std::size_t(i)] = (toChart(values[i], plot) - plot.topLeft()) * dpr;
+        return !pixels.empty();
+    };
+    ColumnSpans spans;
+    ColumnSpans other;
+    QPainter painter(&image); // only for the few lines sparse enough to draw antialiased, and markers
+    painter.setRenderHint(QPainter::Antialiasing);
+    // A line is drawn antialiased when its segments are long enough for jagged steps to show.
+    const auto drawLine = [&](const QList<QPointF>& values, QColor colour, double thickness, double sparseThickness) {
+        if (!toPixels(values))
+            return;
+        if (pixels.size() * 3 <= std::size_t(width)) {
+            // Cosmetic one-pixel pens take Qt's fast path; wider pens go through its stroker, ~50x
+            // slower. A thicker line is a few one-pixel passes, offset.
+            QPen pen(colour, 0);
+            painter.setPen(pen);
+            const int passes = std::max(1, int(std::lround(sparseThickness * dpr)));
+            for (int pass = 0; pass < passes; ++pass) {
+                // Passes at -(n-1)/2, ..., +(n-1)/2 pixels: each moves one pixel down from the last.
+                const double shift = pass == 0 ? -(passes - 1) / 2.0 : 1.0;
+                if (shift != 0) {
+                    for (QPointF& p : pixels)
+                        p.ry() += shift;
+                }
+                painter.drawPolyline(pixels.data(), int(pixels.size()));
+            }
+            return;
+        }
+        spans.reset(width);
+        spans.addPolyline(pixels);
+        for (int i = 1; i < int(std::lround(thickness * dpr)); ++i)
+            spans.thicken();
+        fillColumns(
+            image, width,
+            [&](int c, float& lo, float& hi) {
+                if (!spans.has(c))
+                    return false;
+                lo = spans.lo(c);
+                hi = spans.hi(c);
+                return true;
+            },
+            colour);
+    };
+
+    // Layers: every band first, then raw lines, then lines, then markers, so no band hides a line.
+    for (const Line& line : m_lines) {
+        if (line.drawn.upper.isEmpty() || line.drawn.lower.isEmpty())
+            continue;
+        toPixels(line.drawn.upper);
+        spans.reset(width);
+        spans.addPolyline(pixels);
+        toPixels(line.drawn.lower);
+        other.reset(width);
+        other.addPolyline(pixels);
+        fillColumns(
+            image, width,
+            [&](int c, float& lo, float& hi) {
+                if (!spans.has(c) || !other.has(c))
+                    return false;
+                lo = std::min(spans.lo(c), other.lo(c));
+                hi = std::max(spans.hi(c), other.hi(c));
+                return true;
+            },
+            faded(line.colour, 55));
+    }
+    for (const Line& line : m_lines)
+        drawLine(line.drawn.raw, faded(line.colour, 70), 1.0, 1.0);
+    for (const Line& line : m_lines)
+        drawLine(line.drawn.main, line.colour, line.smoothed.empty() && !line.grouped ? 1.0 : 2.0, 2.0);
+    painter.setPen(Qt::NoPen);
+    for (const Line& line : m_lines) {
+        painter.setBrush(line.colour);
+        for (const QPointF& value : line.drawn.infinities) {
+            const QPointF at = (toChart(value, plot) - plot.topLeft()) * dpr;
+            painter.drawPolygon(infinityMark(at, value.y() >= m_yRange.second, 4.5 * dpr));
+        }
+    }
+    painter.end();
+    image.setDevicePixelRatio(dpr);
+    return image;
+}
+
+void MetricChartView::paintLinesVector(QPainter* painter, const QRectF& plot) const
+{
+    painter->setRenderHint(QPainter::Antialiasing);
+    const auto polyline = [&](const QList<QPointF>& values) {
+        QPolygonF points;
+        points.reserve(values.size());
+        for (const QPointF& v : values)
+            points.append(toChart(v, plot));
+        return points;
+    };
+    for (const Line& line : m_lines) {
+        if (line.drawn.upper.isEmpty() || line.drawn.lower.isEmpty())
+            continue;
+        QPolygonF band = polyline(line.drawn.upper);
+        const QPolygonF lower = polyline(line.drawn.lower);
+        for (auto it = lower.rbegin(); it != lower.rend(); ++it)
+            band.append(*it);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(faded(line.colour, 55));
+        painter->drawPolygon(band);
+    }
+    painter->setBrush(Qt::NoBrush);
+    for (const Line& line : m_lines) {
+        if (line.drawn.raw.isEmpty())
+            continue;
+        painter->setPen(QPen(faded(line.colour, 70), 1.0));
+        painter->drawPolyline(polyline(line.drawn.raw));
+    }
+    for (const Line& line : m_lines) {
+        if (line.drawn.main.isEmpty())
+            continue;
+        QPen pen(line.colour, line.smoothed.empty() && !line.grouped ? 1.2 : 2.0);
+        pen.setJoinStyle(Qt::RoundJoin);
+        painter->setPen(pen);
+        painter->drawPolyline(polyline(line.drawn.main));
+    }
+    painter->setPen(Qt::NoPen);
+    for (const Line& line : m_lines) {
+        painter->setBrush(line.colour);
+        for (const QPointF& value : line.drawn.infinities)
+            painter->drawPolygon(infinityMark(toChart(value, plot), value.y() >= m_yRange.second, 4.5));
+    }
 }
 
 QRectF MetricChartView::plotAreaInView() const
@@ -814,11 +1101,11 @@ QPointF MetricChartView::pointToView(double x, double y) const
     return {xToPixel(x), yToPixel(y)};
 }
 
-QList<QPointF> MetricChartView::drawnPoints(const QString& id, const QString& key) const
+MetricChartView::DrawnLine MetricChartView::drawnLine(const QString& id, const QString& key) const
 {
     for (const Line& line : m_lines) {
-        if (line.id == id && line.key == key && line.main && line.main->isVisible())
-            return line.main->points();
+        if (line.id == id && line.key == key)
+            return line.drawn;
     }
     return {};
 }
@@ -867,6 +1154,7 @@ void MetricChartView::hoverAt(const QPointF& pos)
         plain += QLatin1Char('\n') + line.label + QStringLiteral(": ") + value;
     }
     m_hoverText = plain;
+    m_hoverPos = pos;
 
     const double px = xToPixel(*snap);
     const QPointF top = mapToScene(QPoint(int(std::lround(px)), int(plot.top())));

@@ -20,14 +20,14 @@
 #include <vector>
 
 class QAbstractAxis;
-class QAreaSeries;
 class QGraphicsLineItem;
 class QGraphicsRectItem;
 class QGraphicsTextItem;
 class QIODevice;
 class QLineSeries;
 class QRubberBand;
-class QScatterSeries;
+class QImage;
+class QPainter;
 
 namespace runlens {
 
@@ -75,11 +75,15 @@ struct ChartSettings
  *
  * Histories are aligned on the chosen x axis once, then on every change of the visible range the
  * visible part is decimated to the first, last, min and max point per pixel column (core/
- * seriesdecimation.h) and each QLineSeries is refilled in one replace() call; the re-decimation is
- * coalesced by a single-shot timer. Zoom with a rubber band (drag) or the wheel (Ctrl+wheel: y),
- * pan with Shift+drag or the middle button, reset with a double-click. Hovering shows every visible
- * line's value at the nearest x; clicking a legend entry hides that run. No OpenGL: QtCharts' OpenGL
- * path crashes under the offscreen platform and buys nothing at a few thousand points per series.
+ * seriesdecimation.h); the re-decimation is coalesced by a single-shot timer. QtCharts draws the
+ * axes, grid and legend; the lines are drawn by a layer of our own, because QLineSeries rebuilds a
+ * stroked outline of every point on each refill and 20 runs × 4 points per pixel column took
+ * ~100 ms per frame that way (see bench/bench_chart.cpp). Dense lines are rasterised as one vertical
+ * span per pixel column, which is exactly what an aliased line through those points covers; sparse
+ * ones are drawn antialiased; exports to SVG get vector paths. Zoom with a rubber band (drag) or the wheel (Ctrl+wheel:
+ * y), pan with Shift+drag or the middle button, reset with a double-click. Hovering shows every visible line's value at
+ * the nearest x; clicking a legend entry hides that run. No OpenGL: QtCharts' OpenGL path crashes under the offscreen
+ * platform and buys nothing at a few thousand points per series.
  */
 class MetricChartView : public QChartView
 {
@@ -121,8 +125,19 @@ public:
     QRectF plotAreaInView() const;
     QPointF pointToView(double x, double y) const;
 
-    /** The points currently drawn for a run's (or group's) metric line; empty when hidden or unknown. */
-    QList<QPointF> drawnPoints(const QString& id, const QString& key) const;
+    /** What is drawn for a line, in data coordinates (±inf already moved to the axis edge). */
+    struct DrawnLine
+    {
+        QList<QPointF> main; // the line: raw values, or smoothed ones, or a group's mean
+        QList<QPointF> raw; // the faint raw line behind a smoothed one
+        QList<QPointF> upper; // a group's band
+        QList<QPointF> lower;
+        QList<QPointF> infinities; // ±inf values, marked at the axis edge
+    };
+    /** What is drawn for a run's (or group's) metric; empty when hidden or unknown. */
+    DrawnLine drawnLine(const QString& id, const QString& key) const;
+    /** drawnLine(id, key).main */
+    QList<QPointF> drawnPoints(const QString& id, const QString& key) const { return drawnLine(id, key).main; }
     /** The hover text as plain text (empty when the pointer is not over the plot). */
     QString hoverText() const { return m_hoverText; }
     /** Shows the hover for a position in this widget's coordinates, as moving the mouse there does. */
@@ -180,14 +195,12 @@ private:
         MetricSeries lower; // group band
         MetricSeries upper;
         bool grouped = false;
-        QLineSeries* main = nullptr;
-        QLineSeries* faint = nullptr; // raw values behind a smoothed line
-        QAreaSeries* band = nullptr;
-        QLineSeries* bandUpper = nullptr;
-        QLineSeries* bandLower = nullptr;
-        QScatterSeries* infMarks = nullptr; // ±inf drawn at the axis edge
-        const MetricSeries& drawn() const { return smoothed.empty() ? raw : smoothed; }
+        QLineSeries* legendEntry = nullptr; // holds no points: the legend marker and the axes binding
+        DrawnLine drawn; // what the last redraw decided to draw, in data coordinates
+        const MetricSeries& shown() const { return smoothed.empty() ? raw : smoothed; }
     };
+    class PlotLayer;
+    friend class PlotLayer;
 
     void rebuild(bool keepRange);
     void prepareLines();
@@ -204,6 +217,9 @@ private:
     void applyYRange(double lo, double hi);
     void onXAxisChanged(double lo, double hi);
     void onYAxisChanged(double lo, double hi);
+    QImage renderLines(const QRectF& plot, qreal dpr) const;
+    void paintLinesVector(QPainter* painter, const QRectF& plot) const;
+    QPointF toChart(const QPointF& value, const QRectF& plot) const; // data -> chart coordinates
     double xToPixel(double x) const; // view coordinates
     double pixelToX(double px) const;
     double yToPixel(double y) const;
@@ -234,11 +250,13 @@ private:
     bool m_panning = false;
     QPointF m_panLast;
     QRubberBand* m_rubberBand = nullptr;
+    PlotLayer* m_layer = nullptr;
     QPoint m_rubberOrigin;
     QGraphicsLineItem* m_hoverLine = nullptr;
     QGraphicsRectItem* m_hoverBox = nullptr;
     QGraphicsTextItem* m_hoverLabel = nullptr;
     QString m_hoverText;
+    QPointF m_hoverPos; // where the hover was last asked for, in view coordinates
 };
 
 } // namespace runlens

@@ -8,7 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <QAreaSeries>
 #include <QCheckBox>
 #include <QFile>
 #include <QImage>
@@ -16,7 +15,6 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
-#include <QScatterSeries>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QSvgRenderer>
@@ -257,7 +255,7 @@ void TestMetricChart::smoothingDrawsRawFaintly()
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     QTRY_VERIFY(settle(view, 0));
-    QCOMPARE(view.chart()->series().size(), qsizetype(1));
+    QVERIFY(view.drawnLine(QStringLiteral("a"), QStringLiteral("loss")).raw.isEmpty());
     const auto raw = view.drawnPoints(QStringLiteral("a"), QStringLiteral("loss"));
     QCOMPARE(raw.size(), qsizetype(200));
 
@@ -266,7 +264,7 @@ void TestMetricChart::smoothingDrawsRawFaintly()
     int before = view.redrawCount();
     view.setSettings(settings);
     QTRY_VERIFY(settle(view, before));
-    QCOMPARE(view.chart()->series().size(), qsizetype(2)); // the faint raw line and the smoothed one
+    QCOMPARE(view.drawnLine(QStringLiteral("a"), QStringLiteral("loss")).raw, raw); // the raw line, drawn faintly
     const auto smoothed = view.drawnPoints(QStringLiteral("a"), QStringLiteral("loss"));
     QCOMPARE(smoothed.size(), qsizetype(200));
     std::vector<double> values;
@@ -287,7 +285,7 @@ void TestMetricChart::smoothingDrawsRawFaintly()
     before = view.redrawCount();
     view.setSettings(settings);
     QTRY_VERIFY(settle(view, before));
-    QCOMPARE(view.chart()->series().size(), qsizetype(1));
+    QVERIFY(view.drawnLine(QStringLiteral("a"), QStringLiteral("loss")).raw.isEmpty());
     QCOMPARE(view.drawnPoints(QStringLiteral("a"), QStringLiteral("loss")), raw);
 }
 
@@ -513,11 +511,12 @@ void TestMetricChart::nanAndInfinityAtTheEdges()
     QVERIFY(std::isfinite(view.yRange().first) && std::isfinite(view.yRange().second));
     QCOMPARE(points[1], QPointF(2, view.yRange().second));
     QCOMPARE(points[2], QPointF(3, view.yRange().first));
-    QScatterSeries* marks = nullptr;
-    for (QAbstractSeries* s : view.chart()->series())
-        marks = marks ? marks : qobject_cast<QScatterSeries*>(s);
-    QVERIFY(marks);
-    QCOMPARE(marks->count(), 2);
+    const auto infinities = view.drawnLine(QStringLiteral("w"), QStringLiteral("weird_values")).infinities;
+    QCOMPARE(infinities, (QList<QPointF> {points[1], points[2]}));
+    // Marked with a triangle at the top and bottom edges, in the run's colour.
+    const QImage image = grabViewport(view);
+    QVERIFY(colouredPixels(image, view.pointToView(2, view.yRange().second) + QPointF(0, 3), kRed, 3, 40) > 0);
+    QVERIFY(colouredPixels(image, view.pointToView(3, view.yRange().first) - QPointF(0, 3), kRed, 3, 40) > 0);
 
     view.hoverAt(view.pointToView(1, 0));
     QVERIFY2(view.hoverText().contains(QStringLiteral("weird: NaN")), qPrintable(view.hoverText()));
@@ -580,12 +579,10 @@ void TestMetricChart::groupsDrawMeanAndBand()
     const auto l1 = fixtureHistories("trial-1").at("loss");
     const auto l2 = fixtureHistories("trial-2").at("loss");
     QCOMPARE(mean[10].y(), (l0[10].value + l1[10].value + l2[10].value) / 3);
-    QAreaSeries* band = nullptr;
-    for (QAbstractSeries* s : view.chart()->series())
-        band = band ? band : qobject_cast<QAreaSeries*>(s);
-    QVERIFY(band);
-    QCOMPARE(band->upperSeries()->at(10).y(), std::max({l0[10].value, l1[10].value, l2[10].value}));
-    QCOMPARE(band->lowerSeries()->at(10).y(), std::min({l0[10].value, l1[10].value, l2[10].value}));
+    const auto band = view.drawnLine(id, QStringLiteral("loss"));
+    QCOMPARE(band.upper.size(), qsizetype(20));
+    QCOMPARE(band.upper[10].y(), std::max({l0[10].value, l1[10].value, l2[10].value}));
+    QCOMPARE(band.lower[10].y(), std::min({l0[10].value, l1[10].value, l2[10].value}));
     // The band is filled between min and max in the group's (first run's) colour, faded.
     const QImage image = grabViewport(view);
     const double between = (std::max({l0[10].value, l1[10].value, l2[10].value}) + mean[10].y()) / 2;
@@ -847,6 +844,15 @@ void TestMetricChart::screenshot()
     QCoreApplication::processEvents(); // let the axes lay out their ticks
     view.hoverAt(view.pointToView(8000, 1.0));
     QVERIFY(view.grab().save(path));
+
+    // Zoomed in to 60 steps: every point drawn, antialiased.
+    const int before = view.redrawCount();
+    view.setXRange(8000, 8060);
+    QTRY_VERIFY(settle(view, before));
+    QCoreApplication::processEvents();
+    QString zoomPath = path;
+    zoomPath.replace(QStringLiteral(".png"), QStringLiteral("-zoom.png"));
+    QVERIFY(view.grab().save(zoomPath));
 
     // The panel: the fixture sweep, grouped by optimizer with a ±σ band, in sections by prefix.
     MetricChartPanel panel;
