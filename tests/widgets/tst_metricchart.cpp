@@ -15,6 +15,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QSvgRenderer>
@@ -165,6 +166,7 @@ private Q_SLOTS:
     void imageExportsOpen();
     void panelGroupsByPrefixAndLoadsOffThread();
     void panelReportsFailedLoads();
+    void panelSettingsPersist();
     void screenshot();
 };
 
@@ -768,11 +770,14 @@ void TestMetricChart::panelGroupsByPrefixAndLoadsOffThread()
     QVERIFY(colouredPixels(grabViewport(*loss), loss->pointToView(1500, h[1500].value), kRed) > 0);
 
     // Settings from the toolbar reach every chart; a legend click hides the run in all of them.
-    auto* logY = panel.findChild<QCheckBox*>();
+    QCheckBox* logY = nullptr;
+    for (QCheckBox* box : panel.findChildren<QCheckBox*>()) {
+        if (box->text() == QStringLiteral("Log y"))
+            logY = box;
+    }
     QVERIFY(logY);
-    ChartSettings settings = panel.settings();
-    settings.logY = true;
-    panel.setSettings(settings);
+    QTest::mouseClick(logY, Qt::LeftButton);
+    QVERIFY(panel.settings().logY);
     for (MetricChartView* chart : panel.charts())
         QVERIFY(chart->settings().logY);
     MetricChartView* accuracy = panel.chart(QStringLiteral("train/accuracy"));
@@ -812,6 +817,33 @@ void TestMetricChart::panelReportsFailedLoads()
     // The broken history does not hide the good one.
     QTRY_COMPARE(panel.chart(QStringLiteral("loss"))->drawnPoints(QStringLiteral("t0"), QStringLiteral("loss")).size(),
         qsizetype(20));
+}
+
+void TestMetricChart::panelSettingsPersist()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("settings.ini"));
+    ChartSettings s;
+    s.xAxis = XAxisKind::Metric;
+    s.xMetric = QStringLiteral("train/accuracy");
+    s.logY = true;
+    s.smoothing = {SmoothingKind::MovingAverage, 0.8, 21};
+    s.ignoreOutliers = true;
+    s.groupSource = GroupSource::Tag;
+    s.groupKey = QStringLiteral("team");
+    s.band = BandKind::StdDev;
+    {
+        MetricChartPanel panel;
+        panel.setSettings(s);
+        panel.setColumnCount(3);
+        QSettings settings(path, QSettings::IniFormat);
+        panel.saveSettings(settings);
+    }
+    MetricChartPanel restored;
+    QSettings settings(path, QSettings::IniFormat);
+    restored.restoreSettings(settings);
+    QVERIFY(restored.settings() == s);
+    QCOMPARE(restored.columnCount(), 3);
 }
 
 void TestMetricChart::screenshot()
