@@ -367,6 +367,7 @@ void MetricChartView::prepareLines()
 {
     m_lines.clear();
     QHash<QString, std::shared_ptr<const Member>> cache;
+    std::vector<std::shared_ptr<Member>> fresh;
     const XAxisKind axis = m_settings.xAxis;
     const auto memberFor = [&](const ChartRun& run, const QString& key) -> std::shared_ptr<const Member> {
         const HistoryPtr history = run.histories.value(key);
@@ -380,7 +381,8 @@ void MetricChartView::prepareLines()
         }
         const QString cacheKey = run.runId + QLatin1Char('\n') + key;
         auto cached = m_memberCache.value(cacheKey);
-        if (!cached || cached->history != history || cached->xHistory != xHistory || cached->axis != axis) {
+        if (!cached || cached->history != history || cached->xHistory != xHistory || cached->axis != axis
+            || cached->runName != run.name) {
             auto m = std::make_shared<Member>();
             m->runId = run.runId;
             m->runName = run.name;
@@ -388,12 +390,20 @@ void MetricChartView::prepareLines()
             m->history = history;
             m->xHistory = xHistory;
             m->axis = axis;
-            m->aligned = alignHistory(*history, axis, xHistory.get());
+            fresh.push_back(m); // aligned below, all at once
             cached = std::move(m);
+            m_memberCache.insert(cacheKey, cached);
         }
         cache.insert(cacheKey, cached);
         return cached;
     };
+    // Align every new history first, in parallel: a million points take tens of milliseconds.
+    for (const QString& key : std::as_const(m_keys)) {
+        for (const ChartRun& run : std::as_const(m_runs))
+            memberFor(run, key);
+    }
+    QtConcurrent::blockingMap(fresh,
+        [](const std::shared_ptr<Member>& m) { m->aligned = alignHistory(*m->history, m->axis, m->xHistory.get()); });
     const bool multiKey = m_keys.size() > 1;
     const bool smoothing = m_settings.smoothing.kind != SmoothingKind::None;
 
