@@ -28,12 +28,9 @@ int fail(const std::string& message, int status)
     return status;
 }
 
-// Errors about what the caller asked for are usage errors (2); the store failing is 1.
 int fail(const StoreError& error)
 {
-    const bool callerError = error.code == ErrorCode::InvalidParameterValue
-        || error.code == ErrorCode::ResourceDoesNotExist || error.code == ErrorCode::BadRequest;
-    return fail(error.toString(), callerError ? ExitUsage : ExitFailure);
+    return reportStoreError(error);
 }
 
 int usageError(const CommandLine& cl, const std::string& message)
@@ -42,16 +39,9 @@ int usageError(const CommandLine& cl, const std::string& message)
     return ExitUsage;
 }
 
-// Parses the common part of every command; returns -1 to go on, else the exit status.
 int parseArgs(CommandLine& cl, const std::vector<std::string>& args)
 {
-    if (!cl.parse(args))
-        return usageError(cl, cl.error());
-    if (cl.helpRequested()) {
-        std::cout << cl.helpText();
-        return ExitOk;
-    }
-    return -1;
+    return parseCommandArgs(cl, args);
 }
 
 Result<std::unique_ptr<Store>> openFrom(const CommandLine& cl)
@@ -126,6 +116,24 @@ std::vector<std::string> unionOfKeys(const Items& items, KeysOf keysOf)
 }
 
 } // namespace
+
+int reportStoreError(const StoreError& error)
+{
+    const bool callerError = error.code == ErrorCode::InvalidParameterValue
+        || error.code == ErrorCode::ResourceDoesNotExist || error.code == ErrorCode::BadRequest;
+    return fail(error.toString(), callerError ? ExitUsage : ExitFailure);
+}
+
+int parseCommandArgs(CommandLine& cl, const std::vector<std::string>& args)
+{
+    if (!cl.parse(args))
+        return usageError(cl, cl.error());
+    if (cl.helpRequested()) {
+        std::cout << cl.helpText();
+        return ExitOk;
+    }
+    return -1;
+}
 
 int experimentsCommand(const std::vector<std::string>& args)
 {

@@ -4,7 +4,13 @@
 #include <string>
 #include <vector>
 
+namespace runlens {
+struct StoreError;
+}
+
 namespace runlens::cli {
+
+class CommandLine;
 
 /** Exit statuses: 0 success, 1 an I/O or store failure, 2 a usage error or an invalid argument. */
 enum ExitStatus
@@ -13,6 +19,11 @@ enum ExitStatus
     ExitFailure = 1,
     ExitUsage = 2
 };
+
+/** Prints a store error; errors about what the caller asked for exit 2, the store failing exits 1. */
+int reportStoreError(const StoreError& error);
+/** Parses a command's options and answers --help; returns -1 to go on, else the exit status. */
+int parseCommandArgs(CommandLine& cl, const std::vector<std::string>& args);
 
 int experimentsCommand(const std::vector<std::string>& args);
 int runsCommand(const std::vector<std::string>& args);

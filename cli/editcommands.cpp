@@ -17,33 +17,19 @@ const OptionSpec kStore {"store", "URI",
     "Store to change: a path, file:, sqlite:///, or http(s):// URI "
     "(default: MLFLOW_TRACKING_URI, else MLflow's default)"};
 
-int report(const StoreError& error)
-{
-    const bool callerError = error.code == ErrorCode::InvalidParameterValue
-        || error.code == ErrorCode::ResourceDoesNotExist || error.code == ErrorCode::BadRequest;
-    std::cerr << "runlens-cli: " << error.toString() << '\n';
-    return callerError ? ExitUsage : ExitFailure;
-}
-
 // Parses the options, opens the store and runs `write`; the common frame of every edit.
 int runEdit(CommandLine& cl, const std::vector<std::string>& args,
     const std::function<Status(Store&, const CommandLine&)>& write,
     const std::function<std::string(const CommandLine&)>& done)
 {
-    if (!cl.parse(args)) {
-        std::cerr << "runlens-cli: INVALID_PARAMETER_VALUE: " << cl.error() << "\n\n" << cl.helpText();
-        return ExitUsage;
-    }
-    if (cl.helpRequested()) {
-        std::cout << cl.helpText();
-        return ExitOk;
-    }
+    if (const int status = parseCommandArgs(cl, args); status >= 0)
+        return status;
     auto store = openStore(cl.value("store").value_or(std::string {}));
     if (!store)
-        return report(store.error());
+        return reportStoreError(store.error());
     const Status status = write(**store, cl);
     if (!status)
-        return report(status.error());
+        return reportStoreError(status.error());
     std::cout << done(cl) << '\n';
     return ExitOk;
 }
