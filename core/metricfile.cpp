@@ -249,9 +249,10 @@ inline const char* parseCommonLine(
 {
     const char* digits = p;
     std::int64_t timestamp = 0;
-    while (p < end && isDigit(*p))
+    // At most 18 digits fit without overflow; longer numbers take the exact slow path.
+    while (p < end && isDigit(*p) && p - digits < 18)
         timestamp = timestamp * 10 + (*p++ - '0');
-    if (p == digits || p - digits > 18 || p >= end || *p != ' ')
+    if (p == digits || p >= end || *p != ' ')
         return nullptr;
     valueBegin = ++p;
     if (p < end && *p == '-')
@@ -292,9 +293,9 @@ inline const char* parseCommonLine(
         ++p;
     digits = p;
     std::int64_t step = 0;
-    while (p < end && isDigit(*p))
+    while (p < end && isDigit(*p) && p - digits < 18)
         step = step * 10 + (*p++ - '0');
-    if (p == digits || p - digits > 18 || p >= end || *p != '\n')
+    if (p == digits || p >= end || *p != '\n')
         return nullptr;
     point.timestamp = timestamp;
     point.step = negative ? -step : step;

@@ -13,6 +13,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <set>
 #include <string>
@@ -44,6 +45,18 @@ bool setJournalMode(const fs::path& db, const std::string& mode)
         && sqlite3_exec(handle, ("PRAGMA journal_mode = " + mode).c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
     sqlite3_close(handle);
     return ok;
+}
+
+// SQLite's rule (pager.c, hasHotJournal): a journal is hot, and replayed by the next reader, when
+// it is non-empty and its first byte is not zero.
+bool isHotJournal(const std::string& path)
+{
+    std::error_code error;
+    if (!fs::exists(path, error) || fs::file_size(path, error) == 0)
+        return false;
+    std::ifstream in(path, std::ios::binary);
+    char first = 0;
+    return in.get(first) && first != 0;
 }
 
 std::string scalar(const fs::path& db, const std::string& sql)
@@ -382,8 +395,10 @@ private slots:
             state = seen;
             store = StoreError {}; // closed before the next fork
         }
-        // Nothing is left that a reader could take for data: no journal after recovery.
-        QVERIFY(!fs::exists(db.string() + "-journal") || fs::file_size(db.string() + "-journal") == 0);
+        // Nothing is left that a reader could take for data: no hot journal after recovery. SQLite
+        // may leave a journal whose header was never written (a kill between creating and filling
+        // it); with a zeroed header it is not hot, so no reader ever replays it.
+        QVERIFY(!isHotJournal(db.string() + "-journal"));
         auto store = SqliteStore::open(db);
         QVERIFY(store);
         QVERIFY((*store)->run(kResnetRun));
