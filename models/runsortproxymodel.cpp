@@ -122,4 +122,23 @@ bool RunSortProxyModel::lessThan(const QModelIndex& left, const QModelIndex& rig
     return compareValues(a, b) < 0;
 }
 
+void RunSortProxyModel::setRunIdFilter(std::optional<QSet<QString>> runIds)
+{
+    if (runIds == m_runIds)
+        return;
+    m_runIds = std::move(runIds);
+    invalidateFilter();
+}
+
+bool RunSortProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
+{
+    if (m_runIds) {
+        const QString runId
+            = sourceModel()->index(sourceRow, 0, sourceParent).data(RunTableModel::RunIdRole).toString();
+        if (!m_runIds->contains(runId))
+            return false;
+    }
+    return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);
+}
+
 } // namespace runlens

@@ -1,0 +1,645 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "parallelcoordinatesmodel.h"
+
+#include "runtablemodel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+
+namespace runlens {
+
+namespace {
+
+QString toQString(const std::string& text)
+{
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+const std::string* paramOf(const Run& run, const std::string& key)
+{
+    return run.param(key);
+}
+
+// Natural order for categories: digit runs by value ("trial-2" before "trial-10"), the rest
+// case-insensitively, with the exact text as a tie-break so the order is total.
+bool naturalLess(const QString& a, const QString& b)
+{
+    qsizetype i = 0;
+    qsizetype j = 0;
+    while (i < a.size() && j < b.size()) {
+        const bool digitA = a[i].isDigit();
+        const bool digitB = b[j].isDigit();
+        qsizetype endA = i;
+        while (endA < a.size() && a[endA].isDigit() == digitA)
+            ++endA;
+        qsizetype endB = j;
+        while (endB < b.size() && b[endB].isDigit() == digitB)
+            ++endB;
+        QStringView chunkA = QStringView(a).mid(i, endA - i);
+        QStringView chunkB = QStringView(b).mid(j, endB - j);
+        int c = 0;
+        if (digitA && digitB) {
+            while (chunkA.size() > 1 && chunkA.front() == u'0')
+                chunkA = chunkA.mid(1);
+            while (chunkB.size() > 1 && chunkB.front() == u'0')
+                chunkB = chunkB.mid(1);
+            c = chunkA.size() != chunkB.size() ? (chunkA.size() < chunkB.size() ? -1 : 1) : chunkA.compare(chunkB);
+        } else {
+            c = chunkA.compare(chunkB, Qt::CaseInsensitive);
+        }
+        if (c != 0)
+            return c < 0;
+        i = endA;
+        j = endB;
+    }
+    if ((a.size() - i) != (b.size() - j))
+        return (a.size() - i) < (b.size() - j);
+    return a < b;
+}
+
+// A step of 1, 2 or 5 times a power of ten giving about `count` intervals over `span`.
+double niceStep(double span, int count)
+{
+    const double raw = span / count;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double normalized = raw / magnitude;
+    const double nice = normalized < 1.5 ? 1.0 : normalized < 3.5 ? 2.0 : normalized < 7.5 ? 5.0 : 10.0;
+    return nice * magnitude;
+}
+
+QString formatTick(double value)
+{
+    if (std::abs(value) < 1e-12)
+        value = 0.0; // no "-1.2e-17" from accumulated steps
+    return QString::number(value, 'g', 6);
+}
+
+} // namespace
+
+void ParallelCoordinatesModel::setRuns(RunListSnapshot runs)
+{
+    m_runs = std::move(runs);
+    std::vector<Axis> old = std::move(m_axes);
+    m_axes.clear();
+    for (std::size_t i = 0; i < old.size(); ++i) {
+        Axis axis = buildAxis(old[i].spec);
+        axis.flipped = old[i].flipped;
+        axis.scale = axis.categorical ? AxisScale::Linear : old[i].scale;
+        // The brush is in value space, so it still means the same on the new runs; categories may
+        // have moved, so a categorical brush would not.
+        if (!axis.categorical && !old[i].categorical)
+            axis.brush = old[i].brush;
+        placeValues(axis);
+        m_axes.push_back(std::move(axis));
+    }
+    updatePasses();
+    updateColors();
+}
+
+int ParallelCoordinatesModel::runCount() const
+{
+    return m_runs ? static_cast<int>(m_runs->runs.size()) : 0;
+}
+
+QString ParallelCoordinatesModel::runId(int run) const
+{
+    return toQString(m_runs->runs.at(static_cast<std::size_t>(run)).info.runId);
+}
+
+QString ParallelCoordinatesModel::runName(int run) const
+{
+    return toQString(m_runs->runs.at(static_cast<std::size_t>(run)).info.runName);
+}
+
+void ParallelCoordinatesModel::setAxes(const QList<ParallelAxisSpec>& specs)
+{
+    std::vector<Axis> axes;
+    axes.reserve(static_cast<std::size_t>(specs.size()));
+    for (const ParallelAxisSpec& spec : specs) {
+        const int existing = indexOf(spec);
+        if (existing >= 0) {
+            axes.push_back(std::move(m_axes[static_cast<std::size_t>(existing)]));
+            m_axes[static_cast<std::size_t>(existing)].spec = {}; // moved out; never matched again
+            continue;
+        }
+        Axis axis = buildAxis(spec);
+        placeValues(axis);
+        axes.push_back(std::move(axis));
+    }
+    m_axes = std::move(axes);
+    updatePasses();
+}
+
+QList<ParallelAxisSpec> ParallelCoordinatesModel::axes() const
+{
+    QList<ParallelAxisSpec> specs;
+    for (const Axis& axis : m_axes)
+        specs << axis.spec;
+    return specs;
+}
+
+int ParallelCoordinatesModel::indexOf(const ParallelAxisSpec& spec) const
+{
+    for (std::size_t i = 0; i < m_axes.size(); ++i) {
+        if (m_axes[i].spec == spec && !spec.key.isEmpty())
+            return static_cast<int>(i);
+    }
+    return -1;
+}
+
+QList<ParallelAxisSpec> ParallelCoordinatesModel::availableAxes(const RunList& runs)
+{
+    std::set<std::string> params;
+    std::set<std::string> metrics;
+    for (const Run& run : runs.runs) {
+        for (const KeyValue& p : run.params)
+            params.insert(p.key);
+        for (const Metric& m : run.metrics)
+            metrics.insert(m.key);
+    }
+    QList<ParallelAxisSpec> specs;
+    for (const std::string& key : params)
+        specs << ParallelAxisSpec {ParallelAxisSpec::Kind::Param, toQString(key)};
+    for (const std::string& key : metrics)
+        specs << ParallelAxisSpec {ParallelAxisSpec::Kind::Metric, toQString(key)};
+    return specs;
+}
+
+QList<ParallelAxisSpec> ParallelCoordinatesModel::defaultAxes(const RunList& runs)
+{
+    QList<ParallelAxisSpec> specs;
+    for (const ParallelAxisSpec& spec : availableAxes(runs)) {
+        if (varies(runs, spec))
+            specs << spec;
+    }
+    return specs;
+}
+
+bool ParallelCoordinatesModel::varies(const RunList& runs, const ParallelAxisSpec& spec)
+{
+    if (runs.runs.size() < 2)
+        return false;
+    const std::string key = spec.key.toStdString();
+    if (spec.kind == ParallelAxisSpec::Kind::Param) {
+        const std::string* first = paramOf(runs.runs.front(), key);
+        for (const Run& run : runs.runs) {
+            const std::string* value = paramOf(run, key);
+            if ((value == nullptr) != (first == nullptr) || (value && *value != *first))
+                return true;
+        }
+        return false;
+    }
+    const Metric* first = runs.runs.front().metric(key);
+    for (const Run& run : runs.runs) {
+        const Metric* value = run.metric(key);
+        if ((value == nullptr) != (first == nullptr))
+            return true;
+        if (value) {
+            const double a = value->point.value;
+            const double b = first->point.value;
+            // NaN equals NaN here: two runs that both logged NaN do not differ.
+            if (!(a == b || (std::isnan(a) && std::isnan(b))))
+                return true;
+        }
+    }
+    return false;
+}
+
+ParallelCoordinatesModel::Axis ParallelCoordinatesModel::buildAxis(const ParallelAxisSpec& spec) const
+{
+    Axis axis;
+    axis.spec = spec;
+    const int count = runCount();
+    axis.values.assign(static_cast<std::size_t>(count), std::numeric_limits<double>::quiet_NaN());
+    if (count == 0)
+        return axis;
+    const std::string key = spec.key.toStdString();
+    const auto& runs = m_runs->runs;
+    if (spec.kind == ParallelAxisSpec::Kind::Metric) {
+        for (int i = 0; i < count; ++i) {
+            if (const Metric* m = runs[static_cast<std::size_t>(i)].metric(key))
+                axis.values[static_cast<std::size_t>(i)] = m->point.value;
+        }
+        return axis;
+    }
+    // A param axis is numeric when every value it has reads as a number ("nan" included).
+    bool numeric = true;
+    for (int i = 0; i < count && numeric; ++i) {
+        if (const std::string* p = paramOf(runs[static_cast<std::size_t>(i)], key)) {
+            bool ok = false;
+            const double value = toQString(*p).trimmed().toDouble(&ok);
+            numeric = ok && !p->empty();
+            if (numeric)
+                axis.values[static_cast<std::size_t>(i)] = value;
+        }
+    }
+    if (numeric)
+        return axis;
+    axis.categorical = true;
+    std::vector<QString> texts(static_cast<std::size_t>(count));
+    std::vector<char> present(static_cast<std::size_t>(count), 0);
+    QSet<QString> distinct;
+    for (int i = 0; i < count; ++i) {
+        if (const std::string* p = paramOf(runs[static_cast<std::size_t>(i)], key)) {
+            texts[static_cast<std::size_t>(i)] = toQString(*p);
+            present[static_cast<std::size_t>(i)] = 1;
+            distinct.insert(texts[static_cast<std::size_t>(i)]);
+        }
+    }
+    axis.categories = QStringList(distinct.begin(), distinct.end());
+    std::sort(axis.categories.begin(), axis.categories.end(), naturalLess);
+    QHash<QString, int> index;
+    for (int c = 0; c < axis.categories.size(); ++c)
+        index.insert(axis.categories[c], c);
+    for (int i = 0; i < count; ++i) {
+        axis.values[static_cast<std::size_t>(i)] = present[static_cast<std::size_t>(i)]
+            ? index.value(texts[static_cast<std::size_t>(i)])
+            : std::numeric_limits<double>::quiet_NaN();
+    }
+    return axis;
+}
+
+void ParallelCoordinatesModel::placeValues(Axis& axis) const
+{
+    const std::size_t count = axis.values.size();
+    axis.positions.assign(count, kMissingLane);
+    axis.placedSorted.clear();
+    axis.missingCount = 0;
+    if (axis.categorical) {
+        const double n = static_cast<double>(axis.categories.size());
+        for (std::size_t i = 0; i < count; ++i) {
+            const double v = axis.values[i];
+            if (std::isnan(v))
+                ++axis.missingCount;
+            else
+                axis.positions[i] = static_cast<float>((v + 0.5) / n);
+        }
+        return;
+    }
+    const bool log = axis.scale == AxisScale::Log;
+    auto placed = [log](double v) { return std::isfinite(v) && (!log || v > 0.0); };
+    for (std::size_t i = 0; i < count; ++i) {
+        if (placed(axis.values[i]))
+            axis.placedSorted.push_back(axis.values[i]);
+        else
+            ++axis.missingCount;
+    }
+    std::sort(axis.placedSorted.begin(), axis.placedSorted.end());
+    if (axis.placedSorted.empty()) {
+        axis.min = axis.max = 0.0;
+        return;
+    }
+    axis.min = axis.placedSorted.front();
+    axis.max = axis.placedSorted.back();
+    const double lowEnd = log ? std::log10(axis.min) : axis.min;
+    const double highEnd = log ? std::log10(axis.max) : axis.max;
+    const double span = highEnd - lowEnd;
+    const auto& sorted = axis.placedSorted;
+    const double last = static_cast<double>(sorted.size() - 1);
+    for (std::size_t i = 0; i < count; ++i) {
+        const double v = axis.values[i];
+        if (!placed(v))
+            continue;
+        double t = 0.5;
+        if (axis.scale == AxisScale::Quantile) {
+            // The mean rank of the value among the placed values, so equal values share a position.
+            if (last > 0) {
+                const auto lower = std::lower_bound(sorted.begin(), sorted.end(), v);
+                const auto upper = std::upper_bound(lower, sorted.end(), v);
+                const double first = static_cast<double>(lower - sorted.begin());
+                const double lastRank = static_cast<double>(upper - sorted.begin()) - 1.0;
+                t = (first + lastRank) / 2.0 / last;
+            }
+        } else if (span > 0) {
+            t = ((log ? std::log10(v) : v) - lowEnd) / span;
+        }
+        axis.positions[i] = static_cast<float>(t);
+    }
+}
+
+void ParallelCoordinatesModel::setScale(int index, AxisScale scale)
+{
+    Axis& axis = m_axes.at(static_cast<std::size_t>(index));
+    if (axis.categorical || axis.scale == scale)
+        return;
+    axis.scale = scale;
+    placeValues(axis);
+    // Which runs sit in the lane depends on the scale (log leaves out values <= 0).
+    updatePasses();
+}
+
+void ParallelCoordinatesModel::setFlipped(int index, bool flipped)
+{
+    m_axes.at(static_cast<std::size_t>(index)).flipped = flipped;
+}
+
+void ParallelCoordinatesModel::moveAxis(int from, int to)
+{
+    if (from == to || from < 0 || to < 0 || from >= axisCount() || to >= axisCount())
+        return;
+    Axis axis = std::move(m_axes[static_cast<std::size_t>(from)]);
+    m_axes.erase(m_axes.begin() + from);
+    m_axes.insert(m_axes.begin() + to, std::move(axis));
+}
+
+float ParallelCoordinatesModel::position(int index, int run) const
+{
+    const Axis& axis = m_axes[static_cast<std::size_t>(index)];
+    const float p = axis.positions[static_cast<std::size_t>(run)];
+    if (p < 0.0f)
+        return kMissingLane;
+    return axis.flipped ? 1.0f - p : p;
+}
+
+double ParallelCoordinatesModel::positionOf(int index, double value) const
+{
+    const Axis& axis = m_axes.at(static_cast<std::size_t>(index));
+    double t = 0.5;
+    if (axis.categorical) {
+        t = (value + 0.5) / std::max<qsizetype>(1, axis.categories.size());
+    } else if (axis.placedSorted.empty() || axis.min == axis.max) {
+        t = 0.5;
+    } else if (axis.scale == AxisScale::Quantile) {
+        const auto& sorted = axis.placedSorted;
+        const auto lower = std::lower_bound(sorted.begin(), sorted.end(), value);
+        const auto upper = std::upper_bound(lower, sorted.end(), value);
+        const double last = static_cast<double>(sorted.size() - 1);
+        // Between two placed values the rank is fractional, so positions stay monotonic.
+        double rank
+            = (static_cast<double>(lower - sorted.begin()) + static_cast<double>(upper - sorted.begin()) - 1.0) / 2.0;
+        if (lower == upper && lower != sorted.begin() && lower != sorted.end()) {
+            const double below = *(lower - 1);
+            const double above = *lower;
+            rank = static_cast<double>(lower - sorted.begin()) - 1.0 + (value - below) / (above - below);
+        }
+        t = std::clamp(rank / last, 0.0, 1.0);
+    } else if (axis.scale == AxisScale::Log) {
+        t = (std::log10(std::max(value, axis.min)) - std::log10(axis.min))
+            / (std::log10(axis.max) - std::log10(axis.min));
+    } else {
+        t = (value - axis.min) / (axis.max - axis.min);
+    }
+    return axis.flipped ? 1.0 - t : t;
+}
+
+std::optional<std::pair<double, double>> ParallelCoordinatesModel::brushExtent(int index) const
+{
+    const Axis& axis = m_axes.at(static_cast<std::size_t>(index));
+    if (!axis.brush || !(axis.brush->low <= axis.brush->high))
+        return std::nullopt;
+    double a = 0;
+    double b = 0;
+    if (axis.categorical) {
+        const double n = static_cast<double>(std::max<qsizetype>(1, axis.categories.size()));
+        a = axis.brush->low / n;
+        b = (axis.brush->high + 1.0) / n;
+        if (axis.flipped) {
+            a = 1.0 - a;
+            b = 1.0 - b;
+        }
+    } else {
+        a = positionOf(index, axis.brush->low);
+        b = positionOf(index, axis.brush->high);
+    }
+    return std::make_pair(std::min(a, b), std::max(a, b));
+}
+
+double ParallelCoordinatesModel::valueAt(int index, double position) const
+{
+    const Axis& axis = m_axes.at(static_cast<std::size_t>(index));
+    const double t = std::clamp(axis.flipped ? 1.0 - position : position, 0.0, 1.0);
+    if (axis.categorical)
+        return std::clamp(std::floor(t * axis.categories.size()), 0.0, axis.categories.size() - 1.0);
+    if (axis.placedSorted.empty())
+        return std::numeric_limits<double>::quiet_NaN();
+    // The ends exactly, so a brush reaching an end keeps the extreme run despite rounding.
+    if (t <= 0.0)
+        return axis.min;
+    if (t >= 1.0)
+        return axis.max;
+    switch (axis.scale) {
+    case AxisScale::Linear:
+        return axis.min + t * (axis.max - axis.min);
+    case AxisScale::Log:
+        return std::pow(10.0, std::log10(axis.min) + t * (std::log10(axis.max) - std::log10(axis.min)));
+    case AxisScale::Quantile: {
+        const double at = t * static_cast<double>(axis.placedSorted.size() - 1);
+        const auto below = static_cast<std::size_t>(std::floor(at));
+        const std::size_t above = std::min(below + 1, axis.placedSorted.size() - 1);
+        const double f = at - static_cast<double>(below);
+        return axis.placedSorted[below] * (1 - f) + axis.placedSorted[above] * f;
+    }
+    }
+    return 0.0;
+}
+
+QList<ParallelCoordinatesModel::Tick> ParallelCoordinatesModel::ticks(int index) const
+{
+    const Axis& axis = m_axes.at(static_cast<std::size_t>(index));
+    QList<Tick> ticks;
+    auto add = [&](double t, const QString& label) { ticks << Tick {axis.flipped ? 1.0 - t : t, label}; };
+    if (axis.categorical) {
+        const double n = static_cast<double>(axis.categories.size());
+        for (int c = 0; c < axis.categories.size(); ++c)
+            add((c + 0.5) / n, axis.categories[c]);
+        return ticks;
+    }
+    if (axis.placedSorted.empty())
+        return ticks;
+    if (axis.min == axis.max) {
+        add(0.5, formatTick(axis.min));
+        return ticks;
+    }
+    switch (axis.scale) {
+    case AxisScale::Linear: {
+        const double step = niceStep(axis.max - axis.min, 5);
+        // Multiples of the step by an integer, so no error accumulates ("0.6000000000000001").
+        const auto first = static_cast<long long>(std::ceil(axis.min / step - 1e-9));
+        for (long long k = first; k * step <= axis.max + step * 1e-9; ++k)
+            add((k * step - axis.min) / (axis.max - axis.min), formatTick(k * step));
+        break;
+    }
+    case AxisScale::Log: {
+        const double lo = std::log10(axis.min);
+        const double hi = std::log10(axis.max);
+        const int stride = std::max(1, static_cast<int>(std::ceil((hi - lo) / 8)));
+        for (int e = static_cast<int>(std::ceil(lo - 1e-9)); e <= hi + 1e-9; e += stride)
+            add((e - lo) / (hi - lo), formatTick(std::pow(10.0, e)));
+        if (ticks.size() < 2) {
+            ticks.clear();
+            add(0.0, formatTick(axis.min));
+            add(1.0, formatTick(axis.max));
+        }
+        break;
+    }
+    case AxisScale::Quantile:
+        for (int q = 0; q <= 4; ++q) {
+            const double t = q / 4.0;
+            add(t, formatTick(valueAt(index, axis.flipped ? 1.0 - t : t)));
+        }
+        break;
+    }
+    return ticks;
+}
+
+QString ParallelCoordinatesModel::displayValue(int index, int run) const
+{
+    const Axis& axis = m_axes.at(static_cast<std::size_t>(index));
+    const Run& r = m_runs->runs.at(static_cast<std::size_t>(run));
+    const std::string key = axis.spec.key.toStdString();
+    if (axis.spec.kind == ParallelAxisSpec::Kind::Metric) {
+        const Metric* m = r.metric(key);
+        return m ? RunTableModel::formatMetric(m->point.value) : QStringLiteral("missing");
+    }
+    const std::string* p = r.param(key);
+    return p ? toQString(*p) : QStringLiteral("missing");
+}
+
+void ParallelCoordinatesModel::brushPositions(int index, double from, double to, bool includeMissing)
+{
+    const Axis& axis = m_axes.at(static_cast<std::size_t>(index));
+    double t0 = std::clamp(std::min(from, to), 0.0, 1.0);
+    double t1 = std::clamp(std::max(from, to), 0.0, 1.0);
+    if (axis.flipped) {
+        const double a = 1.0 - t1;
+        t1 = 1.0 - t0;
+        t0 = a;
+    }
+    AxisBrush brush;
+    brush.missing = includeMissing;
+    brush.low = std::numeric_limits<double>::infinity(); // empty until a value falls inside
+    brush.high = -std::numeric_limits<double>::infinity();
+    const bool reachesValues = from >= 0.0 || to >= 0.0;
+    if (reachesValues && axis.categorical && !axis.categories.isEmpty()) {
+        const double n = static_cast<double>(axis.categories.size());
+        brush.low = std::clamp(std::floor(t0 * n), 0.0, n - 1);
+        brush.high = std::clamp(std::ceil(t1 * n) - 1.0, brush.low, n - 1);
+    } else if (reachesValues && !axis.placedSorted.empty()) {
+        if (axis.scale == AxisScale::Quantile || axis.min == axis.max) {
+            // Keep exactly the values whose drawn position falls in the range.
+            for (std::size_t i = 0; i < axis.values.size(); ++i) {
+                const float p = axis.positions[i];
+                if (p >= 0.0f && p >= t0 - 1e-6 && p <= t1 + 1e-6) {
+                    brush.low = std::min(brush.low, axis.values[i]);
+                    brush.high = std::max(brush.high, axis.values[i]);
+                }
+            }
+        } else {
+            brush.low = valueAt(index, axis.flipped ? 1.0 - t0 : t0);
+            brush.high = valueAt(index, axis.flipped ? 1.0 - t1 : t1);
+        }
+    }
+    setBrush(index, brush);
+}
+
+void ParallelCoordinatesModel::setBrush(int index, std::optional<AxisBrush> brush)
+{
+    m_axes.at(static_cast<std::size_t>(index)).brush = brush;
+    updatePasses();
+}
+
+void ParallelCoordinatesModel::clearBrushes()
+{
+    for (Axis& axis : m_axes)
+        axis.brush.reset();
+    updatePasses();
+}
+
+bool ParallelCoordinatesModel::hasBrush() const
+{
+    return std::any_of(m_axes.begin(), m_axes.end(), [](const Axis& a) { return a.brush.has_value(); });
+}
+
+bool ParallelCoordinatesModel::brushKeeps(int index, int run) const
+{
+    const Axis& axis = m_axes[static_cast<std::size_t>(index)];
+    if (!axis.brush)
+        return true;
+    if (axis.positions[static_cast<std::size_t>(run)] < 0.0f)
+        return axis.brush->missing;
+    const double v = axis.values[static_cast<std::size_t>(run)];
+    return v >= axis.brush->low && v <= axis.brush->high;
+}
+
+void ParallelCoordinatesModel::updatePasses()
+{
+    if (!hasBrush()) {
+        m_passes.clear();
+        return;
+    }
+    const int count = runCount();
+    m_passes.assign(static_cast<std::size_t>(count), 1);
+    for (int a = 0; a < axisCount(); ++a) {
+        if (!m_axes[static_cast<std::size_t>(a)].brush)
+            continue;
+        for (int r = 0; r < count; ++r) {
+            if (m_passes[static_cast<std::size_t>(r)] && !brushKeeps(a, r))
+                m_passes[static_cast<std::size_t>(r)] = 0;
+        }
+    }
+}
+
+std::optional<QSet<QString>> ParallelCoordinatesModel::brushedRunIds() const
+{
+    if (m_passes.empty())
+        return std::nullopt;
+    QSet<QString> ids;
+    for (int r = 0; r < runCount(); ++r) {
+        if (m_passes[static_cast<std::size_t>(r)])
+            ids.insert(runId(r));
+    }
+    return ids;
+}
+
+int ParallelCoordinatesModel::passingCount() const
+{
+    if (m_passes.empty())
+        return runCount();
+    return static_cast<int>(std::count(m_passes.begin(), m_passes.end(), 1));
+}
+
+void ParallelCoordinatesModel::setColorMetric(const QString& key)
+{
+    m_colorMetric = key;
+    updateColors();
+}
+
+float ParallelCoordinatesModel::colorValue(int run) const
+{
+    if (m_colorValues.empty())
+        return -1.0f;
+    return m_colorValues[static_cast<std::size_t>(run)];
+}
+
+void ParallelCoordinatesModel::updateColors()
+{
+    m_colorValues.clear();
+    m_colorMin = m_colorMax = 0.0;
+    if (m_colorMetric.isEmpty() || !m_runs)
+        return;
+    const std::string key = m_colorMetric.toStdString();
+    std::vector<double> values(m_runs->runs.size(), std::numeric_limits<double>::quiet_NaN());
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (const Metric* m = m_runs->runs[i].metric(key); m && std::isfinite(m->point.value)) {
+            values[i] = m->point.value;
+            lo = std::min(lo, values[i]);
+            hi = std::max(hi, values[i]);
+        }
+    }
+    m_colorValues.assign(values.size(), -1.0f);
+    if (lo > hi)
+        return;
+    m_colorMin = lo;
+    m_colorMax = hi;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (!std::isnan(values[i]))
+            m_colorValues[i] = hi > lo ? static_cast<float>((values[i] - lo) / (hi - lo)) : 0.5f;
+    }
+}
+
+} // namespace runlens

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: Apache-2.0
+// The parallel-coordinates data: where values land on linear, log, quantile and categorical axes (by
+// number), the missing lane, which axes vary on the fixture store's runs, brushes against a brute-force
+// filter on random runs, and the run-id restriction of the runs table's proxy.
+#include "parallelcoordinatesmodel.h"
+#include "runsortproxymodel.h"
+#include "runtablemodel.h"
+#include "storefactory.h"
+
+#include <QAbstractItemModelTester>
+#include <QRandomGenerator>
+#include <QTest>
+
+#include <cmath>
+#include <limits>
+
+using namespace runlens;
+
+namespace {
+
+using Kind = ParallelAxisSpec::Kind;
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+const double kInf = std::numeric_limits<double>::infinity();
+
+// A run with an id, some metrics and some params; keys are sorted as the stores deliver them.
+Run makeRun(const std::string& id, std::vector<std::pair<std::string, double>> metrics,
+    std::vector<std::pair<std::string, std::string>> params = {})
+{
+    Run run;
+    run.info.runId = id;
+    run.info.runName = "run-" + id;
+    std::sort(metrics.begin(), metrics.end());
+    std::sort(params.begin(), params.end());
+    for (const auto& [key, value] : metrics)
+        run.metrics.push_back(Metric {key, MetricPoint {0, value, 0}});
+    for (const auto& [key, value] : params)
+        run.params.push_back(KeyValue {key, value});
+    return run;
+}
+
+RunListSnapshot snapshot(std::vector<Run> runs)
+{
+    auto list = std::make_shared<RunList>();
+    list->runs = std::move(runs);
+    return list;
+}
+
+RunListSnapshot loadFixture(const std::string& experimentId)
+{
+    auto store = openStore(RUNLENS_FIXTURE_DIR "/file/mlruns");
+    if (!store)
+        return nullptr;
+    RunQuery query;
+    query.experimentIds = {experimentId};
+    auto result = store.value()->searchRuns(query);
+    if (!result)
+        return nullptr;
+    return std::make_shared<const RunList>(std::move(result.value()));
+}
+
+// Positions as the model gives them, rounded for comparison.
+QList<double> positions(const ParallelCoordinatesModel& model, int axis)
+{
+    QList<double> out;
+    for (int r = 0; r < model.runCount(); ++r)
+        out << std::round(model.position(axis, r) * 1e6) / 1e6;
+    return out;
+}
+
+} // namespace
+
+class TestParallelCoordinatesModel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void linearAxis();
+    void logAxis();
+    void quantileAxis();
+    void categoricalAxis();
+    void numericParamsAndNaturalOrder();
+    void flippedAxisAndInverse();
+    void ticks();
+    void varyingAxesOnFixture();
+    void axesKeepStateWhenReordered();
+    void brushMatchesBruteForce_data();
+    void brushMatchesBruteForce();
+    void brushOnlyMissingLane();
+    void colourByMetric();
+    void proxyRestrictsToRunIds();
+};
+
+void TestParallelCoordinatesModel::linearAxis()
+{
+    ParallelCoordinatesModel model;
+    model.setRuns(snapshot({makeRun("a", {{"m", 0.0}}), makeRun("b", {{"m", 2.5}}), makeRun("c", {{"m", 10.0}}),
+        makeRun("d", {}), makeRun("e", {{"m", kNaN}}), makeRun("f", {{"m", kInf}})}));
+    model.setAxes({{Kind::Metric, QStringLiteral("m")}});
+    const double lane = ParallelCoordinatesModel::kMissingLane;
+    // Missing, NaN and infinite values are kept, in the lane, not dropped.
+    QCOMPARE(positions(model, 0), (QList<double> {0.0, 0.25, 1.0, lane, lane, lane}));
+    QCOMPARE(model.axis(0).missingCount, 3);
+    QCOMPARE(model.axis(0).min, 0.0);
+    QCOMPARE(model.axis(0).max, 10.0);
+    QCOMPARE(model.displayValue(0, 3), QStringLiteral("missing"));
+    QCOMPARE(model.displayValue(0, 5), QStringLiteral("inf"));
+}
+
+void TestParallelCoordinatesModel::logAxis()
+{
+    ParallelCoordinatesModel model;
+    model.setRuns(snapshot({makeRun("a", {{"lr", 1e-4}}), makeRun("b", {{"lr", 1e-2}}), makeRun("c", {{"lr", 1.0}}),
+        makeRun("d", {{"lr", 0.0}}), makeRun("e", {{"lr", -3.0}})}));
+    model.setAxes({{Kind::Metric, QStringLiteral("lr")}});
+    model.setScale(0, AxisScale::Linear);
+    QCOMPARE(positions(model, 0), (QList<double> {0.750025, 0.7525, 1.0, 0.75, 0.0}));
+    model.setScale(0, AxisScale::Log);
+    const double lane = ParallelCoordinatesModel::kMissingLane;
+    // Decades are evenly spaced; values a log scale cannot place go to the lane.
+    QCOMPARE(positions(model, 0), (QList<double> {0.0, 0.5, 1.0, lane, lane}));
+    QCOMPARE(model.axis(0).missingCount, 2);
+    QCOMPARE(model.valueAt(0, 0.25), 1e-3);
+}
+
+void TestParallelCoordinatesModel::quantileAxis()
+{
+    ParallelCoordinatesModel model;
+    model.setRuns(snapshot({makeRun("a", {{"x", 1.0}}), makeRun("b", {{"x", 2.0}}), makeRun("c", {{"x", 2.0}}),
+        makeRun("d", {{"x", 1000.0}}), makeRun("e", {{"x", 3.0}}), makeRun("f", {})}));
+    model.setAxes({{Kind::Metric, QStringLiteral("x")}});
+    model.setScale(0, AxisScale::Quantile);
+    // Ranks 0, 1.5 (tied 1 and 2), 4 and 3 of 0..4; the outlier no longer squashes the rest.
+    QCOMPARE(positions(model, 0),
+        (QList<double> {0.0, 0.375, 0.375, 1.0, 0.75, static_cast<double>(ParallelCoordinatesModel::kMissingLane)}));
+    QCOMPARE(model.valueAt(0, 0.5), 2.0);
+    QCOMPARE(model.positionOf(0, 2.5), 0.625); // between placed values: interpolated rank
+}
+
+void TestParallelCoordinatesModel::categoricalAxis()
+{
+    ParallelCoordinatesModel model;
+    model.setRuns(snapshot({makeRun("a", {}, {{"opt", "sgd"}}), makeRun("b", {}, {{"opt", "adam"}}),
+        makeRun("c", {}, {{"opt", "RMSprop"}}), makeRun("d", {}, {{"opt", "adam"}}), makeRun("e", {}, {})}));
+    model.setAxes({{Kind::Param, QStringLiteral("opt")}});
+    QVERIFY(model.axis(0).categorical);
+    QCOMPARE(model.axis(0).categories,
+        (QStringList {QStringLiteral("adam"), QStringLiteral("RMSprop"), QStringLiteral("sgd")}));
+    // Three equal bands; each value at the middle of its band.
+    QCOMPARE(positions(model, 0),
+        (QList<double> {
+            0.833333, 0.166667, 0.5, 0.166667, static_cast<double>(ParallelCoordinatesModel::kMissingLane)}));
+    QCOMPARE(model.axis(0).missingCount, 1);
+    // A scale means nothing for categories.
+    model.setScale(0, AxisScale::Log);
+    QCOMPARE(model.axis(0).scale, AxisScale::Linear);
+}
+
+void TestParallelCoordinatesModel::numericParamsAndNaturalOrder()
+{
+    ParallelCoordinatesModel model;
+    model.setRuns(snapshot({makeRun("a", {}, {{"lr", "0.1"}, {"name", "trial-10"}, {"mixed", "1"}}),
+        makeRun("b", {}, {{"lr", "0.3"}, {"name", "trial-2"}, {"mixed", "abc"}}),
+        makeRun("c", {}, {{"lr", "0.2"}, {"name", "Trial-3"}, {"mixed", ""}})}));
+    model.setAxes({{Kind::Param, QStringLiteral("lr")}, {Kind::Param, QStringLiteral("name")},
+        {Kind::Param, QStringLiteral("mixed")}});
+    QVERIFY(!model.axis(0).categorical);
+    QCOMPARE(positions(model, 0), (QList<double> {0.0, 1.0, 0.5}));
+    QVERIFY(model.axis(1).categorical);
+    QCOMPARE(model.axis(1).categories,
+        (QStringList {QStringLiteral("trial-2"), QStringLiteral("Trial-3"), QStringLiteral("trial-10")}));
+    // One value that is not a number makes the whole axis categorical; the empty string is a value.
+    QVERIFY(model.axis(2).categorical);
+    QCOMPARE(model.axis(2).categories, (QStringList {QString(), QStringLiteral("1"), QStringLiteral("abc")}));
+    QCOMPARE(model.axis(2).missingCount, 0);
+}
+
+void TestParallelCoordinatesModel::flippedAxisAndInverse()
+{
+    ParallelCoordinatesModel model;
+    model.setRuns(snapshot({makeRun("a", {{"m", 0.0}}), makeRun("b", {{"m", 2.5}}), makeRun("c", {{"m", 10.0}})}));
+    model.setAxes({{Kind::Metric, QStringLiteral("m")}});
+    model.setFlipped(0, true);
+    QCOMPARE(positions(model, 0), (QList<double> {1.0, 0.75, 0.0}));
+    QCOMPARE(model.valueAt(0, 0.75), 2.5);
+    QCOMPARE(model.positionOf(0, 2.5), 0.75);
+    // A brush drawn over the top quarter of the flipped axis keeps the low values.
+    model.brushPositions(0, 0.7, 1.0, false);
+    QCOMPARE(model.axis(0).brush->low, 0.0);
+    QCOMPARE(model.axis(0).brush->high, 3.0);
+    QCOMPARE(
+        model.brushedRunIds(), std::optional<QSet<QString>>(QSet<QString> {QStringLiteral("a"), QStringLiteral("b")}));
+    const auto extent = model.brushExtent(0);
+    QVERIFY(extent);
+    QCOMPARE(extent->first, 0.7);
+    QCOMPARE(extent->second, 1.0);
+}
+
+void TestParallelCoordinatesModel::ticks()
+{
+    ParallelCoordinatesModel model;
+    model.setRuns(snapshot({makeRun("a", {{"m", 0.3}, {"lr", 1e-5}}), makeRun("b", {{"m", 1.7}, {"lr", 0.1}})}));
+    model.setAxes({{Kind::Metric, QStringLiteral("m")}, {Kind::Metric, QStringLiteral("lr")}});
+    QStringList labels;
+    for (const auto& tick : model.ticks(0))
+        labels << tick.label;
+    QCOMPARE(labels,
+        (QStringList {QStringLiteral("0.4"), QStringLiteral("0.6"), QStringLiteral("0.8"), QStringLiteral("1"),
+            QStringLiteral("1.2"), QStringLiteral("1.4"), QStringLiteral("1.6")}));
+    model.setScale(1, AxisScale::Log);
+    labels.clear();
+    QList<double> where;
+    for (const auto& tick : model.ticks(1)) {
+        labels << tick.label;
+        where << std::round(tick.position * 1e6) / 1e6;
+    }
+    QCOMPARE(labels,
+        (QStringList {QStringLiteral("1e-05"), QStringLiteral("0.0001"), QStringLiteral("0.001"),
+            QStringLiteral("0.01"), QStringLiteral("0.1")}));
+    QCOMPARE(where, (QList<double> {0.0, 0.25, 0.5, 0.75, 1.0}));
+}
+
+void TestParallelCoordinatesModel::varyingAxesOnFixture()
+{
+    // nlp — sentiment: five folds, each with its own lr and model, and their own scores.
+    const RunListSnapshot nlp = loadFixture("640513601518546733");
+    QVERIFY(nlp);
+    QCOMPARE(nlp->runs.size(), std::size_t(5));
+    QCOMPARE(ParallelCoordinatesModel::defaultAxes(*nlp),
+        (QList<ParallelAxisSpec> {{Kind::Param, QStringLiteral("fold")}, {Kind::Param, QStringLiteral("lr")},
+            {Kind::Param, QStringLiteral("model")}, {Kind::Metric, QStringLiteral("f1")},
+            {Kind::Metric, QStringLiteral("precision")}, {Kind::Metric, QStringLiteral("recall")}}));
+
+    // image-classification's three grid trials share their optimizer: that axis is hidden.
+    const RunListSnapshot images = loadFixture("900844674041952973");
+    QVERIFY(images);
+    RunList trials;
+    for (const Run& run : images->runs) {
+        if (run.info.runName.rfind("trial-", 0) == 0)
+            trials.runs.push_back(run);
+    }
+    QCOMPARE(trials.runs.size(), std::size_t(3));
+    const auto trialAxes = ParallelCoordinatesModel::defaultAxes(trials);
+    QCOMPARE(trialAxes,
+        (QList<ParallelAxisSpec> {{Kind::Param, QStringLiteral("batch_size")}, {Kind::Param, QStringLiteral("lr")},
+            {Kind::Metric, QStringLiteral("loss")}, {Kind::Metric, QStringLiteral("val_accuracy")}}));
+    QVERIFY(!ParallelCoordinatesModel::varies(trials, {Kind::Param, QStringLiteral("optimizer")}));
+
+    // Over the whole experiment, having a value or not is a difference, as in the runs table.
+    const auto all = ParallelCoordinatesModel::defaultAxes(*images);
+    QVERIFY(all.contains(ParallelAxisSpec {Kind::Param, QStringLiteral("optimizer")}));
+    QVERIFY(all.contains(ParallelAxisSpec {Kind::Metric, QStringLiteral("nan_only")}));
+    QCOMPARE(all.size(), ParallelCoordinatesModel::availableAxes(*images).size());
+
+    // A single run varies in nothing.
+    const RunListSnapshot single = loadFixture("0");
+    QVERIFY(single);
+    QVERIFY(ParallelCoordinatesModel::defaultAxes(*single).isEmpty());
+
+    // The trials on their axes: batch_size is numeric, ordered by value not text.
+    ParallelCoordinatesModel model;
+    model.setRuns(std::make_shared<const RunList>(trials));
+    model.setAxes(trialAxes);
+    QVERIFY(!model.axis(0).categorical);
+    for (int r = 0; r < model.runCount(); ++r) {
+        const double batch = std::stod(*trials.runs[static_cast<std::size_t>(r)].param("batch_size"));
+        QCOMPARE(model.position(0, r), static_cast<float>((batch - 32.0) / (128.0 - 32.0)));
+    }
+}
+
+void TestParallelCoordinatesModel::axesKeepStateWhenReordered()
+{
+    ParallelCoordinatesModel model;
+    model.setRuns(snapshot({makeRun("a", {{"m", 1.0}, {"n", 5.0}}), makeRun("b", {{"m", 2.0}, {"n", 6.0}})}));
+    const ParallelAxisSpec m {Kind::Metric, QStringLiteral("m")};
+    const ParallelAxisSpec n {Kind::Metric, QStringLiteral("n")};
+    model.setAxes({m, n});
+    model.setFlipped(0, true);
+    model.setScale(1, AxisScale::Quantile);
+    model.setBrush(1, AxisBrush {5.5, 7.0, false});
+    model.setAxes({n, m});
+    QCOMPARE(model.axes(), (QList<ParallelAxisSpec> {n, m}));
+    QVERIFY(model.axis(1).flipped);
+    QCOMPARE(model.axis(0).scale, AxisScale::Quantile);
+    QCOMPARE(model.brushedRunIds(), std::optional<QSet<QString>>(QSet<QString> {QStringLiteral("b")}));
+    model.moveAxis(0, 1);
+    QCOMPARE(model.axes(), (QList<ParallelAxisSpec> {m, n}));
+    // Hiding the brushed axis lifts its brush.
+    model.setAxes({m});
+    QVERIFY(!model.brushedRunIds());
+}
+
+void TestParallelCoordinatesModel::brushMatchesBruteForce_data()
+{
+    QTest::addColumn<quint32>("seed");
+    QTest::addColumn<bool>("flip");
+    for (quint32 seed = 1; seed <= 6; ++seed)
+        QTest::addRow("seed %u", seed) << seed << (seed % 2 == 0);
+}
+
+void TestParallelCoordinatesModel::brushMatchesBruteForce()
+{
+    QFETCH(quint32, seed);
+    QFETCH(bool, flip);
+    QRandomGenerator random(seed);
+    const QStringList optimizers
+        = {QStringLiteral("adam"), QStringLiteral("sgd"), QStringLiteral("rmsprop"), QStringLiteral("lion")};
+    std::vector<Run> runs;
+    for (int i = 0; i < 600; ++i) {
+        std::vector<std::pair<std::string, double>> metrics;
+        std::vector<std::pair<std::string, std::string>> params;
+        const int roll = random.bounded(20);
+        if (roll != 0) // about one in twenty lacks the loss; one in twenty has NaN
+            metrics.emplace_back("loss", roll == 1 ? kNaN : random.generateDouble() * 3.0);
+        if (random.bounded(10) != 0)
+            metrics.emplace_back("lr", std::pow(10.0, -6.0 + random.generateDouble() * 6.0) * (roll == 2 ? -1 : 1));
+        metrics.emplace_back("acc", std::round(random.generateDouble() * 20.0) / 20.0); // many ties
+        if (random.bounded(8) != 0)
+            params.emplace_back("optimizer", optimizers[random.bounded(optimizers.size())].toStdString());
+        runs.push_back(makeRun(std::to_string(i), metrics, params));
+    }
+    const RunListSnapshot list = snapshot(runs);
+    ParallelCoordinatesModel model;
+    model.setRuns(list);
+    const QList<ParallelAxisSpec> specs = {{Kind::Metric, QStringLiteral("loss")}, {Kind::Metric, QStringLiteral("lr")},
+        {Kind::Metric, QStringLiteral("acc")}, {Kind::Param, QStringLiteral("optimizer")}};
+    model.setAxes(specs);
+    model.setScale(1, AxisScale::Log);
+    model.setScale(2, AxisScale::Quantile);
+    for (int a = 0; a < 4; ++a)
+        model.setFlipped(a, flip);
+
+    struct Range
+    {
+        double from;
+        double to;
+        bool lane;
+    };
+    std::vector<Range> ranges;
+    for (int a = 0; a < 4; ++a) {
+        // Wide enough that a good share of runs passes all four; dragged either way.
+        const double p = random.generateDouble() * 0.5;
+        const double q = p + 0.4 + random.generateDouble() * 0.5;
+        ranges.push_back(
+            random.bounded(2) == 0 ? Range {p, q, random.bounded(3) == 0} : Range {q, p, random.bounded(3) == 0});
+        model.brushPositions(a, ranges.back().from, ranges.back().to, ranges.back().lane);
+    }
+
+    // Brute force from the raw values, with the drawing rules written out again: where would each
+    // run be drawn, and is that inside the dragged span (or in the lane when the lane was taken)?
+    auto displayed = [flip](double t) { return flip ? 1.0 - t : t; };
+    auto finiteValues = [&](const std::string& key, bool positiveOnly) {
+        std::vector<double> values;
+        for (const Run& run : runs) {
+            const Metric* m = run.metric(key);
+            if (m && std::isfinite(m->point.value) && (!positiveOnly || m->point.value > 0))
+                values.push_back(m->point.value);
+        }
+        std::sort(values.begin(), values.end());
+        return values;
+    };
+    const auto loss = finiteValues("loss", false);
+    const auto lr = finiteValues("lr", true);
+    const auto acc = finiteValues("acc", false);
+    QSet<QString> expected;
+    for (const Run& run : runs) {
+        bool keep = true;
+        for (int a = 0; a < 4 && keep; ++a) {
+            const Range& range = ranges[static_cast<std::size_t>(a)];
+            const double lo = std::min(range.from, range.to);
+            const double hi = std::max(range.from, range.to);
+            std::optional<double> t; // nullopt: in the lane
+            if (a == 3) {
+                if (const std::string* p = run.param("optimizer")) {
+                    const QStringList sorted = {QStringLiteral("adam"), QStringLiteral("lion"),
+                        QStringLiteral("rmsprop"), QStringLiteral("sgd")};
+                    const int c = static_cast<int>(sorted.indexOf(QString::fromStdString(*p)));
+                    // A category is kept when the span touches its band.
+                    const double bandLow = displayed(c / 4.0);
+                    const double bandHigh = displayed((c + 1) / 4.0);
+                    keep = std::max(bandLow, bandHigh) > lo && std::min(bandLow, bandHigh) < hi;
+                } else {
+                    keep = range.lane;
+                }
+                continue;
+            }
+            const Metric* m = run.metric(a == 0 ? "loss" : a == 1 ? "lr" : "acc");
+            const double v = m ? m->point.value : kNaN;
+            if (a == 0 && std::isfinite(v))
+                t = (v - loss.front()) / (loss.back() - loss.front());
+            if (a == 1 && std::isfinite(v) && v > 0)
+                t = (std::log10(v) - std::log10(lr.front())) / (std::log10(lr.back()) - std::log10(lr.front()));
+            if (a == 2 && std::isfinite(v)) {
+                const auto first = std::lower_bound(acc.begin(), acc.end(), v) - acc.begin();
+                const auto last = std::upper_bound(acc.begin(), acc.end(), v) - acc.begin() - 1;
+                t = (first + last) / 2.0 / static_cast<double>(acc.size() - 1);
+            }
+            keep = t ? (displayed(*t) >= lo && displayed(*t) <= hi) : range.lane;
+        }
+        if (keep)
+            expected.insert(QString::fromStdString(run.info.runId));
+    }
+    QVERIFY2(expected.size() > 10 && expected.size() < 590, qPrintable(QString::number(expected.size())));
+    const auto brushed = model.brushedRunIds();
+    QVERIFY(brushed.has_value());
+    QCOMPARE(brushed->size(), expected.size());
+    QCOMPARE(*brushed, expected);
+    QCOMPARE(model.passingCount(), static_cast<int>(expected.size()));
+    for (int r = 0; r < model.runCount(); ++r)
+        QCOMPARE(model.passes(r), expected.contains(model.runId(r)));
+
+    model.clearBrushes();
+    QVERIFY(!model.brushedRunIds());
+    QCOMPARE(model.passingCount(), model.runCount());
+}
+
+void TestParallelCoordinatesModel::brushOnlyMissingLane()
+{
+    ParallelCoordinatesModel model;
+    model.setRuns(snapshot({makeRun("a", {{"m", 1.0}}), makeRun("b", {}), makeRun("c", {{"m", kNaN}})}));
+    model.setAxes({{Kind::Metric, QStringLiteral("m")}});
+    model.brushPositions(0, -1.0, -1.0, true);
+    QCOMPARE(
+        model.brushedRunIds(), std::optional<QSet<QString>>(QSet<QString> {QStringLiteral("b"), QStringLiteral("c")}));
+    QVERIFY(!model.brushExtent(0));
+}
+
+void TestParallelCoordinatesModel::colourByMetric()
+{
+    ParallelCoordinatesModel model;
+    model.setRuns(snapshot({makeRun("a", {{"m", 2.0}}), makeRun("b", {{"m", 4.0}}), makeRun("c", {{"m", 3.0}}),
+        makeRun("d", {{"m", kInf}})}));
+    QCOMPARE(model.colorValue(0), -1.0f);
+    model.setColorMetric(QStringLiteral("m"));
+    QCOMPARE(model.colorMin(), 2.0);
+    QCOMPARE(model.colorMax(), 4.0);
+    QCOMPARE(model.colorValue(0), 0.0f);
+    QCOMPARE(model.colorValue(1), 1.0f);
+    QCOMPARE(model.colorValue(2), 0.5f);
+    QCOMPARE(model.colorValue(3), -1.0f);
+}
+
+void TestParallelCoordinatesModel::proxyRestrictsToRunIds()
+{
+    const RunListSnapshot runs = loadFixture("640513601518546733");
+    QVERIFY(runs);
+    RunTableModel table;
+    table.setRuns(runs);
+    RunSortProxyModel proxy;
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.setSourceModel(&table);
+    proxy.setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy.setFilterKeyColumn(0);
+    auto ids = [&proxy] {
+        QSet<QString> out;
+        for (int row = 0; row < proxy.rowCount(); ++row)
+            out.insert(proxy.index(row, 0).data(RunTableModel::RunIdRole).toString());
+        return out;
+    };
+    auto idOf = [&runs](const std::string& name) {
+        for (const Run& run : runs->runs) {
+            if (run.info.runName == name)
+                return QString::fromStdString(run.info.runId);
+        }
+        return QString();
+    };
+    QCOMPARE(proxy.rowCount(), 5);
+    const QSet<QString> chosen = {idOf("bert-1"), idOf("bert-3"), idOf("bert-4")};
+    proxy.setRunIdFilter(chosen);
+    QCOMPARE(ids(), chosen);
+    // The quick search still applies on top.
+    proxy.setFilterFixedString(QStringLiteral("bert-3"));
+    QCOMPARE(ids(), QSet<QString> {idOf("bert-3")});
+    proxy.setFilterFixedString(QString());
+    proxy.setRunIdFilter(QSet<QString>());
+    QCOMPARE(proxy.rowCount(), 0);
+    proxy.setRunIdFilter(std::nullopt);
+    QCOMPARE(proxy.rowCount(), 5);
+}
+
+QTEST_GUILESS_MAIN(TestParallelCoordinatesModel)
+#include "tst_parallelcoordinatesmodel.moc"
