@@ -76,9 +76,10 @@ const char* infoKey(RunDiffModel::InfoField field)
     return "";
 }
 
-// Readable on light and dark palettes alike.
-const QColor kHigher(0x2e, 0x9d, 0x4f);
-const QColor kLower(0xd3, 0x3b, 0x3b);
+// Readable on light and dark palettes alike. Blue and orange, not green and red: whether higher is better
+// depends on the metric (accuracy or loss), which the diff cannot know.
+const QColor kHigher(0x1f, 0x6f, 0xd1);
+const QColor kLower(0xd9, 0x6a, 0x00);
 const QColor kDiffersBackground(255, 193, 7, 56);
 const QColor kBaselineBackground(66, 133, 244, 28);
 const QColor kSectionBackground(128, 128, 128, 48);
@@ -654,7 +655,10 @@ QVariant RunDiffModel::data(const QModelIndex& index, int role) const
             return QBrush(kLower);
         return {};
     case Qt::BackgroundRole:
-        if (change && *change == 2)
+        // Ids, names and times differ between any two runs; marking them would only add noise.
+        if (change && *change == 2
+            && !(row.section == Section::Info && style == ChangeStyle::None && row.field != InfoField::Status
+                && row.field != InfoField::User && row.field != InfoField::Experiment))
             return QBrush(kDiffersBackground);
         if (isBaseline)
             return QBrush(kBaselineBackground);
