@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QLocale>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -173,7 +174,11 @@ void RunTableModel::setRuns(RunListSnapshot runs, const QHash<QString, QString>&
         }
         return true;
     };
-    if (m_runs && runs && !m_runs->runs.empty() && experimentNames == m_experimentNames && sameColumns()) {
+    if (m_runs && runs && !m_runs->runs.empty() && experimentNames == m_experimentNames) {
+        // A refresh: columns and rows change in place, so views keep selection, sort and scroll even
+        // when a running run logs its first value of a new metric.
+        if (!sameColumns())
+            updateColumns(std::move(columns), paramCount, metricCount);
         updateRuns(*runs);
         return;
     }
@@ -185,6 +190,58 @@ void RunTableModel::setRuns(RunListSnapshot runs, const QHash<QString, QString>&
     m_paramCount = paramCount;
     m_metricCount = metricCount;
     endResetModel();
+}
+
+void RunTableModel::updateColumns(std::vector<Column> columns, int paramCount, int metricCount)
+{
+    // Both lists are ordered by (kind, key), the order buildColumns() makes, so a merge finds the change.
+    const auto before
+        = [](const Column& a, const Column& b) { return a.kind != b.kind ? a.kind < b.kind : a.key < b.key; };
+    const auto contains = [&](const std::vector<Column>& list, const Column& c) {
+        return std::binary_search(list.begin(), list.end(), c, before);
+    };
+
+    // Gone columns: contiguous ranges from the right, so earlier column numbers stay valid.
+    int last = static_cast<int>(m_columns.size()) - 1;
+    while (last >= 0) {
+        if (contains(columns, m_columns[static_cast<std::size_t>(last)])) {
+            --last;
+            continue;
+        }
+        int first = last;
+        while (first > 0 && !contains(columns, m_columns[static_cast<std::size_t>(first - 1)]))
+            --first;
+        beginRemoveColumns({}, first, last);
+        m_columns.erase(m_columns.begin() + first, m_columns.begin() + last + 1);
+        endRemoveColumns();
+        last = first - 1;
+    }
+
+    // New columns: contiguous ranges from the left, each at its sorted place.
+    std::size_t i = 0;
+    while (i < columns.size()) {
+        if (i < m_columns.size() && !before(columns[i], m_columns[i])) {
+            if (m_columns[i].numeric != columns[i].numeric) {
+                m_columns[i] = columns[i];
+                const int column = static_cast<int>(i);
+                Q_EMIT headerDataChanged(Qt::Horizontal, column, column);
+                if (rowCount() > 0)
+                    Q_EMIT dataChanged(index(0, column), index(rowCount() - 1, column));
+            }
+            ++i;
+            continue;
+        }
+        std::size_t end = i + 1;
+        while (end < columns.size() && (i >= m_columns.size() || before(columns[end], m_columns[i])))
+            ++end;
+        beginInsertColumns({}, static_cast<int>(i), static_cast<int>(end) - 1);
+        m_columns.insert(m_columns.begin() + static_cast<std::ptrdiff_t>(i),
+            columns.begin() + static_cast<std::ptrdiff_t>(i), columns.begin() + static_cast<std::ptrdiff_t>(end));
+        endInsertColumns();
+        i = end;
+    }
+    m_paramCount = paramCount;
+    m_metricCount = metricCount;
 }
 
 void RunTableModel::updateRuns(const RunList& fresh)

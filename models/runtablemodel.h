@@ -57,8 +57,9 @@ public:
 
     /**
      * Replaces the runs. `experimentNames` maps ids to names; when the runs span more than one
-     * experiment an Experiment column is shown. When the columns stay the same (a refresh), rows are
-     * updated in place keyed by run id (dataChanged, removes, inserts at the end) instead of a reset.
+     * experiment an Experiment column is shown. When the experiments stay the same (a refresh or a new
+     * filter), columns are inserted and removed in place and rows are updated keyed by run id
+     * (dataChanged, removes, inserts at the end) instead of a reset.
      */
     void setRuns(RunListSnapshot runs, const QHash<QString, QString>& experimentNames = {});
     void clear();
@@ -83,6 +84,7 @@ public:
 
 private:
     std::vector<Column> buildColumns(const RunList* runs, int& paramCount, int& metricCount) const;
+    void updateColumns(std::vector<Column> columns, int paramCount, int metricCount);
     void updateRuns(const RunList& fresh);
     QVariant displayValue(const Run& run, const Column& column) const;
     QVariant rawValue(const Run& run, const Column& column) const;

@@ -48,12 +48,27 @@ void RunTableView::setModel(QAbstractItemModel* model)
 {
     disconnect(m_aboutToReset);
     disconnect(m_reset);
+    disconnect(m_columnsInserted);
     QTableView::setModel(model);
     if (!model)
         return;
+    m_columnsInserted = connect(model, &QAbstractItemModel::columnsInserted, this,
+        [this](const QModelIndex&, int first, int last) { extendSelectionToColumns(first, last); });
     m_aboutToReset = connect(model, &QAbstractItemModel::modelAboutToBeReset, this, &RunTableView::rememberSort);
     m_reset = connect(model, &QAbstractItemModel::modelReset, this, &RunTableView::restoreSortAndFit);
     restoreSortAndFit();
+}
+
+void RunTableView::extendSelectionToColumns(int first, int last)
+{
+    // Qt splits selected rows around inserted columns; a run that was selected stays wholly selected.
+    if (!selectionModel() || selectionBehavior() != SelectRows)
+        return;
+    QItemSelection extra;
+    for (const QItemSelectionRange& range : selectionModel()->selection())
+        extra.select(model()->index(range.top(), first), model()->index(range.bottom(), last));
+    if (!extra.isEmpty())
+        selectionModel()->select(extra, QItemSelectionModel::Select);
 }
 
 void RunTableView::rememberSort()

@@ -56,6 +56,7 @@ private:
     void onSectionMoved();
     void restoreSortAndFit();
     void fitColumns();
+    void extendSelectionToColumns(int first, int last);
 
     RunTableHeaderView* m_header = nullptr;
     int m_sortKind = -1;
@@ -65,6 +66,7 @@ private:
     bool m_applyingLayout = false;
     QMetaObject::Connection m_aboutToReset;
     QMetaObject::Connection m_reset;
+    QMetaObject::Connection m_columnsInserted;
 };
 
 } // namespace runlens

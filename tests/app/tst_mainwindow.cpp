@@ -258,17 +258,18 @@ void TestMainWindow::remembersLayoutAndSelection()
 
 void TestMainWindow::filterReloadsThroughTheStore()
 {
-    QSKIP("Known failure, open in the run browser issue: this case has never passed yet");
     MainWindow window;
     window.show();
     openAndWait(window);
     QTRY_COMPARE(window.runProxy()->rowCount(), 5);
 
     QSignalSpy loaded(window.session(), &StoreSession::runsLoaded);
-    window.filterBar()->filterEdit()->setText(QStringLiteral("attributes.run_name IN ('bert-1', 'bert-3')"));
+    // OR is Runlens's extension (MLflow allows IN only for run_id); the store still does the work.
+    const QString filter = QStringLiteral("attributes.run_name = 'bert-1' OR attributes.run_name = 'bert-3'");
+    window.filterBar()->filterEdit()->setText(filter);
     QTest::keyClick(window.filterBar()->filterEdit(), Qt::Key_Return);
     QVERIFY(loaded.wait());
-    QCOMPARE(window.session()->runFilter(), QStringLiteral("attributes.run_name IN ('bert-1', 'bert-3')"));
+    QCOMPARE(window.session()->runFilter(), filter);
     QStringList names = runNames(window.runProxy());
     names.sort();
     QCOMPARE(names, (QStringList {QStringLiteral("bert-1"), QStringLiteral("bert-3")}));
