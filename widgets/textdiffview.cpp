@@ -184,7 +184,19 @@ TextDiffView::TextDiffView(QWidget* parent)
     showMessage(tr("Choose two text files to compare."));
 }
 
-TextDiffView::~TextDiffView() = default;
+TextDiffView::~TextDiffView()
+{
+    if (m_control)
+        m_control->cancel();
+}
+
+std::shared_ptr<TaskControl> TextDiffView::newRequest()
+{
+    if (m_control)
+        m_control->cancel(); // a diff of large, very different files can take a while: stop it
+    m_control = std::make_shared<TaskControl>();
+    return m_control;
+}
 
 QColor TextDiffView::removedColor()
 {
@@ -206,6 +218,11 @@ void TextDiffView::setStore(std::shared_ptr<Store> store, QThreadPool* pool)
 void TextDiffView::showMessage(const QString& text)
 {
     ++m_generation;
+    newRequest();
+    m_rendered.reset();
+    m_oldEdit->clear();
+    m_newEdit->clear();
+    m_unifiedEdit->clear();
     m_hasDiff = false;
     m_added = m_removed = 0;
     m_message->setText(text);
@@ -225,8 +242,10 @@ void TextDiffView::setSideBySide(bool on)
         const QSignalBlocker blocker(m_layoutButton);
         m_layoutButton->setChecked(!on);
     }
-    if (m_hasDiff)
+    if (m_hasDiff) {
+        fillShownLayout();
         m_stack->setCurrentIndex(on ? 1 : 2);
+    }
 }
 
 void TextDiffView::showArtifacts(const std::string& oldRunId, const QString& oldPath, const QString& oldTitle,
@@ -241,7 +260,7 @@ void TextDiffView::showArtifacts(const std::string& oldRunId, const QString& old
     const std::uint64_t generation = m_generation;
     (void)QtConcurrent::run(m_pool.data(),
         [self = QPointer<TextDiffView>(this), store = m_store, oldRunId, oldPath = oldPath.toStdString(), oldTitle,
-            newRunId, newPath = newPath.toStdString(), newTitle, cap = m_sizeCap, generation] {
+            newRunId, newPath = newPath.toStdString(), newTitle, cap = m_sizeCap, generation, control = m_control] {
             std::shared_ptr<const Rendered> rendered;
             // One byte past the cap tells a file that is larger than the cap.
             auto oldBytes = store->readArtifact(oldRunId, oldPath, cap + 1);
@@ -255,7 +274,10 @@ void TextDiffView::showArtifacts(const std::string& oldRunId, const QString& old
             } else {
                 auto bytes
                     = [](const std::string& s) { return QByteArray(s.data(), static_cast<qsizetype>(s.size())); };
-                rendered = render(oldTitle, bytes(oldBytes.value()), newTitle, bytes(newBytes.value()), cap);
+                rendered
+                    = render(oldTitle, bytes(oldBytes.value()), newTitle, bytes(newBytes.value()), cap, control.get());
+                if (!rendered)
+                    return; // cancelled: a newer request is on its way
             }
             // Posted to the application: the view may be gone by now, which the GUI thread checks.
             QMetaObject::invokeMethod(
@@ -274,9 +296,12 @@ void TextDiffView::showTexts(
     showMessage(tr("Comparing…"));
     const std::uint64_t generation = m_generation;
     QThreadPool* pool = m_pool ? m_pool.data() : QThreadPool::globalInstance();
-    (void)QtConcurrent::run(
-        pool, [self = QPointer<TextDiffView>(this), oldTitle, oldText, newTitle, newText, cap = m_sizeCap, generation] {
-            auto rendered = render(oldTitle, oldText, newTitle, newText, cap);
+    (void)QtConcurrent::run(pool,
+        [self = QPointer<TextDiffView>(this), oldTitle, oldText, newTitle, newText, cap = m_sizeCap, generation,
+            control = m_control] {
+            auto rendered = render(oldTitle, oldText, newTitle, newText, cap, control.get());
+            if (!rendered)
+                return; // cancelled: a newer request is on its way
             QMetaObject::invokeMethod(
                 QCoreApplication::instance(),
                 [self, rendered, generation] {
@@ -298,19 +323,33 @@ void TextDiffView::present(const std::shared_ptr<const Rendered>& rendered)
     m_added = rendered->added;
     m_removed = rendered->removed;
     m_summary->setText(rendered->summary);
-    m_oldEdit->setPlainText(rendered->oldPane.text);
-    m_newEdit->setPlainText(rendered->newPane.text);
-    m_unifiedEdit->setPlainText(rendered->unified.text);
-    colourBlocks(m_oldEdit, rendered->oldPane.spans);
-    colourBlocks(m_newEdit, rendered->newPane.spans);
-    colourBlocks(m_unifiedEdit, rendered->unified.spans);
+    m_rendered = rendered;
+    m_sideBySideFilled = m_unifiedFilled = false;
+    fillShownLayout();
     m_stack->setCurrentIndex(m_sideBySide ? 1 : 2);
     Q_EMIT diffShown();
 }
 
+void TextDiffView::fillShownLayout()
+{
+    if (!m_rendered)
+        return;
+    if (m_sideBySide && !m_sideBySideFilled) {
+        m_oldEdit->setPlainText(m_rendered->oldPane.text);
+        m_newEdit->setPlainText(m_rendered->newPane.text);
+        colourBlocks(m_oldEdit, m_rendered->oldPane.spans);
+        colourBlocks(m_newEdit, m_rendered->newPane.spans);
+        m_sideBySideFilled = true;
+    } else if (!m_sideBySide && !m_unifiedFilled) {
+        m_unifiedEdit->setPlainText(m_rendered->unified.text);
+        colourBlocks(m_unifiedEdit, m_rendered->unified.spans);
+        m_unifiedFilled = true;
+    }
+}
+
 // Runs on a worker: caps, splits, diffs and lays out both views.
-std::shared_ptr<const TextDiffView::Rendered> TextDiffView::render(
-    const QString& oldTitle, const QByteArray& oldRaw, const QString& newTitle, const QByteArray& newRaw, qint64 cap)
+std::shared_ptr<const TextDiffView::Rendered> TextDiffView::render(const QString& oldTitle, const QByteArray& oldRaw,
+    const QString& newTitle, const QByteArray& newRaw, qint64 cap, TaskControl* control)
 {
     auto out = std::make_shared<Rendered>();
     for (const auto& [title, raw] : {std::pair {oldTitle, oldRaw}, std::pair {newTitle, newRaw}}) {
@@ -324,7 +363,9 @@ std::shared_ptr<const TextDiffView::Rendered> TextDiffView::render(
     const QByteArray newBytes = capped(newRaw, cap, &newCapped);
     const std::vector<std::string> oldLines = splitLines(std::string_view(oldBytes.constData(), oldBytes.size()));
     const std::vector<std::string> newLines = splitLines(std::string_view(newBytes.constData(), newBytes.size()));
-    const std::vector<LineDiffRun> runs = diffLines(oldLines, newLines);
+    const std::vector<LineDiffRun> runs = diffLines(oldLines, newLines, control);
+    if (isCancelled(control))
+        return nullptr;
 
     const int digits = static_cast<int>(
         QString::number(std::max<qsizetype>(static_cast<qsizetype>(std::max(oldLines.size(), newLines.size())), 1))

@@ -18,6 +18,7 @@ class QToolButton;
 namespace runlens {
 
 class Store;
+class TaskControl;
 
 /**
  * Two texts diffed line by line, side by side (rows aligned, scrolling together) or unified, with
@@ -70,8 +71,12 @@ Q_SIGNALS:
 private:
     struct Rendered;
     static std::shared_ptr<const Rendered> render(const QString& oldTitle, const QByteArray& oldRaw,
-        const QString& newTitle, const QByteArray& newRaw, qint64 cap);
+        const QString& newTitle, const QByteArray& newRaw, qint64 cap, TaskControl* control);
+    /** Starts a new request: the previous one's diff stops and its result is dropped. */
+    std::shared_ptr<TaskControl> newRequest();
     void present(const std::shared_ptr<const Rendered>& rendered);
+    /** Puts the diff into the editors of the layout on screen; the other layout fills when shown. */
+    void fillShownLayout();
 
     QLabel* m_summary;
     QToolButton* m_layoutButton;
@@ -89,6 +94,10 @@ private:
     int m_added = 0;
     int m_removed = 0;
     std::uint64_t m_generation = 0;
+    std::shared_ptr<TaskControl> m_control;
+    std::shared_ptr<const Rendered> m_rendered;
+    bool m_sideBySideFilled = false;
+    bool m_unifiedFilled = false;
 };
 
 } // namespace runlens

@@ -229,6 +229,28 @@ private Q_SLOTS:
         QCOMPARE(diff->addedLines(), 0);
     }
 
+    void newerTextsSupersedeOlder()
+    {
+        // A costly diff (every line shared, in another order) is stopped when other texts are asked for.
+        QByteArray ordered, shuffled;
+        for (int i = 0; i < 20000; ++i) {
+            ordered += QByteArray::number(i) + '\n';
+            shuffled += QByteArray::number((i * 7919) % 20000) + '\n';
+        }
+        TextDiffView diff;
+        QSignalSpy shown(&diff, &TextDiffView::diffShown);
+        diff.showTexts(QStringLiteral("ordered"), ordered, QStringLiteral("shuffled"), shuffled);
+        diff.showTexts(
+            QStringLiteral("a"), QByteArrayLiteral("x\ny\n"), QStringLiteral("b"), QByteArrayLiteral("x\nz\n"));
+        QVERIFY(shown.wait(10000));
+        QCOMPARE(shown.count(), 1);
+        QCOMPARE(diff.removedLines(), 1);
+        QCOMPARE(diff.addedLines(), 1);
+        QVERIFY2(diff.summary().startsWith(QStringLiteral("a → b")), qPrintable(diff.summary()));
+        QThreadPool::globalInstance()->waitForDone(); // the first diff stops soon after its cancellation
+        QCOMPARE(diff.removedLines(), 1);
+    }
+
     void toolbarDrivesTheTable()
     {
         RunDiffView view(&m_session);
