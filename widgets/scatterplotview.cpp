@@ -8,7 +8,6 @@
 #include <QPainter>
 #include <QSaveFile>
 #include <QSvgGenerator>
-#include <QToolTip>
 
 #include <algorithm>
 #include <array>
@@ -302,12 +301,6 @@ void ScatterPlotView::hoverAt(const QPointF& pos)
         m_hovered = hit;
         update();
     }
-    QString html = QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped());
-    for (qsizetype i = 1; i < lines.size(); ++i)
-        html += QStringLiteral("<br>") + lines.at(i).toHtmlEscaped();
-    const QPointF at = m_pixels[std::size_t(hit)];
-    const QRect area(int(at.x() - kHitRadius), int(at.y() - kHitRadius), int(2 * kHitRadius), int(2 * kHitRadius));
-    QToolTip::showText(mapToGlobal(at.toPoint() + QPoint(8, 8)), html, this, area);
 }
 
 void ScatterPlotView::clearHover()
@@ -315,7 +308,6 @@ void ScatterPlotView::clearHover()
     m_hoverText.clear();
     if (m_hovered >= 0) {
         m_hovered = -1;
-        QToolTip::hideText();
         update();
     }
 }
@@ -528,17 +520,56 @@ void ScatterPlotView::paintEvent(QPaintEvent*)
     }
     QPainter painter(this);
     painter.drawImage(QPointF(0, 0), m_layer);
-    if (m_hovered >= 0 && m_data && std::size_t(m_hovered) < m_pixels.size()) {
-        // The hovered dot: drawn again on top, with a ring around it.
-        painter.setRenderHint(QPainter::Antialiasing);
-        const QPointF at = m_pixels[std::size_t(m_hovered)];
-        const double r = pointRadius(m_hovered) + 1.5;
-        painter.setPen(QPen(QColor(20, 20, 20), 1.5));
-        painter.setBrush(pointColour(m_data->points()[std::size_t(m_hovered)]));
-        painter.drawEllipse(at, r, r);
-        painter.setPen(QPen(QColor(20, 20, 20, 150), 1.2));
-        painter.setBrush(Qt::NoBrush);
-        painter.drawEllipse(at, r + 3.5, r + 3.5);
+    if (m_hovered >= 0 && m_data && std::size_t(m_hovered) < m_pixels.size())
+        paintHover(painter);
+}
+
+void ScatterPlotView::paintHover(QPainter& painter) const
+{
+    // The hovered dot drawn again on top, ringed in white and dark so it stands out in a dense cloud.
+    painter.setRenderHint(QPainter::Antialiasing);
+    const QPointF at = m_pixels[std::size_t(m_hovered)];
+    const double r = pointRadius(m_hovered) + 1.5;
+    painter.setPen(QPen(QColor(20, 20, 20), 1.5));
+    painter.setBrush(pointColour(m_data->points()[std::size_t(m_hovered)]));
+    painter.drawEllipse(at, r, r);
+    painter.setBrush(Qt::NoBrush);
+    painter.setPen(QPen(Qt::white, 3.0));
+    painter.drawEllipse(at, r + 3.0, r + 3.0);
+    painter.setPen(QPen(QColor(20, 20, 20), 1.5));
+    painter.drawEllipse(at, r + 4.5, r + 4.5);
+
+    // The run's values in a box beside the dot, kept inside the widget: a tooltip that is part of
+    // the plot, so it follows the pointer without a delay and shows in screenshots.
+    const QStringList lines = m_hoverText.split(QLatin1Char('\n'));
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetricsF metrics(font());
+    const QFontMetricsF boldMetrics(bold);
+    double textWidth = boldMetrics.horizontalAdvance(lines.value(0));
+    for (qsizetype i = 1; i < lines.size(); ++i)
+        textWidth = std::max(textWidth, metrics.horizontalAdvance(lines.at(i)));
+    textWidth = std::min(textWidth, std::max(120.0, width() * 0.6));
+    const double lineHeight = metrics.height();
+    QRectF box(0, 0, textWidth + 16, lineHeight * double(lines.size()) + 10);
+    const double gap = r + 10;
+    box.moveTopLeft(at + QPointF(gap, gap));
+    if (box.right() > width() - 2)
+        box.moveRight(at.x() - gap);
+    if (box.bottom() > height() - 2)
+        box.moveBottom(at.y() - gap);
+    box.moveLeft(std::max(2.0, box.left()));
+    box.moveTop(std::max(2.0, box.top()));
+    painter.setPen(QPen(QColor(160, 160, 160), 1));
+    painter.setBrush(QColor(255, 255, 255, 240));
+    painter.drawRoundedRect(box, 3, 3);
+    painter.setPen(kTextColour);
+    QRectF line(box.left() + 8, box.top() + 5, textWidth, lineHeight);
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        painter.setFont(i == 0 ? bold : font());
+        painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter,
+            (i == 0 ? boldMetrics : metrics).elidedText(lines.at(i), Qt::ElideRight, textWidth));
+        line.translate(0, lineHeight);
     }
 }
 

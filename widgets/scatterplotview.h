@@ -23,7 +23,7 @@ namespace runlens {
  * Built for sweeps of tens of thousands of runs: dots are stamped from cached pre-rendered sprites
  * (one per colour), the finished plot is kept as an image so hovering only draws the hover ring, and
  * the point under the pointer is found through a grid of pixel cells rather than by scanning every
- * point (bench/bench_scatter.cpp measures both). Hovering shows the run's values in a tooltip;
+ * point (bench/bench_scatter.cpp measures both). Hovering shows the run's values in a box by the dot;
  * clicking a dot emits runClicked(); runs selected elsewhere (setHighlightedRuns) are drawn larger,
  * outlined and on top.
  */
@@ -77,11 +77,11 @@ public:
     /** How far from a dot's centre the pointer still hits it, in pixels. */
     static constexpr double kHitRadius = 7.0;
 
-    /** Hover as moving the pointer to `pos` does (highlight and tooltip); clearHover() removes it. */
+    /** Hover as moving the pointer to `pos` does (ring and value box); clearHover() removes it. */
     void hoverAt(const QPointF& pos);
     void clearHover();
     int hoveredPoint() const { return m_hovered; }
-    /** The hover tooltip as plain text: run name, then one "label: value" line per field. */
+    /** The hover box as plain text: run name, then one "label: value" line per field. */
     QString hoverText() const { return m_hoverText; }
 
     /** The colour of a position (0..1) on the colour scale (viridis: dark blue to yellow). */
@@ -126,6 +126,7 @@ private:
     void paintLegend(QPainter& painter) const;
     void paintPoints(QPainter& painter, bool vector) const;
     void paintMessage(QPainter& painter) const;
+    void paintHover(QPainter& painter) const;
 
     std::shared_ptr<const ScatterData> m_data;
     QSet<QString> m_highlighted;
