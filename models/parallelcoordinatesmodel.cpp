@@ -87,7 +87,7 @@ void ParallelCoordinatesModel::setRuns(RunListSnapshot runs)
     for (std::size_t i = 0; i < old.size(); ++i) {
         Axis axis = buildAxis(old[i].spec);
         axis.flipped = old[i].flipped;
-        axis.scale = axis.categorical ? AxisScale::Linear : old[i].scale;
+        axis.scale = axis.categorical ? ParallelAxisScale::Linear : old[i].scale;
         // The brush is in value space, so it still means the same on the new runs; categories may
         // have moved, so a categorical brush would not.
         if (!axis.categorical && !old[i].categorical)
@@ -279,7 +279,7 @@ void ParallelCoordinatesModel::placeValues(Axis& axis) const
         }
         return;
     }
-    const bool log = axis.scale == AxisScale::Log;
+    const bool log = axis.scale == ParallelAxisScale::Log;
     auto placed = [log](double v) { return std::isfinite(v) && (!log || v > 0.0); };
     for (std::size_t i = 0; i < count; ++i) {
         if (placed(axis.values[i]))
@@ -304,7 +304,7 @@ void ParallelCoordinatesModel::placeValues(Axis& axis) const
         if (!placed(v))
             continue;
         double t = 0.5;
-        if (axis.scale == AxisScale::Quantile) {
+        if (axis.scale == ParallelAxisScale::Quantile) {
             // The mean rank of the value among the placed values, so equal values share a position.
             if (last > 0) {
                 const auto lower = std::lower_bound(sorted.begin(), sorted.end(), v);
@@ -320,7 +320,7 @@ void ParallelCoordinatesModel::placeValues(Axis& axis) const
     }
 }
 
-void ParallelCoordinatesModel::setScale(int index, AxisScale scale)
+void ParallelCoordinatesModel::setScale(int index, ParallelAxisScale scale)
 {
     Axis& axis = m_axes.at(static_cast<std::size_t>(index));
     if (axis.categorical || axis.scale == scale)
@@ -362,7 +362,7 @@ double ParallelCoordinatesModel::positionOf(int index, double value) const
         t = (value + 0.5) / std::max<qsizetype>(1, axis.categories.size());
     } else if (axis.placedSorted.empty() || axis.min == axis.max) {
         t = 0.5;
-    } else if (axis.scale == AxisScale::Quantile) {
+    } else if (axis.scale == ParallelAxisScale::Quantile) {
         const auto& sorted = axis.placedSorted;
         const auto lower = std::lower_bound(sorted.begin(), sorted.end(), value);
         const auto upper = std::upper_bound(lower, sorted.end(), value);
@@ -376,7 +376,7 @@ double ParallelCoordinatesModel::positionOf(int index, double value) const
             rank = static_cast<double>(lower - sorted.begin()) - 1.0 + (value - below) / (above - below);
         }
         t = std::clamp(rank / last, 0.0, 1.0);
-    } else if (axis.scale == AxisScale::Log) {
+    } else if (axis.scale == ParallelAxisScale::Log) {
         t = (std::log10(std::max(value, axis.min)) - std::log10(axis.min))
             / (std::log10(axis.max) - std::log10(axis.min));
     } else {
@@ -421,11 +421,11 @@ double ParallelCoordinatesModel::valueAt(int index, double position) const
     if (t >= 1.0)
         return axis.max;
     switch (axis.scale) {
-    case AxisScale::Linear:
+    case ParallelAxisScale::Linear:
         return axis.min + t * (axis.max - axis.min);
-    case AxisScale::Log:
+    case ParallelAxisScale::Log:
         return std::pow(10.0, std::log10(axis.min) + t * (std::log10(axis.max) - std::log10(axis.min)));
-    case AxisScale::Quantile: {
+    case ParallelAxisScale::Quantile: {
         const double at = t * static_cast<double>(axis.placedSorted.size() - 1);
         const auto below = static_cast<std::size_t>(std::floor(at));
         const std::size_t above = std::min(below + 1, axis.placedSorted.size() - 1);
@@ -454,7 +454,7 @@ QList<ParallelCoordinatesModel::Tick> ParallelCoordinatesModel::ticks(int index)
         return ticks;
     }
     switch (axis.scale) {
-    case AxisScale::Linear: {
+    case ParallelAxisScale::Linear: {
         const double step = niceStep(axis.max - axis.min, 5);
         // Multiples of the step by an integer, so no error accumulates ("0.6000000000000001").
         const auto first = static_cast<long long>(std::ceil(axis.min / step - 1e-9));
@@ -462,7 +462,7 @@ QList<ParallelCoordinatesModel::Tick> ParallelCoordinatesModel::ticks(int index)
             add((k * step - axis.min) / (axis.max - axis.min), formatTick(k * step));
         break;
     }
-    case AxisScale::Log: {
+    case ParallelAxisScale::Log: {
         const double lo = std::log10(axis.min);
         const double hi = std::log10(axis.max);
         const int stride = std::max(1, static_cast<int>(std::ceil((hi - lo) / 8)));
@@ -475,7 +475,7 @@ QList<ParallelCoordinatesModel::Tick> ParallelCoordinatesModel::ticks(int index)
         }
         break;
     }
-    case AxisScale::Quantile:
+    case ParallelAxisScale::Quantile:
         for (int q = 0; q <= 4; ++q) {
             const double t = q / 4.0;
             add(t, formatTick(valueAt(index, axis.flipped ? 1.0 - t : t)));
@@ -518,7 +518,7 @@ void ParallelCoordinatesModel::brushPositions(int index, double from, double to,
         brush.low = std::clamp(std::floor(t0 * n), 0.0, n - 1);
         brush.high = std::clamp(std::ceil(t1 * n) - 1.0, brush.low, n - 1);
     } else if (reachesValues && !axis.placedSorted.empty()) {
-        if (axis.scale == AxisScale::Quantile || axis.min == axis.max) {
+        if (axis.scale == ParallelAxisScale::Quantile || axis.min == axis.max) {
             // Keep exactly the values whose drawn position falls in the range.
             for (std::size_t i = 0; i < axis.values.size(); ++i) {
                 const float p = axis.positions[i];

@@ -27,7 +27,7 @@ struct ParallelAxisSpec
 };
 
 /** How a numeric axis spreads its values; categorical axes ignore it. */
-enum class AxisScale
+enum class ParallelAxisScale
 {
     Linear,
     Log,
@@ -61,7 +61,7 @@ public:
     {
         ParallelAxisSpec spec;
         bool categorical = false; // a param with some value that is not a number
-        AxisScale scale = AxisScale::Linear;
+        ParallelAxisScale scale = ParallelAxisScale::Linear;
         bool flipped = false;
         QStringList categories; // categorical: every distinct value, in natural order
         double min = 0.0; // numeric: the range of the values placed on the axis
@@ -104,7 +104,7 @@ public:
     static QList<ParallelAxisSpec> defaultAxes(const RunList& runs);
     static bool varies(const RunList& runs, const ParallelAxisSpec& spec);
 
-    void setScale(int axis, AxisScale scale);
+    void setScale(int axis, ParallelAxisScale scale);
     void setFlipped(int axis, bool flipped);
     void moveAxis(int from, int to);
 

@@ -113,9 +113,9 @@ void TestParallelCoordinatesModel::logAxis()
     model.setRuns(snapshot({makeRun("a", {{"lr", 1e-4}}), makeRun("b", {{"lr", 1e-2}}), makeRun("c", {{"lr", 1.0}}),
         makeRun("d", {{"lr", 0.0}}), makeRun("e", {{"lr", -3.0}})}));
     model.setAxes({{Kind::Metric, QStringLiteral("lr")}});
-    model.setScale(0, AxisScale::Linear);
+    model.setScale(0, ParallelAxisScale::Linear);
     QCOMPARE(positions(model, 0), (QList<double> {0.750025, 0.7525, 1.0, 0.75, 0.0}));
-    model.setScale(0, AxisScale::Log);
+    model.setScale(0, ParallelAxisScale::Log);
     const double lane = ParallelCoordinatesModel::kMissingLane;
     // Decades are evenly spaced; values a log scale cannot place go to the lane.
     QCOMPARE(positions(model, 0), (QList<double> {0.0, 0.5, 1.0, lane, lane}));
@@ -129,7 +129,7 @@ void TestParallelCoordinatesModel::quantileAxis()
     model.setRuns(snapshot({makeRun("a", {{"x", 1.0}}), makeRun("b", {{"x", 2.0}}), makeRun("c", {{"x", 2.0}}),
         makeRun("d", {{"x", 1000.0}}), makeRun("e", {{"x", 3.0}}), makeRun("f", {})}));
     model.setAxes({{Kind::Metric, QStringLiteral("x")}});
-    model.setScale(0, AxisScale::Quantile);
+    model.setScale(0, ParallelAxisScale::Quantile);
     // Ranks 0, 1.5 (tied 1 and 2), 4 and 3 of 0..4; the outlier no longer squashes the rest.
     QCOMPARE(positions(model, 0),
         (QList<double> {0.0, 0.375, 0.375, 1.0, 0.75, static_cast<double>(ParallelCoordinatesModel::kMissingLane)}));
@@ -152,8 +152,8 @@ void TestParallelCoordinatesModel::categoricalAxis()
             0.833333, 0.166667, 0.5, 0.166667, static_cast<double>(ParallelCoordinatesModel::kMissingLane)}));
     QCOMPARE(model.axis(0).missingCount, 1);
     // A scale means nothing for categories.
-    model.setScale(0, AxisScale::Log);
-    QCOMPARE(model.axis(0).scale, AxisScale::Linear);
+    model.setScale(0, ParallelAxisScale::Log);
+    QCOMPARE(model.axis(0).scale, ParallelAxisScale::Linear);
 }
 
 void TestParallelCoordinatesModel::numericParamsAndNaturalOrder()
@@ -207,7 +207,7 @@ void TestParallelCoordinatesModel::ticks()
     QCOMPARE(labels,
         (QStringList {QStringLiteral("0.4"), QStringLiteral("0.6"), QStringLiteral("0.8"), QStringLiteral("1"),
             QStringLiteral("1.2"), QStringLiteral("1.4"), QStringLiteral("1.6")}));
-    model.setScale(1, AxisScale::Log);
+    model.setScale(1, ParallelAxisScale::Log);
     labels.clear();
     QList<double> where;
     for (const auto& tick : model.ticks(1)) {
@@ -276,12 +276,12 @@ void TestParallelCoordinatesModel::axesKeepStateWhenReordered()
     const ParallelAxisSpec n {Kind::Metric, QStringLiteral("n")};
     model.setAxes({m, n});
     model.setFlipped(0, true);
-    model.setScale(1, AxisScale::Quantile);
+    model.setScale(1, ParallelAxisScale::Quantile);
     model.setBrush(1, AxisBrush {5.5, 7.0, false});
     model.setAxes({n, m});
     QCOMPARE(model.axes(), (QList<ParallelAxisSpec> {n, m}));
     QVERIFY(model.axis(1).flipped);
-    QCOMPARE(model.axis(0).scale, AxisScale::Quantile);
+    QCOMPARE(model.axis(0).scale, ParallelAxisScale::Quantile);
     QCOMPARE(model.brushedRunIds(), std::optional<QSet<QString>>(QSet<QString> {QStringLiteral("b")}));
     model.moveAxis(0, 1);
     QCOMPARE(model.axes(), (QList<ParallelAxisSpec> {m, n}));
@@ -325,8 +325,8 @@ void TestParallelCoordinatesModel::brushMatchesBruteForce()
     const QList<ParallelAxisSpec> specs = {{Kind::Metric, QStringLiteral("loss")}, {Kind::Metric, QStringLiteral("lr")},
         {Kind::Metric, QStringLiteral("acc")}, {Kind::Param, QStringLiteral("optimizer")}};
     model.setAxes(specs);
-    model.setScale(1, AxisScale::Log);
-    model.setScale(2, AxisScale::Quantile);
+    model.setScale(1, ParallelAxisScale::Log);
+    model.setScale(2, ParallelAxisScale::Quantile);
     for (int a = 0; a < 4; ++a)
         model.setFlipped(a, flip);
 

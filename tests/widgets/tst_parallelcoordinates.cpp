@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: Apache-2.0
+// The parallel-coordinates view offscreen: brushing with the mouse filters a runs table through its
+// proxy (exactly the runs in range, several axes ANDed, a click outside clears), lines outside the
+// brushes turn faint grey, the missing lane, hover and click, reordering by dragging a title, flipping
+// by double-click, categorical labels shown in full without overlap, colour by metric, exports.
+#include "parallelcoordinatesview.h"
+#include "runcolors.h"
+#include "runsortproxymodel.h"
+#include "runtablemodel.h"
+#include "storefactory.h"
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QRandomGenerator>
+#include <QScrollArea>
+#include <QSignalSpy>
+#include <QSvgRenderer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolTip>
+
+#include <cmath>
+
+using namespace runlens;
+
+namespace {
+
+using Kind = ParallelAxisSpec::Kind;
+
+Run makeRun(const std::string& id, std::vector<std::pair<std::string, double>> metrics,
+    std::vector<std::pair<std::string, std::string>> params = {})
+{
+    Run run;
+    run.info.runId = id;
+    run.info.runName = "run-" + id;
+    std::sort(metrics.begin(), metrics.end());
+    std::sort(params.begin(), params.end());
+    for (const auto& [key, value] : metrics)
+        run.metrics.push_back(Metric {key, MetricPoint {0, value, 0}});
+    for (const auto& [key, value] : params)
+        run.params.push_back(KeyValue {key, value});
+    return run;
+}
+
+RunListSnapshot snapshot(std::vector<Run> runs)
+{
+    auto list = std::make_shared<RunList>();
+    list->runs = std::move(runs);
+    return list;
+}
+
+RunListSnapshot loadFixture(const std::string& experimentId)
+{
+    auto store = openStore(RUNLENS_FIXTURE_DIR "/file/mlruns");
+    if (!store)
+        return nullptr;
+    RunQuery query;
+    query.experimentIds = {experimentId};
+    auto result = store.value()->searchRuns(query);
+    if (!result)
+        return nullptr;
+    return std::make_shared<const RunList>(std::move(result.value()));
+}
+
+QSet<QString> proxyRunIds(const QAbstractItemModel& proxy)
+{
+    QSet<QString> ids;
+    for (int row = 0; row < proxy.rowCount(); ++row)
+        ids.insert(proxy.index(row, 0).data(RunTableModel::RunIdRole).toString());
+    return ids;
+}
+
+// The display position (0 bottom, 1 top) of a pixel row on an axis of the view.
+double positionOfY(const ParallelCoordinatesView& view, int axis, double y)
+{
+    const double bottom = view.pointAt(axis, 0.0).y();
+    const double top = view.pointAt(axis, 1.0).y();
+    return (bottom - y) / (bottom - top);
+}
+
+void drag(QWidget* widget, QPoint from, QPoint to)
+{
+    QTest::mousePress(widget, Qt::LeftButton, {}, from);
+    QTest::mouseMove(widget, (from + to) / 2);
+    QTest::mouseMove(widget, to);
+    QTest::mouseRelease(widget, Qt::LeftButton, {}, to);
+}
+
+// The most strongly inked pixel within two rows of a point: lines are antialiased, so the row a
+// fractional y rounds to may be only half covered.
+QColor inkAt(const QImage& image, QPointF at)
+{
+    QColor best = image.pixelColor(at.toPoint());
+    for (int dy = -2; dy <= 2; ++dy) {
+        const QColor c = image.pixelColor(QPoint(qRound(at.x()), qRound(at.y()) + dy));
+        if (c.hsvSaturation() + (255 - c.value()) > best.hsvSaturation() + (255 - best.value()))
+            best = c;
+    }
+    return best;
+}
+
+bool near(QColor a, QColor b, int tolerance)
+{
+    return std::abs(a.red() - b.red()) <= tolerance && std::abs(a.green() - b.green()) <= tolerance
+        && std::abs(a.blue() - b.blue()) <= tolerance;
+}
+
+// A sweep that looks like a real one: a few hundred runs, log-spread learning rates, optimizers,
+// some runs that crashed before logging a metric.
+RunListSnapshot sweep(int count)
+{
+    QRandomGenerator random(7);
+    const char* optimizers[] = {"adam", "adamw", "sgd", "rmsprop"};
+    std::vector<Run> runs;
+    for (int i = 0; i < count; ++i) {
+        const double lr = std::pow(10.0, -5.0 + 4.0 * random.generateDouble());
+        const int opt = static_cast<int>(random.bounded(4));
+        const int batch = 16 << random.bounded(5);
+        const double dropout = std::round(random.generateDouble() * 5) / 10;
+        const double quality = std::exp(-std::pow(std::log10(lr) + 3.0, 2)) * (opt == 2 ? 0.8 : 1.0);
+        const double acc = 0.55 + 0.4 * quality - 0.05 * dropout + random.generateDouble() * 0.04;
+        std::vector<std::pair<std::string, double>> metrics;
+        if (random.bounded(15) != 0) {
+            metrics = {{"val_accuracy", acc}, {"val_loss", 1.6 - 1.4 * acc + random.generateDouble() * 0.05}};
+        }
+        runs.push_back(makeRun(QStringLiteral("%1").arg(i, 4, 10, QLatin1Char('0')).toStdString(), metrics,
+            {{"lr", QString::number(lr, 'g', 3).toStdString()}, {"optimizer", optimizers[opt]},
+                {"batch_size", std::to_string(batch)}, {"dropout", QString::number(dropout).toStdString()}}));
+    }
+    return snapshot(runs);
+}
+
+} // namespace
+
+class TestParallelCoordinates : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void brushingFiltersTheRunsTable();
+    void linesOutsideBrushAreFaint();
+    void missingLaneHoverAndClick();
+    void dragTitleReordersAxes();
+    void doubleClickTitleFlips();
+    void categoricalLabelsShownInFull();
+    void colourByMetricAndExports();
+    void screenshot();
+};
+
+void TestParallelCoordinates::brushingFiltersTheRunsTable()
+{
+    const RunListSnapshot runs = loadFixture("900844674041952973"); // image-classification
+    QVERIFY(runs);
+    RunTableModel table;
+    table.setRuns(runs);
+    RunSortProxyModel proxy;
+    proxy.setSourceModel(&table);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(proxy.rowCount(), static_cast<int>(runs->runs.size()));
+
+    ParallelCoordinatesView view;
+    view.setRuns(runs);
+    view.setAxes({{Kind::Param, QStringLiteral("batch_size")}, {Kind::Metric, QStringLiteral("loss")},
+        {Kind::Param, QStringLiteral("optimizer")}, {Kind::Metric, QStringLiteral("val_accuracy")}});
+    connect(&view, &ParallelCoordinatesView::brushChanged, &proxy,
+        [&view, &proxy] { proxy.setRunIdFilter(view.brushedRunIds()); });
+    QSignalSpy brushed(&view, &ParallelCoordinatesView::brushChanged);
+    view.resize(900, 500);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+    // Drag the loss axis from near its top down to a third of its height.
+    const QPoint from = view.pointAt(1, 0.9).toPoint();
+    const QPoint to = view.pointAt(1, 0.3).toPoint();
+    drag(&view, from, to);
+    QVERIFY(brushed.count() > 0);
+
+    // Brute force: the runs whose loss is drawn between the two rows the mouse went through.
+    const double low = positionOfY(view, 1, to.y());
+    const double high = positionOfY(view, 1, from.y());
+    double minLoss = INFINITY;
+    double maxLoss = -INFINITY;
+    for (const Run& run : runs->runs) {
+        if (const Metric* m = run.metric("loss"); m && std::isfinite(m->point.value)) {
+            minLoss = std::min(minLoss, m->point.value);
+            maxLoss = std::max(maxLoss, m->point.value);
+        }
+    }
+    auto lossInRange = [&](const Run& run) {
+        const Metric* m = run.metric("loss");
+        if (!m || !std::isfinite(m->point.value))
+            return false;
+        const double t = (m->point.value - minLoss) / (maxLoss - minLoss);
+        return t >= low && t <= high;
+    };
+    QSet<QString> expected;
+    for (const Run& run : runs->runs) {
+        if (lossInRange(run))
+            expected.insert(QString::fromStdString(run.info.runId));
+    }
+    QVERIFY(!expected.isEmpty());
+    QVERIFY(expected.size() < static_cast<int>(runs->runs.size()));
+    QCOMPARE(view.brushedRunIds(), std::optional<QSet<QString>>(expected));
+    QCOMPARE(proxyRunIds(proxy), expected);
+
+    // A second brush, over the "sgd" band of the optimizer axis, ANDs with the first.
+    const auto labels = view.categoryLabels(2);
+    QCOMPARE(labels.size(), 1);
+    QCOMPARE(labels[0].second, QStringLiteral("sgd"));
+    const QPoint sgdTop = view.pointAt(2, 0.9).toPoint();
+    const QPoint sgdBottom = view.pointAt(2, 0.1).toPoint();
+    drag(&view, sgdTop, sgdBottom);
+    QSet<QString> both;
+    QSet<QString> sgdOnly;
+    for (const Run& run : runs->runs) {
+        const std::string* opt = run.param("optimizer");
+        if (opt && *opt == "sgd") {
+            sgdOnly.insert(QString::fromStdString(run.info.runId));
+            if (lossInRange(run))
+                both.insert(QString::fromStdString(run.info.runId));
+        }
+    }
+    QVERIFY(both.size() < expected.size());
+    QCOMPARE(proxyRunIds(proxy), both);
+
+    // A click on the loss axis outside its brush clears that brush only.
+    QTest::mouseClick(&view, Qt::LeftButton, {}, view.pointAt(1, 0.02).toPoint());
+    QVERIFY(!view.model().axis(1).brush);
+    QCOMPARE(proxyRunIds(proxy), sgdOnly);
+    // A click inside the remaining brush keeps it.
+    QTest::mouseClick(&view, Qt::LeftButton, {}, view.pointAt(2, 0.5).toPoint());
+    QCOMPARE(proxyRunIds(proxy), sgdOnly);
+
+    // Dragging from low on the batch-size axis into the missing lane keeps the runs without one too.
+    const QPoint lowBatch = view.pointAt(0, 0.05).toPoint();
+    drag(&view, lowBatch, view.missingLanePoint(0).toPoint());
+    const double batchTop = positionOfY(view, 0, lowBatch.y());
+    QSet<QString> smallOrMissing;
+    for (const Run& run : runs->runs) {
+        const std::string* batch = run.param("batch_size");
+        const std::string* opt = run.param("optimizer");
+        const bool small = batch && (std::stod(*batch) - 32.0) / (1024.0 - 32.0) <= batchTop;
+        if ((!batch || small) && opt && *opt == "sgd")
+            smallOrMissing.insert(QString::fromStdString(run.info.runId));
+    }
+    QCOMPARE(smallOrMissing.size(), 2); // batch sizes 32 and 64 of the three trials
+    QVERIFY(view.model().axis(0).brush->missing);
+    QCOMPARE(proxyRunIds(proxy), smallOrMissing);
+
+    view.clearBrushes();
+    QVERIFY(!view.brushedRunIds());
+    QCOMPARE(proxy.rowCount(), static_cast<int>(runs->runs.size()));
+}
+
+void TestParallelCoordinates::linesOutsideBrushAreFaint()
+{
+    ParallelCoordinatesView view;
+    view.setRuns(snapshot({makeRun("low", {{"m", 0.0}, {"n", 0.0}}), makeRun("high", {{"m", 1.0}, {"n", 1.0}})}));
+    view.setAxes({{Kind::Metric, QStringLiteral("m")}, {Kind::Metric, QStringLiteral("n")}});
+    view.resize(500, 320);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+    // Sample each run's line halfway between the axes, a little off the other line.
+    auto lineColour = [&view](double position) {
+        const QImage image = view.grab().toImage();
+        return inkAt(image, (view.pointAt(0, position) + view.pointAt(1, position)) / 2);
+    };
+    const QColor lowColour = runColor("low");
+    const QColor highColour = runColor("high");
+    QVERIFY(near(lineColour(0.0), lowColour, 40));
+    QVERIFY(near(lineColour(1.0), highColour, 40));
+
+    drag(&view, view.pointAt(0, 1.0).toPoint() + QPoint(0, -3), view.pointAt(0, 0.5).toPoint());
+    QCOMPARE(view.brushedRunIds(), std::optional<QSet<QString>>(QSet<QString> {QStringLiteral("high")}));
+    QTRY_VERIFY(!view.lineCachePending());
+    const QColor faint = lineColour(0.0);
+    QVERIFY2(!near(faint, lowColour, 40), qPrintable(faint.name()));
+    // Grey: no hue, lighter than the ink.
+    QVERIFY2(std::abs(faint.red() - faint.blue()) < 12 && faint.lightness() > 150, qPrintable(faint.name()));
+    QVERIFY(near(lineColour(1.0), highColour, 40));
+}
+
+void TestParallelCoordinates::missingLaneHoverAndClick()
+{
+    ParallelCoordinatesView view;
+    view.setRuns(snapshot({makeRun("full", {{"m", 1.0}, {"n", 2.0}}), makeRun("lacks-m", {{"n", 5.0}}),
+        makeRun("other", {{"m", 3.0}, {"n", 4.0}})}));
+    view.setAxes({{Kind::Metric, QStringLiteral("m")}, {Kind::Metric, QStringLiteral("n")}});
+    view.resize(600, 360);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.model().axis(0).missingCount, 1);
+    QSignalSpy hovered(&view, &ParallelCoordinatesView::runHovered);
+    QSignalSpy clicked(&view, &ParallelCoordinatesView::runClicked);
+
+    // The run without m runs from the lane under axis m to its value on axis n.
+    const QPointF lane = view.missingLanePoint(0);
+    const QPointF onN = view.pointAt(1, view.model().position(1, 1));
+    const QPoint quarter = (lane + (onN - lane) * 0.25).toPoint();
+    QCOMPARE(view.runAt(quarter), QStringLiteral("lacks-m"));
+    QTest::mouseMove(&view, quarter);
+    QCOMPARE(hovered.count(), 1);
+    QCOMPARE(hovered.last().at(0).toString(), QStringLiteral("lacks-m"));
+    QCOMPARE(view.hoveredRunId(), QStringLiteral("lacks-m"));
+    QTRY_VERIFY(QToolTip::isVisible());
+    QVERIFY(QToolTip::text().contains(QStringLiteral("missing")));
+    QVERIFY(QToolTip::text().contains(QStringLiteral("run-lacks-m")));
+
+    // The hovered line is drawn thicker over the cache: more of its colour around the point.
+    QTest::mouseClick(&view, Qt::LeftButton, {}, quarter);
+    QCOMPARE(clicked.count(), 1);
+    QCOMPARE(clicked.last().at(0).toString(), QStringLiteral("lacks-m"));
+
+    // Away from every line: nothing hovered.
+    const QPoint empty = (view.pointAt(0, 0.0) + view.pointAt(1, 0.0)).toPoint() / 2 + QPoint(0, 40);
+    QVERIFY(view.runAt(empty).isEmpty());
+    QTest::mouseMove(&view, empty);
+    QCOMPARE(view.hoveredRunId(), QString());
+    QCOMPARE(hovered.last().at(0).toString(), QString());
+}
+
+void TestParallelCoordinates::dragTitleReordersAxes()
+{
+    ParallelCoordinatesView view;
+    view.setRuns(
+        snapshot({makeRun("a", {{"x", 1}, {"y", 2}, {"z", 3}}), makeRun("b", {{"x", 2}, {"y", 1}, {"z", 0}})}));
+    const ParallelAxisSpec x {Kind::Metric, QStringLiteral("x")};
+    const ParallelAxisSpec y {Kind::Metric, QStringLiteral("y")};
+    const ParallelAxisSpec z {Kind::Metric, QStringLiteral("z")};
+    QCOMPARE(view.axes(), (QList<ParallelAxisSpec> {x, y, z})); // the default: all three vary
+    view.resize(600, 360);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSignalSpy changed(&view, &ParallelCoordinatesView::axesChanged);
+    drag(&view, view.titleRect(0).center().toPoint(), view.titleRect(2).center().toPoint());
+    QCOMPARE(view.axes(), (QList<ParallelAxisSpec> {y, z, x}));
+    QCOMPARE(changed.count(), 1);
+    // A click on a title without moving leaves the order alone.
+    QTest::mouseClick(&view, Qt::LeftButton, {}, view.titleRect(1).center().toPoint());
+    QCOMPARE(view.axes(), (QList<ParallelAxisSpec> {y, z, x}));
+}
+
+void TestParallelCoordinates::doubleClickTitleFlips()
+{
+    ParallelCoordinatesView view;
+    view.setRuns(snapshot({makeRun("a", {{"x", 1}, {"y", 2}}), makeRun("b", {{"x", 2}, {"y", 1}})}));
+    view.resize(500, 320);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.runAt(view.pointAt(0, 1.0) + QPointF(2, 0)), QStringLiteral("b"));
+    QTest::mouseDClick(&view, Qt::LeftButton, {}, view.titleRect(0).center().toPoint());
+    QVERIFY(view.model().axis(0).flipped);
+    QVERIFY(!view.model().axis(1).flipped);
+    QCOMPARE(view.runAt(view.pointAt(0, 1.0) + QPointF(2, 0)), QStringLiteral("a"));
+}
+
+void TestParallelCoordinates::categoricalLabelsShownInFull()
+{
+    // Forty values, some long, one over two lines, one a thousand characters: all must show in full.
+    std::vector<Run> runs;
+    QStringList values;
+    for (int i = 0; i < 40; ++i) {
+        QString value = QStringLiteral("config-%1").arg(i);
+        if (i % 7 == 3)
+            value += QStringLiteral("-with-a-rather-long-suffix-that-needs-wrapping");
+        if (i == 5)
+            value = QStringLiteral("first line\nsecond line");
+        if (i == 11)
+            value = QString(1000, QLatin1Char('x')) + QStringLiteral("END");
+        values << value;
+        runs.push_back(makeRun(std::to_string(i), {{"m", i * 1.0}}, {{"config", value.toStdString()}}));
+    }
+    QScrollArea area;
+    auto* owned = new ParallelCoordinatesView; // the area owns it
+    ParallelCoordinatesView& view = *owned;
+    view.setRuns(snapshot(runs));
+    view.setAxes({{Kind::Param, QStringLiteral("config")}, {Kind::Metric, QStringLiteral("m")}});
+    area.setWidget(owned);
+    area.setWidgetResizable(true);
+    area.resize(700, 320);
+    area.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&area));
+    // Forty labels do not fit in 320 pixels: the view grows taller and the area scrolls.
+    QTRY_VERIFY(view.height() > 320);
+    QTRY_COMPARE(view.height(), std::max(view.minimumHeight(), area.viewport()->height()));
+
+    const auto labels = view.categoryLabels(0);
+    QStringList shown;
+    for (const auto& label : labels)
+        shown << label.second;
+    std::sort(values.begin(), values.end());
+    std::sort(shown.begin(), shown.end());
+    QCOMPARE(shown, values); // every value, word for word: nothing elided or merged
+
+    const QFontMetricsF metrics(view.categoryLabelFont());
+    for (int i = 0; i < labels.size(); ++i) {
+        const QRectF rect = labels[i].first;
+        const QRectF needed = metrics.boundingRect(
+            QRectF(0, 0, rect.width(), 1e6), Qt::TextWrapAnywhere | Qt::AlignLeft, labels[i].second);
+        QVERIFY2(needed.height() <= rect.height() + 0.5, qPrintable(labels[i].second.left(20)));
+        QVERIFY(needed.width() <= rect.width() + 0.5);
+        QVERIFY(rect.top() >= 0 && rect.bottom() <= view.height());
+        for (int j = i + 1; j < labels.size(); ++j)
+            QVERIFY2(!rect.intersects(labels[j].first), qPrintable(labels[i].second.left(20)));
+    }
+    QVERIFY(view.categoryLabelFont().pointSizeF() >= 6);
+}
+
+void TestParallelCoordinates::colourByMetricAndExports()
+{
+    ParallelCoordinatesView view;
+    view.setRuns(snapshot({makeRun("worst", {{"acc", 0.1}, {"x", 0.0}}), makeRun("best", {{"acc", 0.9}, {"x", 1.0}})}));
+    view.setAxes({{Kind::Metric, QStringLiteral("x")}, {Kind::Metric, QStringLiteral("acc")}});
+    view.setColorMetric(QStringLiteral("acc"));
+    view.resize(500, 340);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QImage image = view.grab().toImage();
+    auto at
+        = [&](double position) { return inkAt(image, (view.pointAt(0, position) + view.pointAt(1, position)) / 2); };
+    // Ends of the viridis scale: dark purple for the lowest, yellow for the highest.
+    QVERIFY2(near(at(0.0), QColor(0x44, 0x01, 0x54), 45), qPrintable(at(0.0).name()));
+    QVERIFY2(near(at(1.0), QColor(0xfd, 0xe7, 0x25), 45), qPrintable(at(1.0).name()));
+
+    const QImage rendered = view.render(QSize(800, 400));
+    QCOMPARE(rendered.size(), QSize(800, 400));
+    QTemporaryDir dir;
+    const QString svg = dir.filePath(QStringLiteral("plot.svg"));
+    QVERIFY(view.saveSvg(svg, QSize(800, 400)));
+    QSvgRenderer renderer(svg);
+    QVERIFY(renderer.isValid());
+    QCOMPARE(renderer.viewBoxF(), QRectF(0, 0, 800, 400));
+    QString error;
+    QVERIFY(!view.saveSvg(QStringLiteral("/nonexistent-dir/plot.svg"), QSize(800, 400), &error));
+    QVERIFY(error.contains(QStringLiteral("plot.svg")));
+}
+
+void TestParallelCoordinates::screenshot()
+{
+    // A sweep of 400 runs, coloured by accuracy, with a brush on the learning rate.
+    ParallelCoordinatesView view;
+    const RunListSnapshot runs = sweep(400);
+    view.setRuns(runs);
+    view.setAxes({{Kind::Param, QStringLiteral("optimizer")}, {Kind::Param, QStringLiteral("lr")},
+        {Kind::Param, QStringLiteral("batch_size")}, {Kind::Param, QStringLiteral("dropout")},
+        {Kind::Metric, QStringLiteral("val_loss")}, {Kind::Metric, QStringLiteral("val_accuracy")}});
+    view.setAxisScale(1, ParallelAxisScale::Log);
+    view.setColorMetric(QStringLiteral("val_accuracy"));
+    view.resize(1000, 480);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    drag(&view, view.pointAt(1, 0.7).toPoint(), view.pointAt(1, 0.35).toPoint());
+    QVERIFY(view.brushedRunIds());
+    QTRY_VERIFY(!view.lineCachePending());
+    QTest::mouseMove(&view,
+        ((view.pointAt(4, view.model().position(4, 3)) + view.pointAt(5, view.model().position(5, 3))) / 2).toPoint());
+    const QImage image = view.grab().toImage();
+    QVERIFY(!image.isNull());
+    const QString dir = qEnvironmentVariable("RUNLENS_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        QVERIFY(image.save(QDir(dir).filePath(QStringLiteral("parallel-coordinates.png"))));
+}
+
+QTEST_MAIN(TestParallelCoordinates)
+#include "tst_parallelcoordinates.moc"

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "parallelcoordinatesmodel.h"
+
+#include <QFont>
+#include <QImage>
+#include <QRectF>
+#include <QTimer>
+#include <QWidget>
+
+#include <optional>
+#include <vector>
+
+namespace runlens {
+
+/**
+ * Runs as a parallel-coordinates plot: one vertical axis per param or metric, one line per run.
+ *
+ * Numeric axes are linear, log or quantile; categorical axes show every value in full (labels are
+ * spaced apart, set smaller, and the view asks for more height when they still do not fit, so put it
+ * in a QScrollArea). Runs lacking a value go to a "missing" lane under each axis. Drag a title to
+ * reorder, double-click it (or use its context menu) to flip. Drag along an axis to brush a range;
+ * brushes on several axes combine with AND; click the axis outside its brush to clear it.
+ *
+ * The lines are painted once into a cached image; hover, brush rectangles and a dragged title are
+ * drawn over it, so moving the mouse never repaints ten thousand lines.
+ */
+class ParallelCoordinatesView final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ParallelCoordinatesView(QWidget* parent = nullptr);
+
+    /** Replaces the runs. Until setAxes() is called, the axes follow defaultAxes() of the runs. */
+    void setRuns(RunListSnapshot runs);
+    void setAxes(const QList<ParallelAxisSpec>& axes);
+    QList<ParallelAxisSpec> axes() const { return m_model.axes(); }
+    /** Every param and metric that varies across the runs (see ParallelCoordinatesModel::varies). */
+    static QList<ParallelAxisSpec> defaultAxes(const RunList& runs);
+
+    void setAxisScale(int axis, ParallelAxisScale scale);
+    void setAxisFlipped(int axis, bool flipped);
+    void moveAxis(int from, int to);
+
+    /** Colours lines along a colour scale by this metric, with a legend; empty: by run colour. */
+    void setColorMetric(const QString& key);
+    QString colorMetric() const { return m_model.colorMetric(); }
+
+    void setBrush(int axis, std::optional<AxisBrush> brush);
+    void clearBrushes();
+    /** The ids of the runs inside every brush, or nullopt when nothing is brushed. */
+    std::optional<QSet<QString>> brushedRunIds() const { return m_model.brushedRunIds(); }
+
+    const ParallelCoordinatesModel& model() const { return m_model; }
+
+    /** The plot without hover, at `size`; taller when categorical labels need more room. */
+    QImage render(const QSize& size) const;
+    /** The plot as vector graphics; false with a message when the file cannot be written. */
+    bool saveSvg(const QString& path, const QSize& size, QString* error = nullptr) const;
+
+    // Geometry, in widget coordinates: for tests, and for anyone placing things over the plot.
+    QRectF titleRect(int axis) const;
+    /** The pixel of a display position (0 bottom, 1 top) on an axis. */
+    QPointF pointAt(int axis, double position) const;
+    QPointF missingLanePoint(int axis) const;
+    /** A categorical axis's labels as laid out: each full text and the box it is drawn in. */
+    QList<QPair<QRectF, QString>> categoryLabels(int axis) const;
+    QFont categoryLabelFont() const { return m_layout.labelFont; }
+    /** The run whose line passes nearest to `pos` (within a few pixels), or an empty string. */
+    QString runAt(const QPointF& pos) const;
+    QString hoveredRunId() const;
+    /** Repaints the line cache now (normally deferred and coalesced after a brush change). */
+    void renderLineCache();
+    bool lineCachePending() const { return m_cacheDirty || m_cacheTimer.isActive(); }
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+Q_SIGNALS:
+    void brushChanged();
+    void axesChanged();
+    void runHovered(const QString& runId);
+    void runClicked(const QString& runId);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+private:
+    struct Label
+    {
+        QRectF rect;
+        double anchorY = 0;
+        QString text;
+    };
+    struct Layout
+    {
+        QSize size;
+        std::vector<double> x; // per axis
+        double column = 0; // width owned by each axis, its labels included
+        double titleTop = 0;
+        double titleBottom = 0;
+        double valueTop = 0;
+        double valueBottom = 0;
+        double laneY = 0;
+        double laneHeight = 0;
+        QRectF legend;
+        QFont titleFont;
+        QFont labelFont;
+        QFont tickFont;
+        std::vector<std::vector<Label>> labels; // categorical axes
+        int requiredHeight = 0;
+        double yAt(double position) const { return valueBottom - position * (valueBottom - valueTop); }
+    };
+    enum class Drag
+    {
+        None,
+        Title,
+        Brush
+    };
+
+    Layout computeLayout(const QSize& size) const;
+    void relayout();
+    double runY(const Layout& layout, int axis, int run) const;
+    void paintPlot(QPainter& painter, const Layout& layout, bool lines) const;
+    void paintLines(QPainter& painter, const Layout& layout) const;
+    void paintAxes(QPainter& painter, const Layout& layout) const;
+    void paintOverlay(QPainter& painter);
+    QColor lineColor(int run) const;
+    QString titleText(int axis) const;
+    int axisNear(const QPointF& pos, double reach) const;
+    int titleAt(const QPointF& pos) const;
+    int runIndexAt(const QPointF& pos) const;
+    double positionAtY(double y) const;
+    void setHoveredRun(int run, const QPoint& globalPos);
+    QString toolTipFor(int run) const;
+    void scheduleLineCache();
+    void axesReplaced();
+
+    ParallelCoordinatesModel m_model;
+    bool m_axesChosen = false; // setAxes() was called: keep them across setRuns()
+    std::vector<QRgb> m_runColors; // cached runColor() per run
+    Layout m_layout;
+    QImage m_cache;
+    bool m_cacheDirty = true;
+    QTimer m_cacheTimer; // coalesces re-renders while a brush is dragged
+    std::vector<std::vector<float>> m_pixelY; // per axis, per run: the line's y in the layout
+    int m_hovered = -1;
+    Drag m_drag = Drag::None;
+    int m_dragAxis = -1;
+    QPointF m_pressPos;
+    QPointF m_dragPos;
+    bool m_dragMoved = false;
+};
+
+} // namespace runlens
