@@ -129,11 +129,29 @@ constexpr qint64 kMinute = 60 * kSecond;
 constexpr qint64 kHour = 60 * kMinute;
 constexpr qint64 kDay = 24 * kHour;
 
-// Steps of a time axis, from a second to a year; longer spans use whole years.
-constexpr std::array<qint64, 25> kTimeSteps
-    = {kSecond, 2 * kSecond, 5 * kSecond, 10 * kSecond, 15 * kSecond, 30 * kSecond, kMinute, 2 * kMinute, 5 * kMinute,
-        10 * kMinute, 15 * kMinute, 30 * kMinute, kHour, 2 * kHour, 3 * kHour, 6 * kHour, 12 * kHour, kDay, 2 * kDay,
-        7 * kDay, 14 * kDay, 30 * kDay, 91 * kDay, 182 * kDay, 365 * kDay};
+// Steps of a time axis, from a second to two weeks; longer spans step by calendar months.
+constexpr std::array<qint64, 21> kTimeSteps = {kSecond, 2 * kSecond, 5 * kSecond, 10 * kSecond, 15 * kSecond,
+    30 * kSecond, kMinute, 2 * kMinute, 5 * kMinute, 10 * kMinute, 15 * kMinute, 30 * kMinute, kHour, 2 * kHour,
+    3 * kHour, 6 * kHour, 12 * kHour, kDay, 2 * kDay, 7 * kDay, 14 * kDay};
+constexpr std::array<int, 5> kMonthSteps = {1, 2, 3, 6, 12};
+
+// Ticks on the first day of every `months`-th month (months 1, 4, 7, 10 for quarters), local time.
+QList<double> monthTicks(double lo, double hi, int months)
+{
+    QList<double> ticks;
+    const QDate start = QDateTime::fromMSecsSinceEpoch(qint64(lo)).date();
+    int monthIndex = start.year() * 12 + start.month() - 1;
+    monthIndex = (monthIndex + months - 1) / months * months; // first multiple of the step at or after lo
+    for (; ticks.size() < 1000; monthIndex += months) {
+        const QDate date(monthIndex / 12, monthIndex % 12 + 1, 1);
+        const double at = double(date.startOfDay().toMSecsSinceEpoch());
+        if (at > hi)
+            break;
+        if (at >= lo)
+            ticks << at;
+    }
+    return ticks;
+}
 
 // 1, 2 or 5 × 10^k: the smallest such step that puts at most `maxTicks` ticks within [lo, hi].
 double niceStep(double lo, double hi, int maxTicks)
@@ -250,8 +268,18 @@ QList<double> ScatterAxis::ticks(int maxTicks) const
                 break;
             }
         }
-        if (step == 0)
-            step = qint64(std::ceil(span / double(365 * kDay) / maxTicks)) * 365 * kDay;
+        if (step == 0) {
+            const double month = 30.44 * double(kDay);
+            for (const int months : kMonthSteps) {
+                if (span / (months * month) <= maxTicks + 1) {
+                    QList<double> ticks = monthTicks(lo, hi, months);
+                    if (ticks.size() <= maxTicks)
+                        return ticks;
+                }
+            }
+            const int years = int(std::ceil(span / (12 * month) / maxTicks));
+            return monthTicks(lo, hi, 12 * years);
+        }
         const qint64 offset = qint64(QDateTime::fromMSecsSinceEpoch(qint64(lo)).offsetFromUtc()) * kSecond;
         QList<double> ticks;
         const auto first = qint64(std::ceil((lo + double(offset)) / double(step)));
@@ -301,7 +329,11 @@ QString ScatterAxis::tickLabel(double value, const QList<double>& ticks) const
             return at.toString(QStringLiteral("HH:mm:ss"));
         if (step > 0 && step < double(kDay))
             return at.toString(QStringLiteral("MM-dd HH:mm"));
-        return at.toString(QStringLiteral("yyyy-MM-dd"));
+        if (step < 27.0 * double(kDay))
+            return at.toString(QStringLiteral("yyyy-MM-dd"));
+        if (step < 360.0 * double(kDay))
+            return at.toString(QStringLiteral("yyyy-MM"));
+        return at.toString(QStringLiteral("yyyy"));
     }
     if (log && decadesWithin(lo, hi) >= 2)
         return QString::number(value, 'g', 6); // 1e-05, 0.001, 200, 1e+06

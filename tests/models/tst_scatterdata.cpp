@@ -347,6 +347,24 @@ void TestScatterData::timeTicksOnRoundTimes()
         QCOMPARE(at.time().minute() % 30, 0);
     }
     QCOMPARE(axis.tickLabel(ticks.front(), ticks), QStringLiteral("03-04 09:30"));
+
+    // Two years: calendar quarters or half-years, labelled by month.
+    const qint64 jan = QDateTime(QDate(2025, 1, 10), QTime(0, 0)).toMSecsSinceEpoch();
+    const qint64 nov = QDateTime(QDate(2026, 11, 20), QTime(0, 0)).toMSecsSinceEpoch();
+    const ScatterAxis years {double(jan), double(nov), false, true};
+    const QList<double> quarters = years.ticks(8);
+    QStringList labels;
+    for (const double v : quarters)
+        labels << years.tickLabel(v, quarters);
+    QCOMPARE(labels.join(QLatin1Char(' ')), QStringLiteral("2025-04 2025-07 2025-10 2026-01 2026-04 2026-07 2026-10"));
+    const QList<double> halves = years.ticks(3);
+    QCOMPARE(halves.size(), 3);
+    QCOMPARE(years.tickLabel(halves.front(), halves), QStringLiteral("2025-07"));
+    // Six years: whole years.
+    const ScatterAxis decade {double(jan), double(jan + 6 * 365 * 86400000LL), false, true};
+    const QList<double> yearTicks = decade.ticks(8);
+    QCOMPARE(yearTicks.size(), 6);
+    QCOMPARE(decade.tickLabel(yearTicks.front(), yearTicks), QStringLiteral("2026"));
 }
 
 void TestScatterData::axisAroundOneValue()
