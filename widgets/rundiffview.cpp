@@ -6,11 +6,14 @@
 #include "storesession.h"
 #include "textdiffview.h"
 
+#include <QAction>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QGridLayout>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -24,6 +27,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <functional>
 
 namespace runlens {
@@ -197,6 +201,13 @@ void RunDiffView::buildUi()
         }
     });
 
+    // Listing walks the artifact tree (one call per folder on a server): only when the tab is looked at.
+    connect(m_tabs, &QTabWidget::currentChanged, this, &RunDiffView::listArtifactsWhenShown);
+    auto* copy = new QAction(tr("Copy"), m_table);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetShortcut);
+    connect(copy, &QAction::triggered, this, [this] { QGuiApplication::clipboard()->setText(tableAsTsv()); });
+    m_table->addAction(copy);
     connect(m_oldRun, &QComboBox::currentIndexChanged, this, [this] { listArtifacts(m_oldRun, m_oldPath); });
     connect(m_newRun, &QComboBox::currentIndexChanged, this, [this] { listArtifacts(m_newRun, m_newPath); });
     // The same path on the other side is the usual comparison: pick it when the other run has it.
@@ -220,8 +231,58 @@ void RunDiffView::setStore(std::shared_ptr<Store> store, QThreadPool* pool)
     m_model->setStore(m_store, pool);
     m_textDiff->setStore(m_store, pool);
     m_textDiff->showMessage(tr("Choose two text files to compare."));
+    m_listingStale = true;
+    listArtifactsWhenShown();
+}
+
+void RunDiffView::listArtifactsWhenShown()
+{
+    if (!m_listingStale || m_tabs->currentIndex() != 1)
+        return;
+    m_listingStale = false;
     listArtifacts(m_oldRun, m_oldPath);
     listArtifacts(m_newRun, m_newPath);
+}
+
+QString RunDiffView::tableAsTsv() const
+{
+    // Tabs and line breaks inside values would break the columns; they become spaces.
+    auto clean = [](QString text) {
+        text.replace(QLatin1Char('\t'), QLatin1Char(' '));
+        text.replace(QLatin1Char('\n'), QLatin1Char(' '));
+        return text;
+    };
+    QList<int> rows, columns;
+    const QModelIndexList selected
+        = m_table->selectionModel() ? m_table->selectionModel()->selectedIndexes() : QModelIndexList();
+    for (const QModelIndex& index : selected) {
+        if (!rows.contains(index.row()))
+            rows << index.row();
+        if (!columns.contains(index.column()))
+            columns << index.column();
+    }
+    if (rows.isEmpty()) {
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            rows << row;
+        for (int column = 0; column < m_model->columnCount(); ++column)
+            columns << column;
+    }
+    std::sort(rows.begin(), rows.end());
+    std::sort(columns.begin(), columns.end());
+    QStringList lines;
+    QStringList header {QString()};
+    for (int column : columns)
+        header << clean(m_model->headerData(column, Qt::Horizontal).toString());
+    lines << header.join(QLatin1Char('\t'));
+    for (int row : rows) {
+        QStringList cells {clean(m_model->headerData(row, Qt::Vertical).toString())};
+        const bool section = m_model->headerData(row, Qt::Vertical, RunDiffModel::RowKindRole).toInt()
+            == static_cast<int>(RunDiffModel::RowKind::Section);
+        for (int column : columns)
+            cells << (section ? QString() : clean(m_model->index(row, column).data().toString()));
+        lines << cells.join(QLatin1Char('\t'));
+    }
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
 void RunDiffView::setRuns(std::vector<Run> runs)
@@ -269,8 +330,8 @@ void RunDiffView::runsChanged()
     }
     m_baseline->setEnabled(runs.size() > 1);
     m_compare->setEnabled(!runs.empty());
-    listArtifacts(m_oldRun, m_oldPath);
-    listArtifacts(m_newRun, m_newPath);
+    m_listingStale = true;
+    listArtifactsWhenShown();
     updateHistoryStatus();
     m_table->resizeColumnsToContents();
     for (int column = 0; column < m_model->columnCount(); ++column)
@@ -341,6 +402,7 @@ void RunDiffView::compareArtifacts(int oldColumn, const QString& oldPath, int ne
     if (oldColumn < 0 || oldColumn >= count || newColumn < 0 || newColumn >= count || oldPath.isEmpty()
         || newPath.isEmpty()) {
         m_textDiff->showMessage(tr("Choose a run and a file on each side."));
+        Q_EMIT m_textDiff->diffShown(); // the answer to this request, like a diff would be
         return;
     }
     const Run& oldRun = runs[static_cast<std::size_t>(oldColumn)];

@@ -44,6 +44,12 @@ public:
     void setRuns(const RunListSnapshot& snapshot, const std::vector<std::string>& runIds);
     void setExperimentNames(const QHash<QString, QString>& names);
 
+    /**
+     * The table as tab-separated text, headers included: the selected cells' rows and columns, or the
+     * whole table when nothing is selected. Ctrl+C on the table puts it on the clipboard.
+     */
+    QString tableAsTsv() const;
+
     /** Diffs `oldPath` of the run in column oldColumn against `newPath` of the run in newColumn. */
     void compareArtifacts(int oldColumn, const QString& oldPath, int newColumn, const QString& newPath);
 
@@ -71,11 +77,14 @@ private:
     void listArtifacts(QComboBox* runBox, QComboBox* pathBox);
     void showHeaderMenu(const QPoint& pos);
     void updateHistoryStatus();
+    /** Lists both sides' artifacts when the text tab is on screen; else on its next showing. */
+    void listArtifactsWhenShown();
 
     RunDiffModel* m_model;
     std::shared_ptr<Store> m_store;
     QPointer<QThreadPool> m_pool;
     std::uint64_t m_listGeneration = 0;
+    bool m_listingStale = true; // the path boxes do not list the current runs' files yet
 
     QTabWidget* m_tabs = nullptr;
     QTableView* m_table = nullptr;

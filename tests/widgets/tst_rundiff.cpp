@@ -8,7 +8,9 @@
 #include "textdiffview.h"
 
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
+#include <QGuiApplication>
 #include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -122,6 +124,10 @@ private Q_SLOTS:
         view.resize(1000, 600);
         QSignalSpy listed(&view, &RunDiffView::artifactsListed);
         view.setRuns(fixtureRuns({kResnet}));
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(listed.count(), 0); // listed only once the tab is looked at
+        view.tabs()->setCurrentIndex(1);
         QTRY_VERIFY(listed.count() >= 2); // the old and the new side
         // Text files of the run, found in nested folders; pickles and images are left out.
         QComboBox* paths = view.oldPathBox();
@@ -172,6 +178,9 @@ private Q_SLOTS:
         view.setStore(store, &m_pool);
         QSignalSpy listed(&view, &RunDiffView::artifactsListed);
         view.setRuns({namedRun("a", "run-a"), namedRun("b", "run-b")});
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.tabs()->setCurrentIndex(1);
         QTRY_VERIFY(listed.count() >= 2);
         QCOMPARE(view.oldRunBox()->currentText(), QStringLiteral("run-a"));
         QCOMPARE(view.newRunBox()->currentText(), QStringLiteral("run-b"));
@@ -275,6 +284,18 @@ private Q_SLOTS:
         QCOMPARE(model->baselineColumn(), 2);
         QCOMPARE(model->headerData(2, Qt::Horizontal).toString(), QStringLiteral("trial-2 (baseline)"));
 
+        // Ctrl+C copies what is shown, with the run names and row titles.
+        view.table()->setFocus();
+        view.table()->selectionModel()->select(
+            QItemSelection(model->index(model->rowOf(RunDiffModel::Section::Params, QStringLiteral("lr")), 0),
+                model->index(model->rowOf(RunDiffModel::Section::Params, QStringLiteral("lr")), 1)),
+            QItemSelectionModel::Select);
+        QTest::keySequence(view.table(), QKeySequence::Copy);
+        QCOMPARE(QGuiApplication::clipboard()->text(),
+            QStringLiteral("\ttrial-0\ttrial-1\nlr\t0.1 (+0.099, +9900.0%)\t0.01 (+0.009, +900.0%)\n"));
+        view.table()->clearSelection();
+        QCOMPARE(view.tableAsTsv().count(QLatin1Char('\n')), 1 + model->rowCount());
+
         QSignalSpy loaded(model, &RunDiffModel::historiesLoaded);
         view.statisticBox()->setCurrentIndex(2); // Maximum
         QCOMPARE(model->metricStatistic(), RunDiffModel::MetricStatistic::Max);
@@ -309,6 +330,7 @@ private Q_SLOTS:
         texts.setStore(store, &m_pool);
         QSignalSpy listed(&texts, &RunDiffView::artifactsListed);
         texts.setRuns({namedRun("a", "baseline-sgd"), namedRun("b", "adamw-mixup")});
+        texts.tabs()->setCurrentIndex(1);
         QTRY_VERIFY(listed.count() >= 2);
         QSignalSpy shown(texts.textDiff(), &TextDiffView::diffShown);
         texts.compareButton()->click();
