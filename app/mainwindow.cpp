@@ -7,10 +7,16 @@
 #include "experimentlistmodel.h"
 #include "experimentlistview.h"
 #include "filterbar.h"
+#include "metricchartpanel.h"
 #include "problemlistmodel.h"
+#include "registrypanel.h"
+#include "runcolors.h"
+#include "rundetailspanel.h"
+#include "runeditor.h"
 #include "runsortproxymodel.h"
 #include "runtablemodel.h"
 #include "runtableview.h"
+#include "store.h"
 #include "storesession.h"
 #include "tableexport.h"
 #include "taskprogresswidget.h"
@@ -27,8 +33,10 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -230,6 +238,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_liveTimer, &QTimer::timeout, this, &MainWindow::refreshRunningRuns);
     m_liveTimer->start();
     createActions();
+    createPanels();
     showMessage(tr("No store open.\nUse File \u2192 Open Store Folder or Open SQLite Database."));
     readSettings();
 }
@@ -267,6 +276,11 @@ void MainWindow::createActions()
     QMenu* view = menuBar()->addMenu(tr("&View"));
     m_viewMenu = view;
     view->addAction(tr("&Columns\u2026"), this, &MainWindow::showColumnChooser);
+    m_showDeleted = view->addAction(tr("Show &Deleted Runs"));
+    m_showDeleted->setCheckable(true);
+    m_showDeleted->setToolTip(tr("List deleted runs too, so they can be restored"));
+    connect(m_showDeleted, &QAction::toggled, this, &MainWindow::setShowDeletedRuns);
+    view->addSeparator();
     view->addAction(m_problemDock->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -353,6 +367,13 @@ void MainWindow::onOpened(const QString& uri)
     m_storeLabel->setText(m_note.isEmpty() ? where : m_note);
     m_storeLabel->setToolTip(uri);
     addRecentStore(uri);
+    const std::shared_ptr<Store> store = m_session->store();
+    m_charts->setHistoryLoader(
+        [store](const std::string& runId, const std::string& key) { return store->metricHistory(runId, key); },
+        m_session->threadPool());
+    m_charts->setRuns({});
+    m_details->showRun({});
+    m_runEditor->setStore(store, uri);
     m_progress->start(tr("Listing experiments\u2026"), false);
     showMessage(tr("Listing experiments\u2026"));
 }
@@ -454,6 +475,17 @@ void MainWindow::onRunsLoaded(const QStringList& ids, const RunListSnapshot& run
         m_runView->setColumnLayout(ColumnLayout::load(m_session->uri(), ids));
     }
     m_runModel->setRuns(runs, m_experimentModel->names());
+    // The selection survives an in-place refresh; the panels still need the fresh values, and charts
+    // of runs still logging need their histories again.
+    m_selectionTimer->start();
+    bool chartsRunning = false;
+    for (const ChartRun& charted : m_charts->runs()) {
+        for (const Run& run : runs->runs)
+            chartsRunning = chartsRunning
+                || (run.info.status == RunStatus::Running && QString::fromStdString(run.info.runId) == charted.runId);
+    }
+    if (chartsRunning)
+        m_charts->reloadHistories();
     if (m_runView->columnLayout().differOnly)
         m_runView->applyColumnLayout(); // the rows changed, so which columns differ may have too
     const int n = static_cast<int>(runs->runs.size());
@@ -575,14 +607,163 @@ void MainWindow::setDetailsPanel(QWidget* panel)
     m_runSplitter->setSizes({m_runSplitter->width() * 2 / 3, m_runSplitter->width() / 3});
 }
 
-QDockWidget* MainWindow::addPanelDock(const QString& title, const QString& objectName, QWidget* panel)
+QDockWidget* MainWindow::addPanelDock(
+    const QString& title, const QString& objectName, QWidget* panel, Qt::DockWidgetArea area)
 {
     auto* dock = new QDockWidget(title, this);
     dock->setObjectName(objectName);
     dock->setWidget(panel);
-    addDockWidget(Qt::RightDockWidgetArea, dock);
+    addDockWidget(area, dock);
     m_viewMenu->addAction(dock->toggleViewAction());
     return dock;
+}
+
+void MainWindow::createPanels()
+{
+    // Run details right of the table; charts and the registry in tabs below it. Each follows the
+    // table's selection; a run link in any of them selects that run in the table.
+    m_details = new RunDetailsPanel(m_session, this);
+    m_details->setObjectName(QStringLiteral("runDetails"));
+    setDetailsPanel(m_details);
+    connect(m_details, &RunDetailsPanel::runActivated, this,
+        [this](const std::string& runId) { selectRun(QString::fromStdString(runId)); });
+
+    m_charts = new MetricChartPanel(this);
+    m_charts->setObjectName(QStringLiteral("metricCharts"));
+    m_chartDock = addPanelDock(tr("Charts"), QStringLiteral("chartsDock"), m_charts, Qt::BottomDockWidgetArea);
+
+    m_registry = new RegistryPanel(m_session, this);
+    m_registry->setObjectName(QStringLiteral("registry"));
+    m_registryDock
+        = addPanelDock(tr("Model Registry"), QStringLiteral("registryDock"), m_registry, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_chartDock, m_registryDock);
+    m_chartDock->raise();
+    connect(m_registry, &RegistryPanel::runActivated, this, [this](const std::string& runId) {
+        if (!selectRun(QString::fromStdString(runId)))
+            m_details->showRun(runId); // a run of an experiment not shown: its details still open
+    });
+
+    m_runEditor = new RunEditor(m_session->threadPool(), this);
+    for (QAction* action : m_runEditor->actions())
+        m_runView->addAction(action);
+    m_runView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_runView, &QWidget::customContextMenuRequested, this, &MainWindow::showRunContextMenu);
+    connect(m_runEditor, &RunEditor::edited, this, &MainWindow::onRunsEdited);
+    connect(m_runEditor, &RunEditor::editFailed, this, [this](const QString& message) {
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Edit Failed"), message, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        m_session->reloadRuns(); // show what the store holds after a partial edit
+    });
+    m_details->setEditActions(m_runEditor->actions());
+
+    // One update per burst of selection changes (a shift-click selects thousands at once).
+    m_selectionTimer = new QTimer(this);
+    m_selectionTimer->setSingleShot(true);
+    m_selectionTimer->setInterval(0);
+    connect(m_selectionTimer, &QTimer::timeout, this, &MainWindow::onRunSelectionChanged);
+    connect(m_runView->selectionModel(), &QItemSelectionModel::selectionChanged, m_selectionTimer,
+        qOverload<>(&QTimer::start));
+    connect(m_runView->selectionModel(), &QItemSelectionModel::currentRowChanged, m_selectionTimer,
+        qOverload<>(&QTimer::start));
+}
+
+void MainWindow::onRunSelectionChanged()
+{
+    QList<ChartRun> chartRuns;
+    QList<RunEditor::Target> targets;
+    for (const int row : m_runView->selectedRows()) {
+        const QModelIndex source = m_runProxy->mapToSource(m_runProxy->index(row, 0));
+        const Run* run = m_runModel->runAt(source.row());
+        if (!run)
+            continue;
+        ChartRun chartRun;
+        chartRun.runId = QString::fromStdString(run->info.runId);
+        chartRun.name = QString::fromStdString(run->info.runName);
+        chartRun.colour = runColor(run->info.runId);
+        chartRun.params = run->params;
+        chartRun.tags = run->tags;
+        for (const Metric& metric : run->metrics)
+            chartRun.metricKeys << QString::fromStdString(metric.key);
+        chartRuns << chartRun;
+
+        RunEditor::Target target;
+        target.runId = chartRun.runId;
+        target.name = chartRun.name;
+        target.deleted = run->info.lifecycleStage == LifecycleStage::Deleted;
+        if (const std::string* note = run->tag("mlflow.note.content"))
+            target.description = QString::fromStdString(*note);
+        for (const KeyValue& tag : run->tags)
+            target.tagKeys << QString::fromStdString(tag.key);
+        targets << target;
+    }
+    m_charts->setRuns(chartRuns);
+    m_runEditor->setTargets(targets);
+
+    // Details show the current run, or the only selected one.
+    const QModelIndex current = m_runView->selectionModel()->currentIndex();
+    QString shown;
+    if (current.isValid() && m_runView->selectionModel()->isSelected(current))
+        shown = current.siblingAtColumn(0).data(RunTableModel::RunIdRole).toString();
+    else if (targets.size() == 1)
+        shown = targets.front().runId;
+    if (!shown.isEmpty())
+        m_details->showRun(shown.toStdString());
+}
+
+bool MainWindow::selectRun(const QString& runId)
+{
+    for (int row = 0; row < m_runProxy->rowCount(); ++row) {
+        const QModelIndex index = m_runProxy->index(row, 0);
+        if (index.data(RunTableModel::RunIdRole).toString() != runId)
+            continue;
+        m_runView->selectionModel()->setCurrentIndex(
+            index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_runView->scrollTo(index);
+        return true;
+    }
+    return false;
+}
+
+void MainWindow::setShowDeletedRuns(bool show)
+{
+    if (m_showDeleted->isChecked() != show)
+        m_showDeleted->setChecked(show); // toggled() comes back here
+    const ViewType view = show ? ViewType::All : ViewType::ActiveOnly;
+    if (m_session->runView() == view)
+        return;
+    m_session->setRunView(view);
+    m_session->reloadRuns();
+}
+
+void MainWindow::showRunContextMenu(const QPoint& position)
+{
+    if (!m_runView->indexAt(position).isValid())
+        return;
+    QMenu menu(this);
+    m_runEditor->addToMenu(&menu);
+    menu.addSeparator();
+    QAction* copy = menu.addAction(tr("&Copy Runs"), m_runView, &RunTableView::copySelection);
+    copy->setShortcut(QKeySequence::Copy);
+    if (!m_runEditor->readOnlyNote().isEmpty()) {
+        menu.addSeparator();
+        menu.addAction(m_runEditor->readOnlyNote())->setEnabled(false);
+    }
+    menu.exec(m_runView->viewport()->mapToGlobal(position));
+}
+
+void MainWindow::onRunsEdited(const QStringList& runIds, const QString& what)
+{
+    statusBar()->showMessage(what, 5000);
+    // Read the store again: what is shown is what the store now holds, not what was asked for.
+    m_session->reloadRuns();
+    const QModelIndex current = m_runView->selectionModel()->currentIndex();
+    const QString shown
+        = current.isValid() ? current.siblingAtColumn(0).data(RunTableModel::RunIdRole).toString() : QString();
+    if (runIds.contains(shown)) {
+        m_details->showRun({});
+        m_details->showRun(shown.toStdString());
+    }
 }
 
 void MainWindow::connectToServer()

@@ -20,6 +20,10 @@ class QDockWidget;
 namespace runlens {
 
 class ColumnChooser;
+class MetricChartPanel;
+class RegistryPanel;
+class RunDetailsPanel;
+class RunEditor;
 class ExperimentListModel;
 class FilterBar;
 class ExperimentListView;
@@ -59,6 +63,17 @@ public:
     QString messageText() const;
     FilterBar* filterBar() const { return m_filterBar; }
     ColumnChooser* columnChooser() const { return m_columnChooser; }
+    RunDetailsPanel* detailsPanel() const { return m_details; }
+    MetricChartPanel* chartPanel() const { return m_charts; }
+    RegistryPanel* registryPanel() const { return m_registry; }
+    RunEditor* runEditor() const { return m_runEditor; }
+    QDockWidget* chartDock() const { return m_chartDock; }
+    QDockWidget* registryDock() const { return m_registryDock; }
+
+    /** Selects the run in the table and shows it in every panel; false when the table lacks it. */
+    bool selectRun(const QString& runId);
+    /** Lists deleted runs too (View → Show Deleted Runs) and loads the runs again. */
+    void setShowDeletedRuns(bool show);
 
     /**
      * Puts `filter` in the filter bar and applies it to this and every later runs load; a filter
@@ -69,7 +84,8 @@ public:
     /** Puts a run details panel right of the runs table (hidden until set). */
     void setDetailsPanel(QWidget* panel);
     /** Adds a dock (e.g. the model registry) with its toggle in the View menu. */
-    QDockWidget* addPanelDock(const QString& title, const QString& objectName, QWidget* panel);
+    QDockWidget* addPanelDock(const QString& title, const QString& objectName, QWidget* panel,
+        Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
 
     /**
      * Writes the runs as the table shows them (visible columns in their order, sorted and filtered
@@ -88,6 +104,10 @@ protected:
 
 private:
     void createActions();
+    void createPanels();
+    void onRunSelectionChanged();
+    void showRunContextMenu(const QPoint& position);
+    void onRunsEdited(const QStringList& runIds, const QString& what);
     void readSettings();
     void writeSettings() const;
 
@@ -146,6 +166,14 @@ private:
     QLabel* m_summaryLabel = nullptr;
     QToolButton* m_problemButton = nullptr;
     TaskProgressWidget* m_progress = nullptr;
+    RunDetailsPanel* m_details = nullptr;
+    MetricChartPanel* m_charts = nullptr;
+    RegistryPanel* m_registry = nullptr;
+    RunEditor* m_runEditor = nullptr;
+    QDockWidget* m_chartDock = nullptr;
+    QDockWidget* m_registryDock = nullptr;
+    QTimer* m_selectionTimer = nullptr;
+    QAction* m_showDeleted = nullptr;
 
     QString m_note;
     bool m_restoringSelection = false;

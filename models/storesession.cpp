@@ -196,7 +196,7 @@ void StoreSession::loadRuns(const QStringList& experimentIds)
 
     RunQuery query;
     query.experimentIds = toStdIds(experimentIds);
-    query.view = ViewType::ActiveOnly;
+    query.view = m_runView;
     query.filter = m_runFilter.toStdString();
     // Dataset inputs are not shown in the table; everything else is.
     query.fields = kAllRunFields & ~static_cast<RunFields>(RunField::Inputs);

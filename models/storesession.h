@@ -49,6 +49,9 @@ public:
      */
     void setRunFilter(const QString& filter) { m_runFilter = filter; }
     QString runFilter() const { return m_runFilter; }
+    /** Which runs later loads list: active (the default, as MLflow's UI), deleted, or both. */
+    void setRunView(ViewType view) { m_runView = view; }
+    ViewType runView() const { return m_runView; }
     QStringList runExperimentIds() const { return m_runsIds; }
 
     bool isOpen() const { return m_store != nullptr; }
@@ -95,6 +98,7 @@ private:
     std::shared_ptr<TaskControl> m_runsControl;
     QStringList m_runsIds;
     QString m_runFilter;
+    ViewType m_runView = ViewType::ActiveOnly;
     bool m_runsPending = false;
 };
 

@@ -948,6 +948,16 @@ QImage MetricChartView::renderLines(const QRectF& plot, qreal dpr) const
         if (!toPixels(values))
             return;
         if (pixels.size() * 3 <= std::size_t(width)) {
+            if (pixels.size() * 8 <= std::size_t(width)) {
+                // Few points (a metric logged once per epoch, or once at all): mark each, since a
+                // single point draws no line and a handful are hard to read off one.
+                const double radius = 2.5 * dpr;
+                painter.setPen(Qt::NoPen);
+                painter.setBrush(colour);
+                for (const QPointF& p : pixels)
+                    painter.drawEllipse(p, radius, radius);
+                painter.setBrush(Qt::NoBrush);
+            }
             // Cosmetic one-pixel pens take Qt's fast path; wider pens go through its stroker, ~50x
             // slower. A thicker line is a few one-pixel passes, offset.
             QPen pen(colour, 0);

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
 #include <QTabWidget>
@@ -185,7 +186,17 @@ RunDetailsPanel::RunDetailsPanel(StoreSession* session, QWidget* parent)
     m_tabs->addTab(m_artifacts, tr("Artifacts"));
 
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(m_heading);
+    m_editButton = new QToolButton(this);
+    m_editButton->setObjectName(QStringLiteral("editButton"));
+    m_editButton->setText(tr("Edit"));
+    m_editButton->setToolTip(tr("Rename, tag, describe, delete or restore the selected runs"));
+    m_editButton->setPopupMode(QToolButton::InstantPopup);
+    m_editButton->setMenu(new QMenu(m_editButton));
+    m_editButton->hide();
+    auto* headingRow = new QHBoxLayout;
+    headingRow->addWidget(m_heading, 1);
+    headingRow->addWidget(m_editButton, 0, Qt::AlignTop);
+    layout->addLayout(headingRow);
     layout->addWidget(m_status);
     layout->addWidget(m_tabs, 1);
 
@@ -196,6 +207,14 @@ RunDetailsPanel::RunDetailsPanel(StoreSession* session, QWidget* parent)
         m_status->show();
     });
     showRun({});
+}
+
+void RunDetailsPanel::setEditActions(const QList<QAction*>& actions)
+{
+    QMenu* menu = m_editButton->menu();
+    menu->clear();
+    menu->addActions(actions);
+    m_editButton->setVisible(!actions.isEmpty());
 }
 
 void RunDetailsPanel::showRun(const std::string& runId)

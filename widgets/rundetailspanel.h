@@ -6,7 +6,9 @@
 #include <string>
 
 class QFormLayout;
+class QAction;
 class QLabel;
+class QToolButton;
 class QLineEdit;
 class QStandardItemModel;
 class QTabWidget;
@@ -33,6 +35,9 @@ public:
 
     /** Shows a run (empty: nothing); results for the previously shown run are dropped. */
     void showRun(const std::string& runId);
+    /** Edit actions (rename, tags, delete…) offered from an Edit button by the heading. */
+    void setEditActions(const QList<QAction*>& actions);
+    QToolButton* editButton() const { return m_editButton; }
 
     RunDetailsModel* model() const { return m_model; }
     QTabWidget* tabs() const { return m_tabs; }
@@ -51,6 +56,7 @@ Q_SIGNALS:
     void runActivated(const std::string& runId);
 
 private:
+    QToolButton* m_editButton = nullptr;
     void fillRun();
     void fillLinks();
 
