@@ -4,6 +4,7 @@
 #include "linediff.h"
 #include "store.h"
 
+#include <QAction>
 #include <QCoreApplication>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -19,7 +20,9 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
+#include <tuple>
 
 namespace runlens {
 
@@ -136,6 +139,8 @@ struct TextDiffView::Rendered
 {
     QString message; // set instead of a diff when the texts cannot be compared
     Pane oldPane, newPane, unified;
+    // Where each change starts: a row of the side-by-side panes, and a row of the unified one.
+    std::vector<int> sideBySideChanges, unifiedChanges;
     int added = 0;
     int removed = 0;
     QString summary;
@@ -176,6 +181,20 @@ TextDiffView::TextDiffView(QWidget* parent)
 
     auto* header = new QHBoxLayout;
     header->addWidget(m_summary, 1);
+    for (auto [button, arrow, text, key, step] :
+        {std::tuple {&m_previousButton, Qt::UpArrow, tr("Previous change"), QKeySequence(Qt::SHIFT | Qt::Key_F7), -1},
+            std::tuple {&m_nextButton, Qt::DownArrow, tr("Next change"), QKeySequence(Qt::Key_F7), 1}}) {
+        auto* action = new QAction(text, this);
+        action->setShortcut(key);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        action->setToolTip(QStringLiteral("%1 (%2)").arg(text, key.toString(QKeySequence::NativeText)));
+        connect(action, &QAction::triggered, this, [this, step = step] { goToChange(step); });
+        addAction(action);
+        *button = new QToolButton(this);
+        (*button)->setDefaultAction(action);
+        (*button)->setArrowType(arrow);
+        header->addWidget(*button);
+    }
     header->addWidget(m_layoutButton);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -330,6 +349,40 @@ void TextDiffView::present(const std::shared_ptr<const Rendered>& rendered)
     Q_EMIT diffShown();
 }
 
+int TextDiffView::changeCount() const
+{
+    return m_rendered ? static_cast<int>(m_rendered->sideBySideChanges.size()) : 0;
+}
+
+void TextDiffView::goToChange(int step)
+{
+    if (!m_rendered)
+        return;
+    QPlainTextEdit* edit = m_sideBySide ? m_oldEdit : m_unifiedEdit;
+    const std::vector<int>& starts = m_sideBySide ? m_rendered->sideBySideChanges : m_rendered->unifiedChanges;
+    const int current = edit->textCursor().blockNumber();
+    int target = -1;
+    if (step > 0) {
+        const auto it = std::upper_bound(starts.begin(), starts.end(), current);
+        if (it != starts.end())
+            target = *it;
+    } else {
+        const auto it = std::lower_bound(starts.begin(), starts.end(), current);
+        if (it != starts.begin())
+            target = *std::prev(it);
+    }
+    if (target < 0)
+        return;
+    // Both panes of the side-by-side layout have the same rows: move both, so either can be read on.
+    const QList<QPlainTextEdit*> panes
+        = m_sideBySide ? QList<QPlainTextEdit*> {m_oldEdit, m_newEdit} : QList<QPlainTextEdit*> {m_unifiedEdit};
+    for (QPlainTextEdit* pane : panes) {
+        QTextCursor cursor(pane->document()->findBlockByNumber(target));
+        pane->setTextCursor(cursor);
+        pane->centerCursor();
+    }
+}
+
 void TextDiffView::fillShownLayout()
 {
     if (!m_rendered)
@@ -401,6 +454,8 @@ std::shared_ptr<const TextDiffView::Rendered> TextDiffView::render(const QString
             insertStart = run.newStart;
             insertCount = run.count;
         }
+        out->sideBySideChanges.push_back(out->oldPane.blocks);
+        out->unifiedChanges.push_back(out->unified.blocks);
         out->removed += static_cast<int>(deleteCount);
         out->added += static_cast<int>(insertCount);
         const std::size_t rows = std::max(deleteCount, insertCount);

@@ -51,6 +51,11 @@ public:
     void setSideBySide(bool on);
     bool isSideBySide() const { return m_sideBySide; }
 
+    /** Moves to the next (step > 0) or previous change of the layout shown; F7 and Shift+F7 do this. */
+    void goToChange(int step);
+    /** Changes (runs of removed and added lines) in the diff shown. */
+    int changeCount() const;
+
     /** Lines only in the new text / only in the old text, in the diff shown. */
     int addedLines() const { return m_added; }
     int removedLines() const { return m_removed; }
@@ -80,6 +85,8 @@ private:
 
     QLabel* m_summary;
     QToolButton* m_layoutButton;
+    QToolButton* m_previousButton = nullptr;
+    QToolButton* m_nextButton = nullptr;
     QStackedWidget* m_stack;
     QLabel* m_message;
     QPlainTextEdit* m_oldEdit;

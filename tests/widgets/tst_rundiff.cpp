@@ -209,6 +209,18 @@ private Q_SLOTS:
         QCOMPARE(newRows.last(), QStringLiteral("6  warmup: 5"));
         QCOMPARE(blockColor(diff->newEdit(), 5), TextDiffView::addedColor());
         QVERIFY(blockColor(diff->newEdit(), 2) != TextDiffView::addedColor());
+        // F7 walks the changes (lr at row 1, warmup at row 5), both panes together.
+        QCOMPARE(diff->changeCount(), 2);
+        diff->oldEdit()->setFocus();
+        QTest::keyClick(diff->oldEdit(), Qt::Key_F7);
+        QCOMPARE(diff->oldEdit()->textCursor().blockNumber(), 1);
+        QCOMPARE(diff->newEdit()->textCursor().blockNumber(), 1);
+        diff->goToChange(1);
+        QCOMPARE(diff->newEdit()->textCursor().blockNumber(), 5);
+        diff->goToChange(1); // no further change: stays
+        QCOMPARE(diff->newEdit()->textCursor().blockNumber(), 5);
+        QTest::keyClick(diff->oldEdit(), Qt::Key_F7, Qt::ShiftModifier);
+        QCOMPARE(diff->oldEdit()->textCursor().blockNumber(), 1);
 
         // Unified: one column with both line numbers and -/+ markers.
         diff->setSideBySide(false);
@@ -220,6 +232,9 @@ private Q_SLOTS:
                 QStringLiteral("5 5   seed: 1"), QStringLiteral("  6 + warmup: 5")}));
         QCOMPARE(blockColor(diff->unifiedEdit(), 1), TextDiffView::removedColor());
         QCOMPARE(blockColor(diff->unifiedEdit(), 2), TextDiffView::addedColor());
+        diff->goToChange(1);
+        diff->goToChange(1);
+        QCOMPARE(diff->unifiedEdit()->textCursor().blockNumber(), 6); // "  6 + warmup: 5"
 
         // Files over the cap are cut at a line break, and the view says so.
         diff->setSizeCap(6000);
