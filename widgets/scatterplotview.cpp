@@ -254,6 +254,25 @@ int ScatterPlotView::pointAt(const QPointF& pos) const
     return best;
 }
 
+int ScatterPlotView::pointsWithin(const QPointF& at, double radius) const
+{
+    const int cx0 = std::max(0, int(std::floor((at.x() - radius - m_plot.left()) / m_cellSize)));
+    const int cx1 = std::min(m_cols - 1, int(std::floor((at.x() + radius - m_plot.left()) / m_cellSize)));
+    const int cy0 = std::max(0, int(std::floor((at.y() - radius - m_plot.top()) / m_cellSize)));
+    const int cy1 = std::min(m_rows - 1, int(std::floor((at.y() + radius - m_plot.top()) / m_cellSize)));
+    int count = 0;
+    for (int cy = cy0; cy <= cy1; ++cy) {
+        for (int cx = cx0; cx <= cx1; ++cx) {
+            const int cell = cy * m_cols + cx;
+            for (int k = m_cellStart[std::size_t(cell)]; k < m_cellStart[std::size_t(cell) + 1]; ++k) {
+                const QPointF d = m_pixels[std::size_t(m_cellItems[std::size_t(k)])] - at;
+                count += d.x() * d.x() + d.y() * d.y() <= radius * radius;
+            }
+        }
+    }
+    return count;
+}
+
 int ScatterPlotView::pointAtByScan(const QPointF& pos) const
 {
     ensureLayout();
@@ -296,6 +315,12 @@ void ScatterPlotView::hoverAt(const QPointF& pos)
         y.label() + QStringLiteral(": ") + ScatterData::formatValue(y, p.y)};
     if (c.isValid())
         lines << c.label() + QStringLiteral(": ") + ScatterData::formatValue(c, p.colour);
+    // Sweeps over a grid of params put many runs on the same pixel; say so, since only one shows.
+    const int hidden = pointsWithin(m_pixels[std::size_t(hit)], 1.0) - 1;
+    if (hidden == 1)
+        lines << tr("and 1 more run here");
+    else if (hidden > 1)
+        lines << tr("and %1 more runs here").arg(hidden);
     m_hoverText = lines.join(QLatin1Char('\n'));
     if (hit != m_hovered) {
         m_hovered = hit;

@@ -119,6 +119,7 @@ private:
     // Layout follows the size even while hidden (a hidden widget gets its resize event only when shown).
     void ensureLayout() const;
     void buildIndex();
+    int pointsWithin(const QPointF& at, double radius) const;
     void invalidateLayer();
     double pointRadius(int index) const;
     const QImage& sprite(QRgb colour, bool highlighted, qreal dpr) const;

@@ -267,6 +267,10 @@ void TestScatterPlot::highlightedRunsLargerAndOnTop()
     // 5 px out from the centre is outside a plain dot.
     QCOMPARE(colouredPixels(plain, at + QPointF(5, 0), QColor(20, 20, 20), 0, 60), 0);
 
+    view.hoverAt(at);
+    QCOMPARE(view.hoverText(), QStringLiteral("over\nx: 1\ny: 1\nand 1 more run here"));
+    view.clearHover();
+
     view.setHighlightedRuns({QStringLiteral("under")});
     QCOMPARE(view.runAt(at), QStringLiteral("under"));
     QSignalSpy clicked(&view, &ScatterPlotView::runClicked);
