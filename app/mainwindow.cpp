@@ -126,7 +126,20 @@ MainWindow::MainWindow(QWidget* parent)
     m_experimentView = new ExperimentListView(sidebar);
     m_experimentView->setIdRole(ExperimentListModel::ExperimentIdRole);
     m_experimentView->setModel(m_experimentFilter);
-    sidebarLayout->addWidget(m_filterEdit);
+    m_showDeletedExperiments = new QAction(tr("Show Deleted &Experiments"), this);
+    m_showDeletedExperiments->setCheckable(true);
+    m_showDeletedExperiments->setToolTip(tr("List deleted experiments too, in italics"));
+    m_showDeletedExperiments->setIconText(tr("Deleted"));
+    connect(m_showDeletedExperiments, &QAction::toggled, this, &MainWindow::setShowDeletedExperiments);
+    auto* deletedButton = new QToolButton(sidebar);
+    deletedButton->setObjectName(QStringLiteral("deletedExperimentsButton"));
+    deletedButton->setDefaultAction(m_showDeletedExperiments);
+    deletedButton->setAutoRaise(true);
+    auto* filterRow = new QHBoxLayout;
+    filterRow->setContentsMargins(0, 0, 0, 0);
+    filterRow->addWidget(m_filterEdit, 1);
+    filterRow->addWidget(deletedButton);
+    sidebarLayout->addLayout(filterRow);
     sidebarLayout->addWidget(m_experimentView);
     connect(m_filterEdit, &QLineEdit::textChanged, m_experimentFilter, &QSortFilterProxyModel::setFilterFixedString);
 
@@ -276,6 +289,7 @@ void MainWindow::createActions()
     QMenu* view = menuBar()->addMenu(tr("&View"));
     m_viewMenu = view;
     view->addAction(tr("&Columns\u2026"), this, &MainWindow::showColumnChooser);
+    view->addAction(m_showDeletedExperiments);
     m_showDeleted = view->addAction(tr("Show &Deleted Runs"));
     m_showDeleted->setCheckable(true);
     m_showDeleted->setToolTip(tr("List deleted runs too, so they can be restored"));
@@ -734,6 +748,16 @@ void MainWindow::setShowDeletedRuns(bool show)
         return;
     m_session->setRunView(view);
     m_session->reloadRuns();
+}
+
+void MainWindow::setShowDeletedExperiments(bool show)
+{
+    if (m_showDeletedExperiments->isChecked() != show)
+        m_showDeletedExperiments->setChecked(show); // toggled() comes back here
+    if (m_session->showsDeletedExperiments() == show)
+        return;
+    m_session->setShowDeletedExperiments(show);
+    m_session->reloadExperiments();
 }
 
 void MainWindow::showRunContextMenu(const QPoint& position)

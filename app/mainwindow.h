@@ -74,6 +74,8 @@ public:
     bool selectRun(const QString& runId);
     /** Lists deleted runs too (View → Show Deleted Runs) and loads the runs again. */
     void setShowDeletedRuns(bool show);
+    /** Lists deleted experiments too (in italics) and lists the experiments again. */
+    void setShowDeletedExperiments(bool show);
 
     /**
      * Puts `filter` in the filter bar and applies it to this and every later runs load; a filter
@@ -174,6 +176,7 @@ private:
     QDockWidget* m_registryDock = nullptr;
     QTimer* m_selectionTimer = nullptr;
     QAction* m_showDeleted = nullptr;
+    QAction* m_showDeletedExperiments = nullptr;
 
     QString m_note;
     bool m_restoringSelection = false;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "experimentlistmodel.h"
 
+#include <QFont>
+
 #include <QDateTime>
 
 namespace runlens {
@@ -97,9 +99,21 @@ QVariant ExperimentListModel::data(const QModelIndex& index, int role) const
 
     switch (role) {
     case Qt::DisplayRole:
-        if (index.column() == NameColumn)
+        if (index.column() == NameColumn) {
+            if (experiment->lifecycleStage == LifecycleStage::Deleted)
+                return tr("%1 (deleted)").arg(toQString(experiment->name));
             return toQString(experiment->name);
+        }
         return count.isValid() ? QVariant(QString::number(count.toInt())) : QVariant();
+    case Qt::FontRole:
+        if (experiment->lifecycleStage == LifecycleStage::Deleted) {
+            QFont font;
+            font.setItalic(true);
+            return font;
+        }
+        return {};
+    case DeletedRole:
+        return experiment->lifecycleStage == LifecycleStage::Deleted;
     case Qt::ToolTipRole:
         return toolTip(*experiment);
     case Qt::TextAlignmentRole:

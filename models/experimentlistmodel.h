@@ -24,6 +24,7 @@ public:
         ExperimentIdRole = Qt::UserRole + 1,
         RunCountRole, // int, or invalid while not counted yet
         RawValueRole, // name or count, unformatted
+        DeletedRole, // bool: the experiment is in MLflow's trash
     };
 
     explicit ExperimentListModel(QObject* parent = nullptr);

@@ -119,8 +119,9 @@ void StoreSession::reloadExperiments()
         return;
     const std::uint64_t generation = ++m_experimentsGeneration;
     Q_EMIT experimentsLoading();
-    (void)QtConcurrent::run(&m_pool, [this, generation, store = m_store] {
-        auto result = std::make_shared<Result<ExperimentList>>(store->experiments(ViewType::ActiveOnly));
+    const ViewType view = m_showDeletedExperiments ? ViewType::All : ViewType::ActiveOnly;
+    (void)QtConcurrent::run(&m_pool, [this, generation, store = m_store, view] {
+        auto result = std::make_shared<Result<ExperimentList>>(store->experiments(view));
         QMetaObject::invokeMethod(
             this,
             [this, generation, result] {
@@ -129,6 +130,11 @@ void StoreSession::reloadExperiments()
                 if (!result->ok()) {
                     Q_EMIT experimentsFailed(errorText(result->error()));
                     return;
+                }
+                m_deletedExperimentIds.clear();
+                for (const Experiment& e : result->value().experiments) {
+                    if (e.lifecycleStage == LifecycleStage::Deleted)
+                        m_deletedExperimentIds.push_back(e.experimentId);
                 }
                 Q_EMIT experimentsLoaded(std::make_shared<const ExperimentList>(std::move(result->value())));
                 loadRunCounts();
@@ -148,8 +154,19 @@ void StoreSession::loadRunCounts()
     RunQuery query;
     query.view = ViewType::ActiveOnly;
     query.fields = static_cast<RunFields>(RunField::Info);
-    (void)QtConcurrent::run(&m_pool, [this, generation, store = m_store, control = m_countsControl, query] {
+    // No ids means every active experiment; deleted experiments' runs are counted by a second search.
+    RunQuery deleted = query;
+    deleted.experimentIds = m_deletedExperimentIds;
+    (void)QtConcurrent::run(&m_pool, [this, generation, store = m_store, control = m_countsControl, query, deleted] {
         auto result = std::make_shared<Result<RunList>>(store->searchRuns(query, control.get()));
+        if (result->ok() && !deleted.experimentIds.empty()) {
+            auto more = store->searchRuns(deleted, control.get());
+            if (more.ok()) {
+                auto& runs = result->value().runs;
+                runs.insert(
+                    runs.end(), std::make_move_iterator(more->runs.begin()), std::make_move_iterator(more->runs.end()));
+            }
+        }
         QMetaObject::invokeMethod(
             this,
             [this, generation, result] {

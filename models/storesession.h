@@ -35,8 +35,11 @@ public:
     void open(const QString& uriOrPath);
     /** Opens a tracking server with explicit settings (credentials from a dialog, not the URL). */
     void openServer(const RestConnection& connection);
-    /** Lists the active experiments again, then recounts their runs. */
+    /** Lists the experiments again (active, or with deleted ones too), then recounts their runs. */
     void reloadExperiments();
+    /** Whether later listings include deleted experiments (MLflow's trash); does not reload. */
+    void setShowDeletedExperiments(bool show) { m_showDeletedExperiments = show; }
+    bool showsDeletedExperiments() const { return m_showDeletedExperiments; }
     /** Loads the active runs of these experiments (an empty list clears, never "all"). */
     void loadRuns(const QStringList& experimentIds);
     /** Stops the current runs load; its result, if any still arrives, is dropped. */
@@ -99,6 +102,8 @@ private:
     QStringList m_runsIds;
     QString m_runFilter;
     ViewType m_runView = ViewType::ActiveOnly;
+    bool m_showDeletedExperiments = false;
+    std::vector<std::string> m_deletedExperimentIds; // listed, so their runs are counted too
     bool m_runsPending = false;
 };
 

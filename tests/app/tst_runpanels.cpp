@@ -20,6 +20,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
+#include <QFont>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void deleteAndRestore();
     void failedEditIsReported();
     void readOnlyStoreDisablesEdits();
+    void deletedExperimentsToggle();
     void screenshot();
 
 private:
@@ -288,6 +290,45 @@ void TestRunPanels::readOnlyStoreDisablesEdits()
     QVERIFY(editor.deleteTagAction()->isEnabled());
     QVERIFY(editor.deleteAction()->isEnabled());
     QVERIFY(!editor.restoreAction()->isEnabled());
+}
+
+void TestRunPanels::deletedExperimentsToggle()
+{
+    MainWindow window;
+    openImages(window, kFixture);
+    QCOMPARE(window.experimentModel()->rowCount(), 5);
+
+    // The fixture's "to-be-deleted" experiment (deleted by MLflow, in .trash) shows up in italics.
+    QSignalSpy listed(window.session(), &StoreSession::experimentsLoaded);
+    QSignalSpy counted(window.session(), &StoreSession::runCountsLoaded);
+    window.setShowDeletedExperiments(true);
+    QVERIFY(listed.wait());
+    QCOMPARE(window.experimentModel()->rowCount(), 6);
+    const int row = window.experimentModel()->rowOf(QStringLiteral("843118843192616787"));
+    QVERIFY(row >= 0);
+    const QModelIndex name = window.experimentModel()->index(row, ExperimentListModel::NameColumn);
+    QVERIFY(name.data(ExperimentListModel::DeletedRole).toBool());
+    QCOMPARE(name.data().toString(), QStringLiteral("to-be-deleted (deleted)"));
+    QVERIFY(name.data(Qt::FontRole).value<QFont>().italic());
+    // Its runs are counted like any other's, and the runs shown stay as they were.
+    QVERIFY(counted.wait());
+    auto store = openStore(kFixture.toStdString());
+    QVERIFY(store.ok());
+    RunQuery query;
+    query.experimentIds = {"843118843192616787"};
+    auto runs = store.value()->searchRuns(query);
+    QVERIFY(runs.ok());
+    QCOMPARE(window.experimentModel()
+                 ->index(row, ExperimentListModel::RunCountColumn)
+                 .data(ExperimentListModel::RunCountRole)
+                 .toInt(),
+        int(runs->runs.size()));
+    QCOMPARE(window.experimentView()->selectedExperimentIds(), QStringList {kImages});
+
+    window.setShowDeletedExperiments(false);
+    QVERIFY(listed.wait());
+    QCOMPARE(window.experimentModel()->rowCount(), 5);
+    QCOMPARE(window.experimentModel()->rowOf(QStringLiteral("843118843192616787")), -1);
 }
 
 void TestRunPanels::screenshot()
