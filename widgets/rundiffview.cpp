@@ -29,6 +29,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <string_view>
+#include <unordered_map>
 
 namespace runlens {
 
@@ -287,14 +289,26 @@ QString RunDiffView::tableAsTsv() const
 
 void RunDiffView::setRuns(std::vector<Run> runs)
 {
+    // A shift-click can select thousands of runs; side by side, only the first few can be read anyway.
+    m_selectedCount = static_cast<int>(runs.size());
+    if (runs.size() > static_cast<std::size_t>(kMaxComparedRuns))
+        runs.resize(static_cast<std::size_t>(kMaxComparedRuns));
     m_model->setRuns(std::move(runs));
     runsChanged();
 }
 
 void RunDiffView::setRuns(const RunListSnapshot& snapshot, const std::vector<std::string>& runIds)
 {
-    m_model->setRuns(snapshot, runIds);
-    runsChanged();
+    std::vector<Run> runs;
+    if (snapshot) {
+        std::unordered_map<std::string_view, const Run*> byId;
+        for (const Run& run : snapshot->runs)
+            byId.emplace(run.info.runId, &run);
+        for (const std::string& id : runIds)
+            if (auto it = byId.find(id); it != byId.end())
+                runs.push_back(*it->second);
+    }
+    setRuns(std::move(runs));
 }
 
 void RunDiffView::setExperimentNames(const QHash<QString, QString>& names)
@@ -427,13 +441,19 @@ void RunDiffView::showHeaderMenu(const QPoint& pos)
     menu.exec(m_table->horizontalHeader()->mapToGlobal(pos));
 }
 
+QString RunDiffView::statusText() const
+{
+    return m_status->text();
+}
+
 void RunDiffView::updateHistoryStatus()
 {
-    if (m_model->metricStatistic() == RunDiffModel::MetricStatistic::Latest || !m_model->isLoadingHistories()) {
-        m_status->clear();
-        return;
-    }
-    m_status->setText(tr("Reading metric histories…"));
+    QStringList notes;
+    if (m_selectedCount > m_model->columnCount())
+        notes << tr("Comparing the first %1 of %2 selected runs.").arg(m_model->columnCount()).arg(m_selectedCount);
+    if (m_model->metricStatistic() != RunDiffModel::MetricStatistic::Latest && m_model->isLoadingHistories())
+        notes << tr("Reading metric histories…");
+    m_status->setText(notes.join(QLatin1Char(' ')));
 }
 
 } // namespace runlens

@@ -36,6 +36,9 @@ class RunDiffView final : public QWidget
 {
     Q_OBJECT
 public:
+    /** More selected runs than this are cut to the first ones, and the toolbar says so. */
+    static constexpr int kMaxComparedRuns = 50;
+
     /** `session` may be null; then call setStore. */
     explicit RunDiffView(StoreSession* session, QWidget* parent = nullptr);
 
@@ -56,6 +59,8 @@ public:
     RunDiffModel* model() const { return m_model; }
     QTableView* table() const { return m_table; }
     QTabWidget* tabs() const { return m_tabs; }
+    /** The toolbar's note: runs left out, histories being read. */
+    QString statusText() const;
     QComboBox* baselineBox() const { return m_baseline; }
     QComboBox* statisticBox() const { return m_statistic; }
     QCheckBox* differencesOnlyBox() const { return m_differencesOnly; }
@@ -84,6 +89,7 @@ private:
     std::shared_ptr<Store> m_store;
     QPointer<QThreadPool> m_pool;
     std::uint64_t m_listGeneration = 0;
+    int m_selectedCount = 0; // runs asked for, before the cut to kMaxComparedRuns
     bool m_listingStale = true; // the path boxes do not list the current runs' files yet
 
     QTabWidget* m_tabs = nullptr;

@@ -319,6 +319,29 @@ private Q_SLOTS:
         QCOMPARE(model->index(loss, 0).data().toString(), QStringLiteral("2.3 (-0.1, -4.2%)"));
     }
 
+    void manySelectedRunsAreCut()
+    {
+        RunDiffView view(nullptr);
+        std::vector<Run> many;
+        for (int i = 0; i < RunDiffView::kMaxComparedRuns + 7; ++i)
+            many.push_back(namedRun("id" + std::to_string(i), "run-" + std::to_string(i)));
+        view.setRuns(many);
+        QCOMPARE(view.model()->columnCount(), RunDiffView::kMaxComparedRuns);
+        QCOMPARE(
+            view.model()->headerData(0, Qt::Horizontal, RunDiffModel::RunIdRole).toString(), QStringLiteral("id0"));
+        QCOMPARE(view.statusText(), QStringLiteral("Comparing the first 50 of 57 selected runs."));
+        view.setRuns(fixtureRuns({kTrial0, kTrial1}));
+        QCOMPARE(view.statusText(), QString());
+
+        // From a snapshot, in the order of the ids asked for; unknown ids are skipped.
+        auto snapshot = std::make_shared<RunList>();
+        snapshot->runs = fixtureRuns({kTrial0, kTrial1, kTrial2});
+        view.setRuns(RunListSnapshot(snapshot), {kTrial2, "missing", kTrial0});
+        QCOMPARE(view.model()->columnCount(), 2);
+        QCOMPARE(view.model()->headerData(0, Qt::Horizontal, RunDiffModel::RunIdRole).toString(),
+            QString::fromStdString(kTrial2));
+    }
+
     void screenshot()
     {
         // Set RUNLENS_SCREENSHOT=/path/file.png to look at the view: the trials side by side, and a text diff.
