@@ -389,7 +389,10 @@ ScatterAxis ScatterAxis::around(double min, double max, bool log, bool time, dou
     return axis;
 }
 
-QList<ScatterField> ScatterData::numericFields(const RunList& list)
+namespace {
+
+// Metrics, then params (text ones only when asked for), then attributes; keys sorted.
+QList<ScatterField> listFields(const RunList& list, bool withTextParams)
 {
     std::map<std::string, bool> params; // key -> every value is a number
     std::set<std::string> metrics;
@@ -411,7 +414,7 @@ QList<ScatterField> ScatterData::numericFields(const RunList& list)
     for (const std::string& key : metrics)
         fields.push_back({ScatterFieldKind::Metric, toQString(key)});
     for (const auto& [key, numeric] : params) {
-        if (numeric)
+        if (numeric || withTextParams)
             fields.push_back({ScatterFieldKind::Param, toQString(key)});
     }
     if (anyStart)
@@ -419,6 +422,31 @@ QList<ScatterField> ScatterData::numericFields(const RunList& list)
     if (anyDuration)
         fields.push_back({ScatterFieldKind::Attribute, ScatterField::kDuration});
     return fields;
+}
+
+} // namespace
+
+QList<ScatterField> ScatterData::numericFields(const RunList& list)
+{
+    return listFields(list, false);
+}
+
+QList<ScatterField> ScatterData::colourFields(const RunList& list)
+{
+    return listFields(list, true);
+}
+
+bool ScatterData::isCategorical(const RunList& list, const ScatterField& field)
+{
+    if (field.kind != ScatterFieldKind::Param)
+        return false;
+    const std::string key = field.key.toStdString();
+    for (const Run& run : list.runs) {
+        double ignored = 0;
+        if (const std::string* value = run.param(key); value && !parseNumber(*value, ignored))
+            return true;
+    }
+    return false;
 }
 
 bool ScatterData::valueOf(const Run& run, const ScatterField& field, double& value, bool* notNumber)
@@ -446,6 +474,11 @@ ScatterData ScatterData::build(const RunListSnapshot& runs, const ScatterField& 
     const ResolvedField rx = resolve(x);
     const ResolvedField ry = resolve(y);
     const ResolvedField rc = resolve(colour);
+    // A param with any text value colours by category (one colour per distinct value).
+    const bool categorical = colour.isValid() && isCategorical(*runs, colour);
+    data.m_colourCategorical = categorical;
+    std::map<QString, int> categories;
+    std::vector<QString> categoryOf; // per plotted point, when categorical
     data.m_points.reserve(runs->runs.size());
     double xMin = std::numeric_limits<double>::infinity(), xMax = -xMin;
     double yMin = xMin, yMax = -xMin, cMin = xMin, cMax = -xMin;
@@ -462,7 +495,19 @@ ScatterData ScatterData::build(const RunListSnapshot& runs, const ScatterField& 
         p.runId = toQString(run.info.runId);
         p.runName = toQString(run.info.runName);
         p.runColour = runColor(run.info.runId);
-        if (colour.isValid()) {
+        if (categorical) {
+            if (const std::string* text = run.param(rc.key)) {
+                const QString category = toQString(*text);
+                auto [it, inserted] = categories.try_emplace(category, 0);
+                if (inserted)
+                    data.m_categories << category;
+                p.colour = 0.0; // the category's index, set once all are known
+                categoryOf.push_back(category);
+            } else {
+                ++data.m_colourMissing;
+                categoryOf.push_back(QString());
+            }
+        } else if (colour.isValid()) {
             double c = 0.0;
             if (valueOfResolved(run, rc, c, nullptr) && std::isfinite(c)) {
                 p.colour = c;
@@ -482,7 +527,27 @@ ScatterData ScatterData::build(const RunListSnapshot& runs, const ScatterField& 
     data.m_xMax = xMax;
     data.m_yMin = yMin;
     data.m_yMax = yMax;
-    if (cMin <= cMax) {
+    if (categorical) {
+        // Categories in natural order ("2" before "10"), numbered in that order.
+        std::sort(data.m_categories.begin(), data.m_categories.end(), [](const QString& a, const QString& b) {
+            double x = 0, y = 0;
+            const bool na = parseNumber(a.toStdString(), x);
+            const bool nb = parseNumber(b.toStdString(), y);
+            if (na != nb)
+                return na;
+            return na ? x < y : a < b;
+        });
+        for (int i = 0; i < data.m_categories.size(); ++i)
+            categories[data.m_categories.at(i)] = i;
+        for (std::size_t i = 0; i < data.m_points.size(); ++i) {
+            if (!categoryOf[i].isNull())
+                data.m_points[i].colour = categories[categoryOf[i]];
+        }
+        if (!data.m_categories.isEmpty()) {
+            data.m_colourMin = 0;
+            data.m_colourMax = double(data.m_categories.size() - 1);
+        }
+    } else if (cMin <= cMax) {
         data.m_colourMin = cMin;
         data.m_colourMax = cMax;
     }
@@ -525,7 +590,7 @@ bool ScatterData::writeCsv(QIODevice& out, QString* error) const
         if (!m_colour.isValid())
             colour = p.runColour.name();
         else if (!std::isnan(p.colour))
-            colour = number(p.colour);
+            colour = colourText(p.colour, true);
         table.rows << QStringList {p.runId, p.runName, number(p.x), number(p.y), colour};
     }
     const QByteArray bytes = toCsv(table).toUtf8();
@@ -535,6 +600,15 @@ bool ScatterData::writeCsv(QIODevice& out, QString* error) const
         return false;
     }
     return true;
+}
+
+QString ScatterData::colourText(double value, bool exact) const
+{
+    if (std::isnan(value))
+        return {};
+    if (m_colourCategorical)
+        return m_categories.value(qsizetype(value));
+    return exact ? toQString(formatDouble(value)) : formatValue(m_colour, value);
 }
 
 QString ScatterData::formatValue(const ScatterField& field, double value)

@@ -6,6 +6,7 @@
 #include <QColor>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <limits>
 #include <vector>
@@ -55,7 +56,8 @@ struct ScatterPoint
     QColor runColour;
     double x = 0.0;
     double y = 0.0;
-    double colour = std::numeric_limits<double>::quiet_NaN(); // NaN: no colour value (or colouring by run)
+    // The colour value (a category's index when colouring by a text param); NaN: none, or colouring by run.
+    double colour = std::numeric_limits<double>::quiet_NaN();
 };
 
 /** Why runs were left off one axis; a run can count under both axes. */
@@ -102,6 +104,11 @@ public:
     /** The fields that can go on an axis: attributes, params whose every value is a number, metrics. */
     static QList<ScatterField> numericFields(const RunList& runs);
 
+    /** The fields the colour can show: the numeric ones and also params with text values (as categories). */
+    static QList<ScatterField> colourFields(const RunList& runs);
+    /** A param with a text value in any run: it colours by category rather than on a scale. */
+    static bool isCategorical(const RunList& runs, const ScatterField& field);
+
     /** The value of `field` for `run`: false (and `*notNumber` set for non-numeric params) when it has none. */
     static bool valueOf(const Run& run, const ScatterField& field, double& value, bool* notNumber = nullptr);
 
@@ -126,6 +133,15 @@ public:
     /** Axes fitted to the points, with a small margin. */
     ScatterAxis xAxis() const;
     ScatterAxis yAxis() const;
+    /**
+     * Colouring by category: a point's colour value is the index of its text in colourCategories()
+     * (sorted naturally: numbers by value first, then text).
+     */
+    bool colourCategorical() const { return m_colourCategorical; }
+    const QStringList& colourCategories() const { return m_categories; }
+    /** A point's colour value as text: the category, or the number (every digit when `exact`). */
+    QString colourText(double value, bool exact = false) const;
+
     /** The colour values' range (no margin); lo = hi = NaN when no point has one. */
     double colourMin() const { return m_colourMin; }
     double colourMax() const { return m_colourMax; }
@@ -155,6 +171,8 @@ private:
     ScatterOmissions m_xOmissions;
     ScatterOmissions m_yOmissions;
     int m_colourMissing = 0;
+    bool m_colourCategorical = false;
+    QStringList m_categories;
     double m_xMin = 0.0, m_xMax = 0.0, m_yMin = 0.0, m_yMax = 0.0;
     double m_colourMin = std::numeric_limits<double>::quiet_NaN();
     double m_colourMax = std::numeric_limits<double>::quiet_NaN();

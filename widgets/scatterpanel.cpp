@@ -104,6 +104,7 @@ void ScatterPanel::setRuns(RunListSnapshot runs)
 {
     m_runs = std::move(runs);
     m_fields = m_runs ? ScatterData::numericFields(*m_runs) : QList<ScatterField> {};
+    m_colourFields = m_runs ? ScatterData::colourFields(*m_runs) : QList<ScatterField> {};
     chooseDefaults();
     fillCombos();
     rebuild();
@@ -172,18 +173,19 @@ void ScatterPanel::chooseDefaults()
         else
             m_x = m_fields.front();
     }
-    if (m_colour.isValid() && !offered(m_colour))
+    if (m_colour.isValid() && !m_colourFields.contains(m_colour))
         m_colour = {};
 }
 
 void ScatterPanel::fillCombo(QComboBox* box, bool withRunColour, const ScatterField& current)
 {
+    const QList<ScatterField>& fields = withRunColour ? m_colourFields : m_fields;
     box->clear();
     if (withRunColour)
         box->addItem(tr("Run colour"), QString());
     ScatterFieldKind lastKind = ScatterFieldKind::Metric;
     bool first = true;
-    for (const ScatterField& f : m_fields) {
+    for (const ScatterField& f : fields) {
         // Separators between metrics, params and attributes.
         if ((!first && f.kind != lastKind) || (first && withRunColour))
             box->insertSeparator(box->count());
@@ -192,7 +194,7 @@ void ScatterPanel::fillCombo(QComboBox* box, bool withRunColour, const ScatterFi
         first = false;
     }
     // A field set through the API that the runs lack stays visible as chosen.
-    if (current.isValid() && !m_fields.contains(current))
+    if (current.isValid() && !fields.contains(current))
         box->addItem(current.label(), current.toString());
     box->setCurrentIndex(box->findData(current.isValid() ? current.toString() : QString()));
 }

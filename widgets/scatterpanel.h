@@ -19,7 +19,8 @@ class ScatterPlotView;
 
 /**
  * A scatter plot of the loaded runs with its toolbar: what goes on X, on Y and into the colour
- * (every numeric param and metric, start time and duration; the colour can also be each run's own),
+ * (every numeric param and metric, start time and duration; the colour can also be each run's own or
+ * a text param's value),
  * log X and log Y, and exports (PNG, SVG, CSV of the plotted points). A line under the toolbar says
  * how many runs are plotted and why the others are not ("12 runs lack val/loss").
  */
@@ -35,8 +36,10 @@ public:
     /** The runs drawn larger and outlined (e.g. the table's selection). */
     void setHighlightedRuns(const QSet<QString>& runIds);
 
-    /** The fields offered on the axes (and for colour), in combo-box order. */
+    /** The fields offered on the axes, in combo-box order. */
     const QList<ScatterField>& fields() const { return m_fields; }
+    /** The fields offered for the colour: those and params with text values (coloured by category). */
+    const QList<ScatterField>& colourFields() const { return m_colourFields; }
 
     void setXField(const ScatterField& field);
     void setYField(const ScatterField& field);
@@ -76,6 +79,7 @@ private:
 
     RunListSnapshot m_runs;
     QList<ScatterField> m_fields;
+    QList<ScatterField> m_colourFields; // m_fields and text params
     ScatterField m_x;
     ScatterField m_y;
     ScatterField m_colour;

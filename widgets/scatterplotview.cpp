@@ -29,6 +29,11 @@ const QColor kTextColour(40, 40, 40);
 constexpr std::array<QRgb, 9> kViridis
     = {0x440154, 0x482878, 0x3e4989, 0x31688e, 0x26828e, 0x1f9e89, 0x35b779, 0x6ece58, 0xfde725};
 
+// Ten well-separated hues (matplotlib's tab10 with its grey swapped out: grey means "no value").
+constexpr std::array<QRgb, 10> kCategories
+    = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0xbcbd22, 0x17becf, 0x393b79};
+constexpr double kCategoryLabelWidth = 160.0;
+
 QString elided(const QFontMetricsF& metrics, const QString& text, double width)
 {
     return metrics.elidedText(text, Qt::ElideMiddle, width);
@@ -119,12 +124,19 @@ QColor ScatterPlotView::scaleColour(double t)
         float(a.greenF() + f * (b.greenF() - a.greenF())), float(a.blueF() + f * (b.blueF() - a.blueF())));
 }
 
+QColor ScatterPlotView::categoryColour(int index)
+{
+    return QColor(kCategories[std::size_t(std::max(0, index)) % kCategories.size()]);
+}
+
 QColor ScatterPlotView::pointColour(const ScatterPoint& point) const
 {
     if (!m_data || !m_data->colourField().isValid())
         return point.runColour;
     if (std::isnan(point.colour))
         return kNoValue;
+    if (m_data->colourCategorical())
+        return categoryColour(int(point.colour));
     const double lo = m_data->colourMin();
     const double hi = m_data->colourMax();
     // 256 steps are more than the eye tells apart and keep the sprite cache small.
@@ -154,7 +166,13 @@ void ScatterPlotView::relayout()
     const double left = 8.0 + lineHeight + 8.0 + yLabelWidth + 4.0 + kTickLength;
 
     double right = 16.0;
-    if (m_legend) {
+    if (m_legend && m_data->colourCategorical()) {
+        double labelWidth = 0.0;
+        for (const QString& category : m_data->colourCategories())
+            labelWidth = std::max(labelWidth, metrics.horizontalAdvance(category));
+        labelWidth = std::clamp(labelWidth, metrics.horizontalAdvance(QStringLiteral("+99 more")), kCategoryLabelWidth);
+        right = 18.0 + 12.0 + 6.0 + labelWidth + 8.0 + lineHeight + 6.0;
+    } else if (m_legend) {
         const ScatterAxis scale {m_data->colourMin(), m_data->colourMax(), false, m_data->colourField().isTime()};
         const QList<double> ticks = scale.ticks(5);
         double labelWidth = 0.0;
@@ -314,7 +332,8 @@ void ScatterPlotView::hoverAt(const QPointF& pos)
     QStringList lines {name, x.label() + QStringLiteral(": ") + ScatterData::formatValue(x, p.x),
         y.label() + QStringLiteral(": ") + ScatterData::formatValue(y, p.y)};
     if (c.isValid())
-        lines << c.label() + QStringLiteral(": ") + ScatterData::formatValue(c, p.colour);
+        lines << c.label() + QStringLiteral(": ")
+                + (std::isnan(p.colour) ? QStringLiteral("\u2013") : m_data->colourText(p.colour));
     // Sweeps over a grid of params put many runs on the same pixel; say so, since only one shows.
     const int hidden = pointsWithin(m_pixels[std::size_t(hit)], 1.0) - 1;
     if (hidden == 1)
@@ -432,6 +451,10 @@ void ScatterPlotView::paintLegend(QPainter& painter) const
     if (!m_legend)
         return;
     const QFontMetricsF metrics(painter.font());
+    if (m_data->colourCategorical()) {
+        paintCategories(painter);
+        return;
+    }
     QLinearGradient gradient(m_legendBar.bottomLeft(), m_legendBar.topLeft());
     for (int i = 0; i <= 16; ++i)
         gradient.setColorAt(i / 16.0, scaleColour(i / 16.0));
@@ -455,7 +478,41 @@ void ScatterPlotView::paintLegend(QPainter& painter) const
         painter.drawText(QRectF(m_legendBar.right() + kTickLength + 3, py - lineHeight / 2, 200, lineHeight),
             Qt::AlignLeft | Qt::AlignVCenter, scale.tickLabel(v, ticks));
     }
-    // The scale's title runs up the right edge, like the y axis title on the left.
+    paintLegendTitle(painter);
+}
+
+void ScatterPlotView::paintCategories(QPainter& painter) const
+{
+    // One row per category, a dot of its colour and its text; what does not fit is counted.
+    const QFontMetricsF metrics(painter.font());
+    const double row = metrics.height() + 2.0;
+    const QStringList& categories = m_data->colourCategories();
+    const auto fitting = qsizetype(std::max(1.0, std::floor(m_legendBar.height() / row)));
+    const qsizetype shown = categories.size() <= fitting ? categories.size() : fitting - 1;
+    const double labelLeft = m_legendBar.left() + 18.0;
+    const double labelWidth = width() - labelLeft - metrics.height() - 12.0;
+    painter.setRenderHint(QPainter::Antialiasing);
+    for (qsizetype i = 0; i < shown; ++i) {
+        const double y = m_legendBar.top() + double(i) * row;
+        const QColor colour = categoryColour(int(i));
+        painter.setPen(QPen(colour.darker(140), 0.8));
+        painter.setBrush(colour);
+        painter.drawEllipse(QPointF(m_legendBar.left() + 6.0, y + row / 2), 5.0, 5.0);
+        painter.setPen(kTextColour);
+        painter.drawText(QRectF(labelLeft, y, labelWidth, row), Qt::AlignLeft | Qt::AlignVCenter,
+            metrics.elidedText(categories.at(i), Qt::ElideMiddle, labelWidth));
+    }
+    if (shown < categories.size()) {
+        painter.setPen(QColor(110, 110, 110));
+        painter.drawText(QRectF(labelLeft, m_legendBar.top() + double(shown) * row, labelWidth, row),
+            Qt::AlignLeft | Qt::AlignVCenter, tr("+%1 more").arg(categories.size() - shown));
+    }
+    paintLegendTitle(painter);
+}
+
+void ScatterPlotView::paintLegendTitle(QPainter& painter) const
+{
+    // The legend's title runs up the right edge, like the y axis title on the left.
     QFont bold = painter.font();
     bold.setBold(true);
     painter.setFont(bold);

@@ -17,8 +17,9 @@ class QPainter;
 namespace runlens {
 
 /**
- * A scatter plot of runs drawn with QPainter: one dot per run at (x, y), in the run's colour or a
- * colour scale of a third field (with a legend), axes with nice ticks, linear or log.
+ * A scatter plot of runs drawn with QPainter: one dot per run at (x, y), in the run's colour, on a
+ * colour scale of a third field, or by category of a text param (with a legend); axes with nice
+ * ticks, linear or log.
  *
  * Built for sweeps of tens of thousands of runs: dots are stamped from cached pre-rendered sprites
  * (one per colour), the finished plot is kept as an image so hovering only draws the hover ring, and
@@ -86,6 +87,8 @@ public:
 
     /** The colour of a position (0..1) on the colour scale (viridis: dark blue to yellow). */
     static QColor scaleColour(double t);
+    /** The colour of a category (a text param's value) by its index; ten hues, then they repeat. */
+    static QColor categoryColour(int index);
     /** The colour a point is drawn in: the run colour, its place on the scale, or grey without a value. */
     QColor pointColour(const ScatterPoint& point) const;
 
@@ -125,6 +128,8 @@ private:
     const QImage& sprite(QRgb colour, bool highlighted, qreal dpr) const;
     void paintAxes(QPainter& painter) const;
     void paintLegend(QPainter& painter) const;
+    void paintCategories(QPainter& painter) const;
+    void paintLegendTitle(QPainter& painter) const;
     void paintPoints(QPainter& painter, bool vector) const;
     void paintMessage(QPainter& painter) const;
     void paintHover(QPainter& painter) const;

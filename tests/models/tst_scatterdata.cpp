@@ -91,6 +91,7 @@ private Q_SLOTS:
     void handMadeReasonsCounted();
     void logScaleLeavesOutNonPositive();
     void colourByMetric();
+    void colourByTextParam();
     void linearTicks_data();
     void linearTicks();
     void logTicks();
@@ -281,6 +282,42 @@ void TestScatterData::colourByMetric()
     QCOMPARE(data.points()[0].colour, 0.25);
     QVERIFY(std::isnan(data.points()[1].colour));
     QVERIFY(data.leftOutSummary().endsWith(QStringLiteral("2 plotted runs lack c (grey)")));
+}
+
+void TestScatterData::colourByTextParam()
+{
+    // The nlp sweep: lr against f1, coloured by the model param (text: bert-base or distilbert).
+    const RunListSnapshot runs = loadFixture({kNlp});
+    QVERIFY(runs);
+    QVERIFY(ScatterData::colourFields(*runs).contains(param("model")));
+    QVERIFY(!ScatterData::numericFields(*runs).contains(param("model")));
+    QVERIFY(ScatterData::isCategorical(*runs, param("model")));
+    QVERIFY(!ScatterData::isCategorical(*runs, param("fold")));
+    const ScatterData data = ScatterData::build(runs, param("lr"), metric("f1"), param("model"));
+    QCOMPARE(int(data.points().size()), 5);
+    QVERIFY(data.colourCategorical());
+    QCOMPARE(data.colourCategories(), (QStringList {QStringLiteral("bert-base"), QStringLiteral("distilbert")}));
+    QCOMPARE(pointOf(data, QStringLiteral("bert-0"))->colour, 0.0);
+    QCOMPARE(pointOf(data, QStringLiteral("bert-1"))->colour, 1.0);
+    QCOMPARE(data.colourText(1.0), QStringLiteral("distilbert"));
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    QVERIFY(data.writeCsv(buffer));
+    QVERIFY(
+        QString::fromUtf8(buffer.data()).contains(QStringLiteral(",bert-3,1e-05,0.8300000000000001,distilbert\r\n")));
+
+    // Numbers first by value, then text; a run without the param is grey and counted.
+    auto list = std::make_shared<RunList>();
+    list->runs.push_back(makeRun("a", {m("x", 1), m("y", 1)}, {{"size", "10"}}));
+    list->runs.push_back(makeRun("b", {m("x", 2), m("y", 2)}, {{"size", "2"}}));
+    list->runs.push_back(makeRun("c", {m("x", 3), m("y", 3)}, {{"size", "large"}}));
+    list->runs.push_back(makeRun("d", {m("x", 4), m("y", 4)}));
+    const ScatterData sizes = ScatterData::build(list, metric("x"), metric("y"), param("size"));
+    QCOMPARE(sizes.colourCategories().join(QLatin1Char(' ')), QStringLiteral("2 10 large"));
+    QCOMPARE(sizes.points()[0].colour, 1.0);
+    QCOMPARE(sizes.points()[2].colour, 2.0);
+    QVERIFY(std::isnan(sizes.points()[3].colour));
+    QCOMPARE(sizes.colourMissing(), 1);
 }
 
 void TestScatterData::linearTicks_data()

@@ -133,6 +133,7 @@ private Q_SLOTS:
     void gridIndexAgreesWithScan();
     void logAxesSpaceDecadesEvenly();
     void colourByMetricWithLegend();
+    void colourByCategory();
     void emptyPlotSaysWhy();
     void exportsOpen();
     void panelOnFixture();
@@ -370,6 +371,41 @@ void TestScatterPlot::colourByMetricWithLegend()
         dark = dark || near(image.pixelColor(x, int(plot.bottom() - 12)), ScatterPlotView::scaleColour(0.0), 60);
     }
     QVERIFY(bright && dark);
+}
+
+void TestScatterPlot::colourByCategory()
+{
+    auto list = std::make_shared<RunList>();
+    for (int i = 0; i < 6; ++i) {
+        Run run = makeRun("r" + std::to_string(i), "run" + std::to_string(i), {m("x", i), m("y", i * i)});
+        run.params = {{"optimizer", i % 2 ? "sgd" : "adam"}};
+        list->runs.push_back(run);
+    }
+    ScatterPlotView view;
+    view.resize(600, 400);
+    view.setData(build(list, param("optimizer")));
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(view.data()->colourCategorical());
+    const QImage image = view.grab().toImage();
+    // adam (index 0) and sgd (index 1) in their category colours.
+    QVERIFY(colouredPixels(image, view.dataToPixel(2, 4), ScatterPlotView::categoryColour(0)) >= 5);
+    QVERIFY(colouredPixels(image, view.dataToPixel(3, 9), ScatterPlotView::categoryColour(1)) >= 5);
+    QVERIFY(colouredPixels(image, view.dataToPixel(3, 9), ScatterPlotView::categoryColour(0)) == 0);
+    // The legend lists both, each with a dot of its colour right of the plot.
+    int legendDots = 0;
+    for (int x = int(view.plotRect().right()) + 5; x < view.width(); ++x) {
+        for (int y = int(view.plotRect().top()); y < int(view.plotRect().top()) + 60; ++y)
+            legendDots += near(image.pixelColor(x, y), ScatterPlotView::categoryColour(1), 30);
+    }
+    QVERIFY(legendDots > 5);
+    view.hoverAt(view.dataToPixel(3, 9));
+    QCOMPARE(view.hoverText(), QStringLiteral("run3\nx: 3\ny: 9\noptimizer (param): sgd"));
+
+    ScatterPanel panel;
+    panel.setRuns(list);
+    QVERIFY(panel.colourFields().contains(param("optimizer")));
+    QVERIFY(!panel.fields().contains(param("optimizer")));
 }
 
 void TestScatterPlot::emptyPlotSaysWhy()
