@@ -10,17 +10,21 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMetaObject>
+#include <QPlainTextDocumentLayout>
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTextBlock>
+#include <QTextDocument>
+#include <QThread>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <tuple>
 
@@ -74,9 +78,8 @@ QColor fillerColor()
     return QColor(128, 128, 128, 36);
 }
 
-void colourBlocks(QPlainTextEdit* edit, const std::vector<Span>& spans)
+void colourBlocks(QTextDocument* document, const std::vector<Span>& spans)
 {
-    QTextDocument* document = edit->document();
     for (const Span& span : spans) {
         const QTextBlock first = document->findBlockByNumber(span.firstBlock);
         const QTextBlock last = document->findBlockByNumber(span.firstBlock + span.count - 1);
@@ -139,6 +142,9 @@ struct TextDiffView::Rendered
 {
     QString message; // set instead of a diff when the texts cannot be compared
     Pane oldPane, newPane, unified;
+    // Filled and coloured on the worker (most of the cost of showing a large diff); owned by the GUI
+    // thread, and handed to the editors when their layout is first shown.
+    std::unique_ptr<QTextDocument> oldDocument, newDocument, unifiedDocument;
     // Where each change starts: a row of the side-by-side panes, and a row of the unified one.
     std::vector<int> sideBySideChanges, unifiedChanges;
     int added = 0;
@@ -280,7 +286,7 @@ void TextDiffView::showArtifacts(const std::string& oldRunId, const QString& old
     (void)QtConcurrent::run(m_pool.data(),
         [self = QPointer<TextDiffView>(this), store = m_store, oldRunId, oldPath = oldPath.toStdString(), oldTitle,
             newRunId, newPath = newPath.toStdString(), newTitle, cap = m_sizeCap, generation, control = m_control] {
-            std::shared_ptr<const Rendered> rendered;
+            std::shared_ptr<Rendered> rendered;
             // One byte past the cap tells a file that is larger than the cap.
             auto oldBytes = store->readArtifact(oldRunId, oldPath, cap + 1);
             auto newBytes = oldBytes ? store->readArtifact(newRunId, newPath, cap + 1) : oldBytes;
@@ -331,7 +337,7 @@ void TextDiffView::showTexts(
         });
 }
 
-void TextDiffView::present(const std::shared_ptr<const Rendered>& rendered)
+void TextDiffView::present(const std::shared_ptr<Rendered>& rendered)
 {
     if (!rendered->message.isEmpty()) {
         showMessage(rendered->message);
@@ -387,21 +393,31 @@ void TextDiffView::fillShownLayout()
 {
     if (!m_rendered)
         return;
+    auto attach = [](QPlainTextEdit* edit, std::unique_ptr<QTextDocument>& document) {
+        if (!document)
+            return;
+        // The editor deletes the document it made itself; an earlier diff's document is ours to delete.
+        QTextDocument* previous = edit->document()->parent() == edit ? edit->document() : nullptr;
+        document->setDefaultFont(edit->font());
+        document->setDocumentLayout(new QPlainTextDocumentLayout(document.get()));
+        QTextDocument* shown = document.release();
+        shown->setParent(edit); // the editor does not own a document it did not create
+        edit->setDocument(shown);
+        if (previous)
+            previous->deleteLater();
+    };
     if (m_sideBySide && !m_sideBySideFilled) {
-        m_oldEdit->setPlainText(m_rendered->oldPane.text);
-        m_newEdit->setPlainText(m_rendered->newPane.text);
-        colourBlocks(m_oldEdit, m_rendered->oldPane.spans);
-        colourBlocks(m_newEdit, m_rendered->newPane.spans);
+        attach(m_oldEdit, m_rendered->oldDocument);
+        attach(m_newEdit, m_rendered->newDocument);
         m_sideBySideFilled = true;
     } else if (!m_sideBySide && !m_unifiedFilled) {
-        m_unifiedEdit->setPlainText(m_rendered->unified.text);
-        colourBlocks(m_unifiedEdit, m_rendered->unified.spans);
+        attach(m_unifiedEdit, m_rendered->unifiedDocument);
         m_unifiedFilled = true;
     }
 }
 
 // Runs on a worker: caps, splits, diffs and lays out both views.
-std::shared_ptr<const TextDiffView::Rendered> TextDiffView::render(const QString& oldTitle, const QByteArray& oldRaw,
+std::shared_ptr<TextDiffView::Rendered> TextDiffView::render(const QString& oldTitle, const QByteArray& oldRaw,
     const QString& newTitle, const QByteArray& newRaw, qint64 cap, TaskControl* control)
 {
     auto out = std::make_shared<Rendered>();
@@ -489,6 +505,20 @@ std::shared_ptr<const TextDiffView::Rendered> TextDiffView::render(const QString
             summary += QLatin1Char(' ') + tr("Only the first %1 of %2 are compared.").arg(formatBytes(cap), title);
     }
     out->summary = summary;
+
+    QThread* guiThread = QCoreApplication::instance()->thread();
+    auto build = [guiThread](Pane& pane) {
+        auto document = std::make_unique<QTextDocument>();
+        document->setUndoRedoEnabled(false);
+        document->setPlainText(pane.text);
+        colourBlocks(document.get(), pane.spans);
+        pane.text.clear();
+        document->moveToThread(guiThread);
+        return document;
+    };
+    out->oldDocument = build(out->oldPane);
+    out->newDocument = build(out->newPane);
+    out->unifiedDocument = build(out->unified);
     return out;
 }
 

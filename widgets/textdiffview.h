@@ -75,11 +75,11 @@ Q_SIGNALS:
 
 private:
     struct Rendered;
-    static std::shared_ptr<const Rendered> render(const QString& oldTitle, const QByteArray& oldRaw,
-        const QString& newTitle, const QByteArray& newRaw, qint64 cap, TaskControl* control);
+    static std::shared_ptr<Rendered> render(const QString& oldTitle, const QByteArray& oldRaw, const QString& newTitle,
+        const QByteArray& newRaw, qint64 cap, TaskControl* control);
     /** Starts a new request: the previous one's diff stops and its result is dropped. */
     std::shared_ptr<TaskControl> newRequest();
-    void present(const std::shared_ptr<const Rendered>& rendered);
+    void present(const std::shared_ptr<Rendered>& rendered);
     /** Puts the diff into the editors of the layout on screen; the other layout fills when shown. */
     void fillShownLayout();
 
@@ -102,7 +102,7 @@ private:
     int m_removed = 0;
     std::uint64_t m_generation = 0;
     std::shared_ptr<TaskControl> m_control;
-    std::shared_ptr<const Rendered> m_rendered;
+    std::shared_ptr<Rendered> m_rendered;
     bool m_sideBySideFilled = false;
     bool m_unifiedFilled = false;
 };
