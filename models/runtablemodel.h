@@ -64,6 +64,7 @@ public:
     void setRuns(RunListSnapshot runs, const QHash<QString, QString>& experimentNames = {});
     void clear();
 
+    /** The runs shown, in the store's order; after a refresh the rows may be in another order. */
     RunListSnapshot runs() const { return m_runs; }
     const Run* runAt(int row) const;
     const Column& columnAt(int column) const { return m_columns.at(static_cast<std::size_t>(column)); }
@@ -85,13 +86,14 @@ public:
 private:
     std::vector<Column> buildColumns(const RunList* runs, int& paramCount, int& metricCount) const;
     void updateColumns(std::vector<Column> columns, int paramCount, int metricCount);
-    void updateRuns(const RunList& fresh);
+    void updateRuns(RunListSnapshot fresh);
     QVariant displayValue(const Run& run, const Column& column) const;
     QVariant rawValue(const Run& run, const Column& column) const;
     QVariant sortValue(const Run& run, const Column& column) const;
     QVariant toolTip(const Run& run, const Column& column) const;
 
     RunListSnapshot m_runs;
+    std::vector<const Run*> m_rows; // row -> run, pointing into m_runs
     QHash<QString, QString> m_experimentNames;
     std::vector<Column> m_columns;
     int m_paramCount = 0;

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: Apache-2.0
+// bench_runtable: the runs table's model at 20,000 runs. Times filling the model (a new
+// experiment), sorting by a metric and by a param through the proxy, narrowing by quick search, a
+// refresh where 1% of the runs changed (in place, no reset), with the sorting proxy and without.
+// The reference is a deep copy of the same RunList: what touching every run once costs at least.
+//
+//   bench_runtable [--runs 20000] [--params 40] [--metrics 60] [--repeat 7]
+//
+// Figures are medians of --repeat passes after one untimed warm-up. Nothing asserts on time.
+
+#include "runsortproxymodel.h"
+#include "runtablemodel.h"
+
+#include <QGuiApplication>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace runlens;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+double timeMedian(int repeat, const std::function<void()>& setup, const std::function<void()>& work)
+{
+    std::vector<double> times;
+    for (int i = 0; i <= repeat; ++i) {
+        setup();
+        const auto start = Clock::now();
+        work();
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        if (i > 0) // the first pass warms caches and allocators
+            times.push_back(ms);
+    }
+    return median(times);
+}
+
+// Runs as a sweep logs them: every run has every param (some text) and most metrics.
+std::shared_ptr<RunList> makeRuns(int runs, int params, int metrics, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    auto list = std::make_shared<RunList>();
+    list->runs.reserve(std::size_t(runs));
+    for (int r = 0; r < runs; ++r) {
+        Run run;
+        char id[33];
+        std::snprintf(id, sizeof id, "%032x", r);
+        run.info.runId = id;
+        run.info.runName = "run-" + std::to_string(r);
+        run.info.experimentId = "1";
+        run.info.userId = "alice";
+        run.info.status = RunStatus::Finished;
+        run.info.startTime = 1700000000000 + r * 60000LL;
+        run.info.endTime = *run.info.startTime + 1000 + r % 5000;
+        for (int p = 0; p < params; ++p) {
+            char key[16];
+            std::snprintf(key, sizeof key, "p%03d", p);
+            run.params.push_back({key, p % 5 == 0 ? "adam" : std::to_string(int(unit(rng) * 1000))});
+        }
+        for (int m = 0; m < metrics; ++m) {
+            if (unit(rng) < 0.05)
+                continue; // some runs lack some metrics: the sort must put them last
+            char key[16];
+            std::snprintf(key, sizeof key, "m%03d", m);
+            Metric metric;
+            metric.key = key;
+            metric.point = {unit(rng), 1700000000000, 100};
+            run.metrics.push_back(metric);
+        }
+        run.tags.push_back({"mlflow.runName", run.info.runName});
+        list->runs.push_back(std::move(run));
+    }
+    return list;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+    int runs = 20000;
+    int params = 40;
+    int metrics = 60;
+    int repeat = 7;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const int value = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--runs"))
+            runs = value;
+        else if (!std::strcmp(argv[i], "--params"))
+            params = value;
+        else if (!std::strcmp(argv[i], "--metrics"))
+            metrics = value;
+        else if (!std::strcmp(argv[i], "--repeat"))
+            repeat = value;
+    }
+
+    const std::shared_ptr<RunList> list = makeRuns(runs, params, metrics, 42);
+    std::printf("runs table: %d runs x %d params x %d metrics, median of %d\n", runs, params, metrics, repeat);
+
+    // Reference: one deep copy of the runs.
+    RunList copy;
+    const double reference = timeMedian(
+        repeat, [&] { copy = RunList {}; }, [&] { copy = *list; });
+
+    RunTableModel model;
+    RunSortProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy.setFilterKeyColumn(0);
+    const RunListSnapshot snapshot = list;
+
+    const double fill = timeMedian(
+        repeat, [&] { model.clear(); }, [&] { model.setRuns(snapshot); });
+    model.setRuns(snapshot);
+    const int metricColumn = model.columnOf(RunTableModel::ColumnKind::Metric, QStringLiteral("m007"));
+    const int paramColumn = model.columnOf(RunTableModel::ColumnKind::Param, QStringLiteral("p003"));
+    const double sortMetric = timeMedian(
+        repeat, [&] { proxy.sort(-1); }, [&] { proxy.sort(metricColumn, Qt::DescendingOrder); });
+    const double sortParam = timeMedian(
+        repeat, [&] { proxy.sort(-1); }, [&] { proxy.sort(paramColumn, Qt::AscendingOrder); });
+    proxy.sort(metricColumn, Qt::DescendingOrder);
+    const double search = timeMedian(
+        repeat, [&] { proxy.setFilterFixedString(QString()); },
+        [&] { proxy.setFilterFixedString(QStringLiteral("run-19")); });
+    const int matched = proxy.rowCount();
+    proxy.setFilterFixedString(QString());
+
+    // A live refresh: 1% of the runs logged a new value; rows update in place while sorted.
+    auto changed = std::make_shared<RunList>(*list);
+    for (std::size_t r = 0; r < changed->runs.size(); r += 100)
+        changed->runs[r].metrics.front().point.value += 1.0;
+    const RunListSnapshot fresh = changed;
+    bool flip = false;
+    const double refresh = timeMedian(
+        repeat, [] {},
+        [&] {
+            model.setRuns(flip ? snapshot : fresh);
+            flip = !flip;
+        });
+
+    proxy.setSourceModel(nullptr);
+    const double refreshModelOnly = timeMedian(
+        repeat, [] {},
+        [&] {
+            model.setRuns(flip ? snapshot : fresh);
+            flip = !flip;
+        });
+    std::printf("  reference: deep copy of the runs      %8.1f ms\n", reference);
+    std::printf("  fill the model (new experiment)       %8.1f ms  (%.2fx reference)\n", fill, fill / reference);
+    std::printf(
+        "  sort by a metric (proxy)              %8.1f ms  (%.2fx reference)\n", sortMetric, sortMetric / reference);
+    std::printf(
+        "  sort by a param, natural order        %8.1f ms  (%.2fx reference)\n", sortParam, sortParam / reference);
+    std::printf(
+        "  quick search \"run-19\" (%5d rows)     %8.1f ms  (%.2fx reference)\n", matched, search, search / reference);
+    std::printf("  refresh, 1%% changed, sorted, in place %8.1f ms  (%.2fx reference)\n", refresh, refresh / reference);
+    return 0;
+}
