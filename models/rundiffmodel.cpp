@@ -646,6 +646,9 @@ QVariant RunDiffModel::data(const QModelIndex& index, int role) const
         QString tip = value.text.left(4000);
         if (!isBaseline && base.present && change && *change != 0)
             tip += QStringLiteral("\n\n") + tr("Baseline: %1").arg(base.text.left(1000));
+        // The cell rounds the change to six digits; here it is with every digit.
+        if ((change == 1 || change == -1) && style == ChangeStyle::Number)
+            tip += QStringLiteral("\n") + tr("Change: %1").arg(toQString(formatDouble(*value.number - *base.number)));
         return tip;
     }
     case Qt::ForegroundRole:

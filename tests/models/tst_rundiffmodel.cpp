@@ -116,6 +116,8 @@ private Q_SLOTS:
         QCOMPARE(text(model, loss, 0), QStringLiteral("0.13304193801212844"));
         QCOMPARE(text(model, loss, 1), QStringLiteral("1.7796327849345799 (+1.64659, +1237.6%)"));
         QCOMPARE(text(model, duration, 2), QStringLiteral("16ms (+1ms, +6.7%)"));
+        QCOMPARE(model.index(loss, 1).data(Qt::ToolTipRole).toString(),
+            QStringLiteral("1.7796327849345799\n\nBaseline: 0.13304193801212844\nChange: 1.6465908469224515"));
         QVERIFY(model.index(loss, 1).data(Qt::ForegroundRole).isValid());
         QVERIFY(!model.index(optimizer, 1).data(Qt::ForegroundRole).isValid());
 
