@@ -3,8 +3,10 @@
 
 #include "parallelcoordinatesmodel.h"
 
+#include <QColor>
 #include <QFont>
 #include <QImage>
+#include <QLineF>
 #include <QRectF>
 #include <QTimer>
 #include <QWidget>
@@ -56,6 +58,7 @@ public:
 
     /** The plot without hover, at `size`; taller when categorical labels need more room. */
     QImage render(const QSize& size) const;
+    using QWidget::render; // keep the QPaintDevice / QPainter overloads visible
     /** The plot as vector graphics; false with a message when the file cannot be written. */
     bool saveSvg(const QString& path, const QSize& size, QString* error = nullptr) const;
 
@@ -130,8 +133,16 @@ private:
     Layout computeLayout(const QSize& size) const;
     void relayout();
     double runY(const Layout& layout, int axis, int run) const;
+    struct LineBatch
+    {
+        QColor colour; // alpha included
+        QList<QLineF> lines;
+    };
+    std::vector<LineBatch> collectLines(const Layout& layout) const;
     void paintPlot(QPainter& painter, const Layout& layout, bool lines) const;
+    void paintImage(QImage& image, const Layout& layout) const;
     void paintLines(QPainter& painter, const Layout& layout) const;
+    void rasterizeLines(QImage& image, const Layout& layout) const;
     void paintAxes(QPainter& painter, const Layout& layout) const;
     void paintOverlay(QPainter& painter);
     QColor lineColor(int run) const;

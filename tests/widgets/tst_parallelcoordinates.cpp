@@ -144,6 +144,7 @@ private Q_SLOTS:
     void doubleClickTitleFlips();
     void categoricalLabelsShownInFull();
     void colourByMetricAndExports();
+    void manyRunsAreRasterizedWhereTheDataSays();
     void screenshot();
 };
 
@@ -434,6 +435,46 @@ void TestParallelCoordinates::colourByMetricAndExports()
     QString error;
     QVERIFY(!view.saveSvg(QStringLiteral("/nonexistent-dir/plot.svg"), QSize(800, 400), &error));
     QVERIFY(error.contains(QStringLiteral("plot.svg")));
+}
+
+void TestParallelCoordinates::manyRunsAreRasterizedWhereTheDataSays()
+{
+    // 400 runs (beyond QPainter's share: drawn by our own rasterizer) on four levels, 100 per level.
+    std::vector<Run> runs;
+    for (int i = 0; i < 400; ++i)
+        runs.push_back(makeRun(std::to_string(i), {{"m", i % 4}, {"n", i % 4}}));
+    ParallelCoordinatesView view;
+    view.setRuns(snapshot(runs));
+    view.setColorMetric(QStringLiteral("m"));
+    view.resize(600, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QColor background = view.palette().color(QPalette::Base);
+    auto inkAtLevel = [&view](double position) {
+        return inkAt(view.grab().toImage(), (view.pointAt(0, position) + view.pointAt(1, position)) / 2);
+    };
+    const QColor viridis[]
+        = {QColor(0x44, 0x01, 0x54), QColor(0x32, 0x65, 0x8d), QColor(0x44, 0xb2, 0x73), QColor(0xfd, 0xe7, 0x25)};
+    for (int level = 0; level < 4; ++level) {
+        const QColor ink = inkAtLevel(level / 3.0);
+        QVERIFY2(near(ink, viridis[level], 50), qPrintable(QStringLiteral("%1: %2").arg(level).arg(ink.name())));
+    }
+    // Nothing between the levels.
+    QVERIFY(near(inkAtLevel(1.0 / 6.0), background, 3));
+    QVERIFY(near(inkAtLevel(0.5), background, 3));
+
+    // Brush the top level: the three others turn grey, the top keeps its colour.
+    drag(&view, view.pointAt(0, 1.0).toPoint() + QPoint(0, -3), view.pointAt(0, 0.8).toPoint());
+    QCOMPARE(view.model().passingCount(), 100);
+    QTRY_VERIFY(!view.lineCachePending());
+    const QColor grey = inkAtLevel(1.0 / 3.0);
+    QVERIFY2(
+        std::abs(grey.red() - grey.blue()) < 12 && std::abs(grey.red() - grey.green()) < 12, qPrintable(grey.name()));
+    QVERIFY(near(inkAtLevel(1.0), viridis[3], 50));
+
+    // The exported image is drawn the same way.
+    const QImage exported = view.render(view.size());
+    QVERIFY(near(inkAt(exported, (view.pointAt(0, 1.0) + view.pointAt(1, 1.0)) / 2), viridis[3], 50));
 }
 
 void TestParallelCoordinates::screenshot()

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+// bench_parallel: a parallel-coordinates view of 10,000 runs x 20 axes (numeric, log and categorical
+// params, metrics with missing values). Times a full render of the line cache, an overlay-only repaint
+// (what a mouse move costs: cached image + hover line + brush bands; through the platform's repaint,
+// and the widget's own paint into an image), the hover hit test, and a brush
+// change (re-filtering every run). The reference is filling an image of the same size with one colour.
+//
+//   bench_parallel [--runs 10000] [--axes 20] [--repeat 9] [--width 1600] [--height 900] [--save]
+//
+// Figures are medians of --repeat passes after one untimed warm-up. Nothing asserts on time.
+
+#include "parallelcoordinatesview.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QMouseEvent>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace runlens;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+int argInt(int argc, char** argv, const char* name, int fallback)
+{
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (std::strcmp(argv[i], name) == 0)
+            return std::atoi(argv[i + 1]);
+    }
+    return fallback;
+}
+
+// A sweep: half the axes params (every fourth categorical), half metrics (one run in twenty without).
+RunListSnapshot makeRuns(int runs, int axes)
+{
+    std::mt19937 rng(42);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    const char* choices[] = {"adam", "adamw", "sgd", "rmsprop", "lion", "adagrad"};
+    auto list = std::make_shared<RunList>();
+    list->runs.reserve(static_cast<std::size_t>(runs));
+    const int params = axes / 2;
+    for (int r = 0; r < runs; ++r) {
+        Run run;
+        run.info.runId = "run" + std::to_string(r);
+        run.info.runName = run.info.runId;
+        for (int p = 0; p < params; ++p) {
+            std::string value
+                = p % 4 == 0 ? std::string(choices[rng() % 6]) : std::to_string(std::pow(10.0, -6.0 + 6.0 * unit(rng)));
+            run.params.push_back({"p" + std::to_string(10 + p), value});
+        }
+        for (int m = 0; m < axes - params; ++m) {
+            if (unit(rng) < 0.05)
+                continue;
+            run.metrics.push_back({"m" + std::to_string(10 + m), {0, unit(rng) * (m + 1), 0}});
+        }
+        list->runs.push_back(std::move(run));
+    }
+    return list;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    const int runs = argInt(argc, argv, "--runs", 10000);
+    const int axes = argInt(argc, argv, "--axes", 20);
+    const int repeat = std::max(1, argInt(argc, argv, "--repeat", 9));
+    const int width = argInt(argc, argv, "--width", 1600);
+    const int height = argInt(argc, argv, "--height", 900);
+    std::printf("bench_parallel: %d runs x %d axes, %dx%d view, median of %d\n", runs, axes, width, height, repeat);
+
+    auto start = Clock::now();
+    const RunListSnapshot list = makeRuns(runs, axes);
+    std::printf("  generate runs:                     %8.2f ms\n", msSince(start));
+
+    ParallelCoordinatesView view;
+    view.resize(width, height);
+    start = Clock::now();
+    view.setRuns(list); // default axes: all of them vary
+    const double setRunsMs = msSince(start);
+    std::printf("  setRuns (axes, positions, layout): %8.2f ms, %d axes shown\n", setRunsMs, view.model().axisCount());
+    view.setAxisScale(1, ParallelAxisScale::Log);
+    view.show();
+    QCoreApplication::processEvents();
+
+    std::vector<double> fillMs, cacheMs, overlayMs, frameMs, hoverMs, brushMs;
+    QImage frame(view.size(), QImage::Format_ARGB32_Premultiplied);
+    QImage reference(view.size() * view.devicePixelRatio(), QImage::Format_ARGB32_Premultiplied);
+    std::mt19937 rng(1);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    for (int pass = 0; pass <= repeat; ++pass) {
+        auto t = Clock::now();
+        reference.fill(pass % 2 ? Qt::white : Qt::lightGray);
+        const double fill = msSince(t);
+
+        t = Clock::now();
+        view.renderLineCache();
+        const double cache = msSince(t);
+
+        // A mouse move over the lines: hit test, then a repaint that only adds the overlay.
+        const QPointF where(view.pointAt(3, 0.0).x() + 17.0, view.pointAt(3, 0.2 + 0.6 * unit(rng)).y());
+        QMouseEvent move(QEvent::MouseMove, where, view.mapToGlobal(where), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&view, &move);
+        t = Clock::now();
+        view.repaint();
+        const double overlay = msSince(t);
+        // The same paint into an image: the widget's own work, without the platform's flush.
+        t = Clock::now();
+        view.render(&frame);
+        const double framePaint = msSince(t);
+
+        t = Clock::now();
+        QString hit;
+        for (int i = 0; i < 100; ++i)
+            hit = view.runAt(where + QPointF(i % 10, i / 10));
+        const double hover = msSince(t) / 100;
+
+        // A brush change: every run re-tested against every brush (the cache re-render is deferred).
+        t = Clock::now();
+        AxisBrush brush;
+        brush.low = 0.2 * unit(rng);
+        brush.high = brush.low + 0.5;
+        view.setBrush(axes - 1, brush);
+        const double brushChange = msSince(t);
+        view.clearBrushes();
+
+        if (pass == 0)
+            continue;
+        fillMs.push_back(fill);
+        cacheMs.push_back(cache);
+        overlayMs.push_back(overlay);
+        frameMs.push_back(framePaint);
+        hoverMs.push_back(hover);
+        brushMs.push_back(brushChange);
+    }
+    const double ref = median(fillMs);
+    std::printf("\n  %-44s %10s %12s\n", "", "median ms", "x fill ref");
+    std::printf("  %-44s %10.3f %12.1f\n", "reference: fill the view-sized image", ref, 1.0);
+    std::printf(
+        "  %-44s %10.3f %12.1f\n", "full line-cache render (all runs, axes)", median(cacheMs), median(cacheMs) / ref);
+    std::printf(
+        "  %-44s %10.3f %12.1f\n", "overlay-only repaint (mouse move)", median(overlayMs), median(overlayMs) / ref);
+    std::printf(
+        "  %-44s %10.3f %12.1f\n", "  the same paint into an image (no flush)", median(frameMs), median(frameMs) / ref);
+    std::printf("  %-44s %10.3f %12.1f\n", "hover hit test (one position)", median(hoverMs), median(hoverMs) / ref);
+    std::printf("  %-44s %10.3f %12.1f\n", "brush change (filter all runs)", median(brushMs), median(brushMs) / ref);
+
+    if (argc > 1 && std::strcmp(argv[argc - 1], "--save") == 0)
+        view.grab().save(QStringLiteral("/tmp/bench_parallel.png"));
+    return 0;
+}
