@@ -49,7 +49,7 @@ int lineAlpha(int runs)
 {
     if (runs <= 50)
         return 230;
-    return std::max(28, static_cast<int>(230.0 * std::sqrt(50.0 / runs)));
+    return std::max(14, static_cast<int>(230.0 * std::sqrt(50.0 / runs)));
 }
 
 QRectF wrappedRect(const QFontMetricsF& metrics, double width, const QString& text)
@@ -455,20 +455,54 @@ void ParallelCoordinatesView::rasterizeLines(QImage& image, const Layout& layout
     auto* bits = reinterpret_cast<QRgb*>(image.bits());
     const qsizetype stride = image.bytesPerLine() / 4;
     const bool antialias = m_model.runCount() <= kAntialiasRunLimit;
-    const std::vector<LineBatch> batches = collectLines(layout);
-    // Gap by gap between neighbouring axes: a strip of the image stays in the cache while its
-    // lines are drawn, instead of every steep line missing it on every row. Each run adds its
-    // segments in axis order, so segment i of a batch lies in gap i % gaps.
-    const int gaps = std::max(1, m_model.axisCount() - 1);
-    for (int gap = 0; gap < gaps; ++gap) {
-        for (const LineBatch& batch : batches) {
-            const QRgb rgb = batch.colour.rgb();
-            const PackedColour colour {rgb & 0xff00ffu, rgb & 0x00ff00u, batch.colour.alpha() * 256 / 255};
-            for (qsizetype i = gap; i < batch.lines.size(); i += gaps) {
-                const QLineF& line = batch.lines[i];
-                drawLine(bits, stride, image.width(), image.height(), line.x1() * ratio, line.y1() * ratio,
-                    line.x2() * ratio, line.y2() * ratio, colour, antialias);
+    const int axisCount = m_model.axisCount();
+    const int runCount = m_model.runCount();
+    if (axisCount == 0 || runCount == 0)
+        return;
+    // Runs in their own order, not grouped by colour: where thousands overlap, the mix of colours
+    // shows instead of whichever colour happened to be drawn last. Faint runs first, under the rest.
+    const int alpha = lineAlpha(runCount) * 256 / 255;
+    const int faintAlpha = std::max(20, lineAlpha(runCount) / 2) * 256 / 255;
+    const PackedColour faint {0xaa00aau, 0x00aa00u, faintAlpha};
+    std::vector<PackedColour> colours(static_cast<std::size_t>(runCount));
+    std::vector<int> order;
+    order.reserve(static_cast<std::size_t>(runCount));
+    for (int pass = 0; pass < 2; ++pass) {
+        for (int r = 0; r < runCount; ++r) {
+            if (m_model.passes(r) != (pass == 1))
+                continue;
+            order.push_back(r);
+            if (pass == 0) {
+                colours[static_cast<std::size_t>(r)] = faint;
+                continue;
             }
+            QRgb rgb = m_runColors[static_cast<std::size_t>(r)];
+            if (!m_model.colorMetric().isEmpty()) {
+                const float t = m_model.colorValue(r);
+                rgb = t < 0 ? qRgb(150, 150, 150) : scaleColor(t).rgb();
+            }
+            colours[static_cast<std::size_t>(r)] = {rgb & 0xff00ffu, rgb & 0x00ff00u, alpha};
+        }
+    }
+    const int width = image.width();
+    const int height = image.height();
+    if (axisCount == 1) {
+        const double x = layout.x[0] * ratio;
+        for (const int r : order) {
+            const double y = runY(layout, 0, r) * ratio;
+            drawLine(bits, stride, width, height, x - 4 * ratio, y, x + 4 * ratio, y,
+                colours[static_cast<std::size_t>(r)], antialias);
+        }
+        return;
+    }
+    // Gap by gap between neighbouring axes: a strip of the image stays in the cache while its lines
+    // are drawn, instead of every steep line missing it on every row.
+    for (int gap = 0; gap + 1 < axisCount; ++gap) {
+        const double x0 = layout.x[static_cast<std::size_t>(gap)] * ratio;
+        const double x1 = layout.x[static_cast<std::size_t>(gap) + 1] * ratio;
+        for (const int r : order) {
+            drawLine(bits, stride, width, height, x0, runY(layout, gap, r) * ratio, x1,
+                runY(layout, gap + 1, r) * ratio, colours[static_cast<std::size_t>(r)], antialias);
         }
     }
 }
@@ -499,7 +533,8 @@ void ParallelCoordinatesView::paintAxes(QPainter& painter, const Layout& layout)
                 if (std::abs(mid - label.anchorY) > 2) // a leader to a label pushed away from its value
                     painter.drawLine(QPointF(x + 3, label.anchorY), QPointF(label.rect.left() - 1, mid));
                 painter.fillRect(label.rect.adjusted(-2, 0, 2, 0), halo);
-                painter.drawText(label.rect, Qt::TextWrapAnywhere | Qt::AlignLeft | Qt::AlignVCenter, label.text);
+                painter.drawText(
+                    label.rect, Qt::TextWrapAnywhere | Qt::AlignLeft | Qt::AlignVCenter | Qt::TextDontClip, label.text);
             }
         } else {
             painter.setFont(layout.tickFont);
@@ -508,9 +543,10 @@ void ParallelCoordinatesView::paintAxes(QPainter& painter, const Layout& layout)
                 painter.setPen(QPen(text, 1));
                 painter.drawLine(QPointF(x - 3, y), QPointF(x + 3, y));
                 const QRectF box(x + 6, y - tickMetrics.height() / 2, layout.column - 14, tickMetrics.height());
-                const QRectF used = tickMetrics.boundingRect(box, Qt::AlignLeft | Qt::AlignVCenter, tick.label);
+                const QRectF used
+                    = tickMetrics.boundingRect(box, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextDontClip, tick.label);
                 painter.fillRect(used.adjusted(-1, 0, 1, 0), halo);
-                painter.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, tick.label);
+                painter.drawText(box, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextDontClip, tick.label);
             }
         }
 
@@ -522,9 +558,10 @@ void ParallelCoordinatesView::paintAxes(QPainter& painter, const Layout& layout)
             painter.setFont(layout.tickFont);
             const QString label = tr("missing (%1)").arg(axis.missingCount);
             const QRectF box(x + 6, layout.laneY - tickMetrics.height() / 2, layout.column - 14, tickMetrics.height());
-            painter.fillRect(tickMetrics.boundingRect(box, Qt::AlignLeft | Qt::AlignVCenter, label), halo);
+            painter.fillRect(
+                tickMetrics.boundingRect(box, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextDontClip, label), halo);
             painter.setPen(text);
-            painter.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, label);
+            painter.drawText(box, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextDontClip, label);
         }
     }
 
