@@ -668,10 +668,17 @@ void ParallelCoordinatesView::paintOverlay(QPainter& painter)
         for (int a = 0; a < m_model.axisCount(); ++a)
             line << QPointF(m_layout.x[static_cast<std::size_t>(a)],
                 m_pixelY[static_cast<std::size_t>(a)][static_cast<std::size_t>(m_hovered)]);
-        painter.setPen(QPen(palette().color(QPalette::Base), 5.0, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-        painter.drawPolyline(line);
-        painter.setPen(QPen(lineColor(m_hovered).darker(110), 2.5, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-        painter.drawPolyline(line);
+        // Segment by segment: Qt's antialiased stroker takes a quarter of a second on one wide,
+        // steep, self-crossing polyline, but milliseconds on its segments. The halo needs no
+        // antialiasing; it only parts the line from the ones underneath.
+        painter.setRenderHint(QPainter::Antialiasing, false);
+        painter.setPen(QPen(palette().color(QPalette::Base), 5.0, Qt::SolidLine, Qt::RoundCap));
+        for (qsizetype i = 0; i + 1 < line.size(); ++i)
+            painter.drawLine(line[i], line[i + 1]);
+        painter.setRenderHint(QPainter::Antialiasing, true);
+        painter.setPen(QPen(lineColor(m_hovered).darker(110), 2.5, Qt::SolidLine, Qt::RoundCap));
+        for (qsizetype i = 0; i + 1 < line.size(); ++i)
+            painter.drawLine(line[i], line[i + 1]);
         painter.setBrush(lineColor(m_hovered));
         for (const QPointF& p : line)
             painter.drawEllipse(p, 3.5, 3.5);
