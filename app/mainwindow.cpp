@@ -12,10 +12,12 @@
 #include "registrypanel.h"
 #include "runcolors.h"
 #include "rundetailspanel.h"
+#include "rundiffview.h"
 #include "runeditor.h"
 #include "runsortproxymodel.h"
 #include "runtablemodel.h"
 #include "runtableview.h"
+#include "scatterpanel.h"
 #include "store.h"
 #include "storesession.h"
 #include "tableexport.h"
@@ -312,6 +314,8 @@ void MainWindow::readSettings()
         setGeometry(QStyle::alignedRect(Qt::LeftToRight, Qt::AlignCenter, size, available));
     }
     restoreState(settings.value(kStateKey).toByteArray());
+    m_scatter->restoreSettings(settings);
+    m_charts->restoreSettings(settings);
     m_splitter->restoreState(settings.value(kSplitterKey).toByteArray());
     m_runSplitter->restoreState(settings.value(kSplitterKey + QStringLiteral("/runs")).toByteArray());
 }
@@ -321,6 +325,8 @@ void MainWindow::writeSettings() const
     QSettings settings;
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
+    m_scatter->saveSettings(settings);
+    m_charts->saveSettings(settings);
     settings.setValue(kSplitterKey, m_splitter->saveState());
     settings.setValue(kSplitterKey + QStringLiteral("/runs"), m_runSplitter->saveState());
 }
@@ -478,6 +484,7 @@ void MainWindow::onRunsLoaded(const QStringList& ids, const RunListSnapshot& run
     updateProblems();
     if (ids.isEmpty()) {
         m_runModel->clear();
+        m_scatter->setRuns(nullptr);
         m_summaryLabel->clear();
         if (m_experimentModel->rowCount() > 0)
             showMessage(tr("Select one or more experiments on the left."));
@@ -489,6 +496,8 @@ void MainWindow::onRunsLoaded(const QStringList& ids, const RunListSnapshot& run
         m_runView->setColumnLayout(ColumnLayout::load(m_session->uri(), ids));
     }
     m_runModel->setRuns(runs, m_experimentModel->names());
+    m_scatter->setRuns(runs);
+    m_diff->setExperimentNames(m_experimentModel->names());
     // The selection survives an in-place refresh; the panels still need the fresh values, and charts
     // of runs still logging need their histories again.
     m_selectionTimer->start();
@@ -646,6 +655,18 @@ void MainWindow::createPanels()
     m_charts->setObjectName(QStringLiteral("metricCharts"));
     m_chartDock = addPanelDock(tr("Charts"), QStringLiteral("chartsDock"), m_charts, Qt::BottomDockWidgetArea);
 
+    m_scatter = new ScatterPanel(this);
+    m_scatter->setObjectName(QStringLiteral("scatter"));
+    QDockWidget* scatterDock
+        = addPanelDock(tr("Scatter"), QStringLiteral("scatterDock"), m_scatter, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_chartDock, scatterDock);
+    connect(m_scatter, &ScatterPanel::runClicked, this, &MainWindow::selectRun);
+
+    m_diff = new RunDiffView(m_session, this);
+    m_diff->setObjectName(QStringLiteral("runDiff"));
+    QDockWidget* diffDock = addPanelDock(tr("Compare"), QStringLiteral("diffDock"), m_diff, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_chartDock, diffDock);
+
     m_registry = new RegistryPanel(m_session, this);
     m_registry->setObjectName(QStringLiteral("registry"));
     m_registryDock
@@ -686,6 +707,7 @@ void MainWindow::onRunSelectionChanged()
 {
     QList<ChartRun> chartRuns;
     QList<RunEditor::Target> targets;
+    std::vector<Run> diffRuns;
     for (const int row : m_runView->selectedRows()) {
         const QModelIndex source = m_runProxy->mapToSource(m_runProxy->index(row, 0));
         const Run* run = m_runModel->runAt(source.row());
@@ -700,6 +722,7 @@ void MainWindow::onRunSelectionChanged()
         for (const Metric& metric : run->metrics)
             chartRun.metricKeys << QString::fromStdString(metric.key);
         chartRuns << chartRun;
+        diffRuns.push_back(*run);
 
         RunEditor::Target target;
         target.runId = chartRun.runId;
@@ -712,7 +735,12 @@ void MainWindow::onRunSelectionChanged()
         targets << target;
     }
     m_charts->setRuns(chartRuns);
+    m_diff->setRuns(std::move(diffRuns));
     m_runEditor->setTargets(targets);
+    QSet<QString> selectedIds;
+    for (const RunEditor::Target& target : targets)
+        selectedIds.insert(target.runId);
+    m_scatter->setHighlightedRuns(selectedIds);
 
     // Details show the current run, or the only selected one.
     const QModelIndex current = m_runView->selectionModel()->currentIndex();

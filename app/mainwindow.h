@@ -23,7 +23,9 @@ class ColumnChooser;
 class MetricChartPanel;
 class RegistryPanel;
 class RunDetailsPanel;
+class RunDiffView;
 class RunEditor;
+class ScatterPanel;
 class ExperimentListModel;
 class FilterBar;
 class ExperimentListView;
@@ -67,6 +69,8 @@ public:
     MetricChartPanel* chartPanel() const { return m_charts; }
     RegistryPanel* registryPanel() const { return m_registry; }
     RunEditor* runEditor() const { return m_runEditor; }
+    ScatterPanel* scatterPanel() const { return m_scatter; }
+    RunDiffView* diffView() const { return m_diff; }
     QDockWidget* chartDock() const { return m_chartDock; }
     QDockWidget* registryDock() const { return m_registryDock; }
 
@@ -172,6 +176,8 @@ private:
     MetricChartPanel* m_charts = nullptr;
     RegistryPanel* m_registry = nullptr;
     RunEditor* m_runEditor = nullptr;
+    ScatterPanel* m_scatter = nullptr;
+    RunDiffView* m_diff = nullptr;
     QDockWidget* m_chartDock = nullptr;
     QDockWidget* m_registryDock = nullptr;
     QTimer* m_selectionTimer = nullptr;

@@ -9,10 +9,14 @@
 #include "registrypanel.h"
 #include "rundetailsmodel.h"
 #include "rundetailspanel.h"
+#include "rundiffmodel.h"
+#include "rundiffview.h"
 #include "runeditor.h"
 #include "runsortproxymodel.h"
 #include "runtablemodel.h"
 #include "runtableview.h"
+#include "scatterpanel.h"
+#include "scatterplotview.h"
 #include "store.h"
 #include "storefactory.h"
 #include "storesession.h"
@@ -116,6 +120,9 @@ void TestRunPanels::selectionDrivesPanels()
         charted << run.runId;
     QCOMPARE(charted, ids);
     QTRY_COMPARE(QString::fromStdString(window.detailsPanel()->model()->runId()), ids.front());
+    // The comparison has one column per selected run; the scatter plot marks them.
+    QCOMPARE(window.diffView()->model()->columnCount(), 3);
+    QCOMPARE(window.scatterPanel()->view()->highlightedRuns(), QSet<QString>(ids.begin(), ids.end()));
 
     // Their histories load off the GUI thread through the store and become charts.
     if (window.chartPanel()->pendingLoads() > 0) {
@@ -131,6 +138,14 @@ void TestRunPanels::selectionDrivesPanels()
     // A link from another panel selects that run in the table.
     QVERIFY(window.selectRun(ids.last()));
     QTRY_COMPARE(window.chartPanel()->runs().size(), 1);
+    QCOMPARE(window.diffView()->model()->columnCount(), 1);
+
+    // A click on a dot in the scatter plot selects that run in the table.
+    const QString clicked = window.runProxy()->index(7, 0).data(RunTableModel::RunIdRole).toString();
+    Q_EMIT window.scatterPanel()->runClicked(clicked);
+    QTRY_COMPARE(window.chartPanel()->runs().size(), 1);
+    QTRY_COMPARE(window.chartPanel()->runs().front().runId, clicked);
+    QVERIFY(window.selectRun(ids.last()));
     QCOMPARE(table->selectedRows().size(), 1);
     QTRY_COMPARE(QString::fromStdString(window.detailsPanel()->model()->runId()), ids.last());
     QVERIFY(!window.selectRun(QStringLiteral("0123456789abcdef0123456789abcdef")));
