@@ -172,10 +172,30 @@ QList<ParallelAxisSpec> ParallelCoordinatesModel::defaultAxes(const RunList& run
 {
     QList<ParallelAxisSpec> specs;
     for (const ParallelAxisSpec& spec : availableAxes(runs)) {
-        if (varies(runs, spec))
+        if (varies(runs, spec) && !tooManyCategories(runs, spec))
             specs << spec;
     }
     return specs;
+}
+
+bool ParallelCoordinatesModel::tooManyCategories(const RunList& runs, const ParallelAxisSpec& spec)
+{
+    if (spec.kind != ParallelAxisSpec::Kind::Param)
+        return false;
+    const std::string key = spec.key.toStdString();
+    std::set<std::string> distinct;
+    bool numeric = true;
+    for (const Run& run : runs.runs) {
+        if (const std::string* p = run.param(key)) {
+            if (numeric) {
+                bool ok = false;
+                toQString(*p).trimmed().toDouble(&ok);
+                numeric = ok && !p->empty();
+            }
+            distinct.insert(*p);
+        }
+    }
+    return !numeric && distinct.size() > static_cast<std::size_t>(kMaxDefaultCategories);
 }
 
 bool ParallelCoordinatesModel::varies(const RunList& runs, const ParallelAxisSpec& spec)

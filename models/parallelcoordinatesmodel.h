@@ -99,10 +99,14 @@ public:
     static QList<ParallelAxisSpec> availableAxes(const RunList& runs);
     /**
      * The axes shown by default: each param and metric whose value is not the same in every run (a
-     * missing value counts as a value, as in the table's "only columns that differ").
+     * missing value counts as a value, as in the table's "only columns that differ"), except text
+     * params with more than kMaxDefaultCategories values (ids, paths): every value of an axis is
+     * labelled in full, so such an axis would need thousands of labels. It can still be chosen.
      */
     static QList<ParallelAxisSpec> defaultAxes(const RunList& runs);
     static bool varies(const RunList& runs, const ParallelAxisSpec& spec);
+    static bool tooManyCategories(const RunList& runs, const ParallelAxisSpec& spec);
+    static constexpr int kMaxDefaultCategories = 100;
 
     void setScale(int axis, ParallelAxisScale scale);
     void setFlipped(int axis, bool flipped);

@@ -252,6 +252,15 @@ void TestParallelCoordinatesModel::varyingAxesOnFixture()
     QVERIFY(all.contains(ParallelAxisSpec {Kind::Metric, QStringLiteral("nan_only")}));
     QCOMPARE(all.size(), ParallelCoordinatesModel::availableAxes(*images).size());
 
+    // Text params with a value per run (ids, paths) are not proposed: each value would need a label.
+    std::vector<Run> many;
+    for (int i = 0; i < 150; ++i)
+        many.push_back(makeRun(std::to_string(i), {{"m", i * 0.5}},
+            {{"checkpoint", "/ckpt/" + std::to_string(i)}, {"seed", std::to_string(i)}, {"opt", i % 2 ? "a" : "b"}}));
+    QCOMPARE(ParallelCoordinatesModel::defaultAxes(*snapshot(many)),
+        (QList<ParallelAxisSpec> {{Kind::Param, QStringLiteral("opt")}, {Kind::Param, QStringLiteral("seed")},
+            {Kind::Metric, QStringLiteral("m")}}));
+
     // A single run varies in nothing.
     const RunListSnapshot single = loadFixture("0");
     QVERIFY(single);
