@@ -8,6 +8,8 @@
 #include "experimentlistview.h"
 #include "filterbar.h"
 #include "metricchartpanel.h"
+#include "parallelcoordinatespanel.h"
+#include "parallelcoordinatesview.h"
 #include "problemlistmodel.h"
 #include "registrypanel.h"
 #include "runcolors.h"
@@ -485,6 +487,7 @@ void MainWindow::onRunsLoaded(const QStringList& ids, const RunListSnapshot& run
     if (ids.isEmpty()) {
         m_runModel->clear();
         m_scatter->setRuns(nullptr);
+        m_parallel->setRuns(nullptr);
         m_summaryLabel->clear();
         if (m_experimentModel->rowCount() > 0)
             showMessage(tr("Select one or more experiments on the left."));
@@ -497,6 +500,7 @@ void MainWindow::onRunsLoaded(const QStringList& ids, const RunListSnapshot& run
     }
     m_runModel->setRuns(runs, m_experimentModel->names());
     m_scatter->setRuns(runs);
+    m_parallel->setRuns(runs);
     m_diff->setExperimentNames(m_experimentModel->names());
     // The selection survives an in-place refresh; the panels still need the fresh values, and charts
     // of runs still logging need their histories again.
@@ -654,6 +658,16 @@ void MainWindow::createPanels()
     m_charts = new MetricChartPanel(this);
     m_charts->setObjectName(QStringLiteral("metricCharts"));
     m_chartDock = addPanelDock(tr("Charts"), QStringLiteral("chartsDock"), m_charts, Qt::BottomDockWidgetArea);
+
+    // Brushing ranges on its axes narrows the runs table to the runs inside every brush.
+    m_parallel = new ParallelCoordinatesPanel(this);
+    m_parallel->setObjectName(QStringLiteral("parallelCoordinates"));
+    QDockWidget* parallelDock = addPanelDock(
+        tr("Parallel Coordinates"), QStringLiteral("parallelDock"), m_parallel, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_chartDock, parallelDock);
+    connect(m_parallel->view(), &ParallelCoordinatesView::brushChanged, this,
+        [this] { m_runProxy->setRunIdFilter(m_parallel->view()->brushedRunIds()); });
+    connect(m_parallel->view(), &ParallelCoordinatesView::runClicked, this, &MainWindow::selectRun);
 
     m_scatter = new ScatterPanel(this);
     m_scatter->setObjectName(QStringLiteral("scatter"));

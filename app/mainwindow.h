@@ -21,6 +21,7 @@ namespace runlens {
 
 class ColumnChooser;
 class MetricChartPanel;
+class ParallelCoordinatesPanel;
 class RegistryPanel;
 class RunDetailsPanel;
 class RunDiffView;
@@ -71,6 +72,7 @@ public:
     RunEditor* runEditor() const { return m_runEditor; }
     ScatterPanel* scatterPanel() const { return m_scatter; }
     RunDiffView* diffView() const { return m_diff; }
+    ParallelCoordinatesPanel* parallelPanel() const { return m_parallel; }
     QDockWidget* chartDock() const { return m_chartDock; }
     QDockWidget* registryDock() const { return m_registryDock; }
 
@@ -178,6 +180,7 @@ private:
     RunEditor* m_runEditor = nullptr;
     ScatterPanel* m_scatter = nullptr;
     RunDiffView* m_diff = nullptr;
+    ParallelCoordinatesPanel* m_parallel = nullptr;
     QDockWidget* m_chartDock = nullptr;
     QDockWidget* m_registryDock = nullptr;
     QTimer* m_selectionTimer = nullptr;

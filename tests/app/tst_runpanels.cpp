@@ -6,6 +6,9 @@
 #include "fakestore.h"
 #include "mainwindow.h"
 #include "metricchartpanel.h"
+#include "parallelcoordinatesmodel.h"
+#include "parallelcoordinatespanel.h"
+#include "parallelcoordinatesview.h"
 #include "registrypanel.h"
 #include "rundetailsmodel.h"
 #include "rundetailspanel.h"
@@ -66,6 +69,7 @@ private Q_SLOTS:
     void failedEditIsReported();
     void readOnlyStoreDisablesEdits();
     void deletedExperimentsToggle();
+    void parallelBrushFiltersTable();
     void screenshot();
 
 private:
@@ -344,6 +348,48 @@ void TestRunPanels::deletedExperimentsToggle()
     QVERIFY(listed.wait());
     QCOMPARE(window.experimentModel()->rowCount(), 5);
     QCOMPARE(window.experimentModel()->rowOf(QStringLiteral("843118843192616787")), -1);
+}
+
+void TestRunPanels::parallelBrushFiltersTable()
+{
+    MainWindow window;
+    window.show();
+    openImages(window, kFixture);
+    ParallelCoordinatesView* view = window.parallelPanel()->view();
+    QTRY_VERIFY(!view->axes().isEmpty());
+
+    // Brush the upper half of the first numeric axis: the table keeps exactly the runs inside.
+    int axis = -1;
+    for (int i = 0; i < view->axes().size() && axis < 0; ++i) {
+        if (!view->model().axis(i).categorical)
+            axis = i;
+    }
+    QVERIFY(axis >= 0);
+    const ParallelAxisSpec spec = view->axes().at(axis);
+    const double high = view->model().axis(axis).max;
+    const double middle = (view->model().axis(axis).min + high) / 2;
+    view->setBrush(axis, AxisBrush {middle, high, false});
+    QSet<QString> expected;
+    for (const Run& run : window.runModel()->runs()->runs) {
+        const std::string key = spec.key.toStdString();
+        std::optional<double> value;
+        if (spec.kind == ParallelAxisSpec::Kind::Metric) {
+            if (const Metric* m = run.metric(key))
+                value = m->point.value;
+        } else if (const std::string* p = run.param(key)) {
+            value = std::stod(*p);
+        }
+        if (value && *value >= middle && *value <= high)
+            expected.insert(QString::fromStdString(run.info.runId));
+    }
+    QVERIFY(!expected.isEmpty() && expected.size() < 14);
+    QCOMPARE(window.runProxy()->rowCount(), int(expected.size()));
+    for (int row = 0; row < window.runProxy()->rowCount(); ++row)
+        QVERIFY(expected.contains(window.runProxy()->index(row, 0).data(RunTableModel::RunIdRole).toString()));
+    QVERIFY(window.parallelPanel()->statusText().contains(QStringLiteral("%1 of 14").arg(expected.size())));
+
+    view->clearBrushes();
+    QCOMPARE(window.runProxy()->rowCount(), 14);
 }
 
 void TestRunPanels::screenshot()

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "parallelcoordinatespanel.h"
+
+#include "parallelcoordinatesmodel.h"
+#include "parallelcoordinatesview.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QImage>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QScrollArea>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace runlens {
+
+namespace {
+
+QString axisLabel(const ParallelAxisSpec& axis)
+{
+    return axis.kind == ParallelAxisSpec::Kind::Param ? ParallelCoordinatesPanel::tr("%1 (param)").arg(axis.key)
+                                                      : ParallelCoordinatesPanel::tr("%1 (metric)").arg(axis.key);
+}
+
+QToolButton* menuButton(const QString& text, QWidget* parent)
+{
+    auto* button = new QToolButton(parent);
+    button->setText(text);
+    button->setPopupMode(QToolButton::InstantPopup);
+    button->setMenu(new QMenu(button));
+    return button;
+}
+
+} // namespace
+
+ParallelCoordinatesPanel::ParallelCoordinatesPanel(QWidget* parent)
+    : QWidget(parent)
+    , m_view(new ParallelCoordinatesView(this))
+    , m_scroll(new QScrollArea(this))
+    , m_axesButton(menuButton(tr("Axes"), this))
+    , m_colourButton(menuButton(tr("Colour"), this))
+    , m_clearButton(new QToolButton(this))
+    , m_status(new QLabel(this))
+{
+    m_axesButton->setObjectName(QStringLiteral("axesButton"));
+    m_axesButton->setToolTip(tr("Choose the params and metrics shown as axes"));
+    m_colourButton->setToolTip(tr("Colour the lines by a metric, or by each run's colour"));
+    m_clearButton->setText(tr("Clear Brushes"));
+    m_clearButton->setToolTip(tr("Show every run in the table again"));
+    auto* exportButton = new QToolButton(this);
+    exportButton->setText(tr("Export\u2026"));
+    exportButton->setToolTip(tr("Save the plot as PNG or SVG"));
+    // Menus are filled when opened, so they list the axes of the runs shown at that moment.
+    connect(m_axesButton->menu(), &QMenu::aboutToShow, this, &ParallelCoordinatesPanel::fillAxesMenu);
+    connect(m_colourButton->menu(), &QMenu::aboutToShow, this, &ParallelCoordinatesPanel::fillColourMenu);
+    connect(m_clearButton, &QToolButton::clicked, m_view, &ParallelCoordinatesView::clearBrushes);
+    connect(exportButton, &QToolButton::clicked, this, &ParallelCoordinatesPanel::exportDialog);
+    connect(m_view, &ParallelCoordinatesView::brushChanged, this, &ParallelCoordinatesPanel::updateStatus);
+    connect(m_view, &ParallelCoordinatesView::axesChanged, this, &ParallelCoordinatesPanel::updateStatus);
+
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setWidget(m_view);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+
+    auto* bar = new QHBoxLayout;
+    bar->setContentsMargins(4, 2, 4, 2);
+    bar->addWidget(m_axesButton);
+    bar->addWidget(m_colourButton);
+    bar->addWidget(m_clearButton);
+    bar->addWidget(exportButton);
+    bar->addSpacing(12);
+    bar->addWidget(m_status, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addLayout(bar);
+    layout->addWidget(m_scroll, 1);
+    updateStatus();
+}
+
+void ParallelCoordinatesPanel::setRuns(RunListSnapshot runs)
+{
+    m_runs = runs;
+    m_view->setRuns(std::move(runs));
+    updateStatus();
+}
+
+QString ParallelCoordinatesPanel::statusText() const
+{
+    return m_status->text();
+}
+
+void ParallelCoordinatesPanel::updateStatus()
+{
+    const int total = m_runs ? static_cast<int>(m_runs->runs.size()) : 0;
+    const int axes = static_cast<int>(m_view->axes().size());
+    const auto brushed = m_view->brushedRunIds();
+    m_clearButton->setEnabled(brushed.has_value());
+    if (total == 0)
+        m_status->setText(tr("No runs loaded."));
+    else if (axes == 0)
+        m_status->setText(tr("Nothing varies across these runs; choose axes with Axes."));
+    else if (brushed)
+        m_status->setText(
+            tr("%1 of %2 runs inside the brushes; the runs table shows only those.").arg(brushed->size()).arg(total));
+    else
+        m_status->setText(tr("%1 runs on %2 axes. Drag along an axis to brush a range.").arg(total).arg(axes));
+}
+
+void ParallelCoordinatesPanel::fillAxesMenu()
+{
+    QMenu* menu = m_axesButton->menu();
+    menu->clear();
+    if (!m_runs || m_runs->runs.empty()) {
+        menu->addAction(tr("No runs loaded"))->setEnabled(false);
+        return;
+    }
+    const QList<ParallelAxisSpec> shown = m_view->axes();
+    menu->addAction(tr("Show Axes That Vary"), this, [this] {
+        if (m_runs)
+            m_view->setAxes(ParallelCoordinatesView::defaultAxes(*m_runs));
+    });
+    menu->addSeparator();
+    for (const ParallelAxisSpec& axis : ParallelCoordinatesModel::availableAxes(*m_runs)) {
+        QAction* action = menu->addAction(axisLabel(axis));
+        action->setCheckable(true);
+        action->setChecked(shown.contains(axis));
+        connect(action, &QAction::toggled, this, [this, axis](bool on) {
+            QList<ParallelAxisSpec> axes = m_view->axes();
+            if (on && !axes.contains(axis))
+                axes.append(axis);
+            else if (!on)
+                axes.removeAll(axis);
+            m_view->setAxes(axes);
+        });
+    }
+}
+
+void ParallelCoordinatesPanel::fillColourMenu()
+{
+    QMenu* menu = m_colourButton->menu();
+    menu->clear();
+    const QString current = m_view->colorMetric();
+    QAction* byRun = menu->addAction(tr("Run Colour"), this, [this] { m_view->setColorMetric({}); });
+    byRun->setCheckable(true);
+    byRun->setChecked(current.isEmpty());
+    if (!m_runs)
+        return;
+    menu->addSeparator();
+    for (const ParallelAxisSpec& axis : ParallelCoordinatesModel::availableAxes(*m_runs)) {
+        if (axis.kind != ParallelAxisSpec::Kind::Metric)
+            continue;
+        QAction* action = menu->addAction(axis.key, this, [this, key = axis.key] { m_view->setColorMetric(key); });
+        action->setCheckable(true);
+        action->setChecked(current == axis.key);
+    }
+}
+
+bool ParallelCoordinatesPanel::exportImage(const QString& path, QString* error) const
+{
+    const QSize size = m_view->size().expandedTo(QSize(800, 500));
+    if (QFileInfo(path).suffix().compare(QLatin1String("svg"), Qt::CaseInsensitive) == 0)
+        return m_view->saveSvg(path, size, error);
+    if (m_view->render(size).save(path))
+        return true;
+    if (error)
+        *error = tr("Could not write %1.").arg(path);
+    return false;
+}
+
+void ParallelCoordinatesPanel::exportDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Parallel Coordinates"),
+        QStringLiteral("parallel-coordinates.png"), tr("PNG image (*.png);;SVG image (*.svg)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportImage(path, &error))
+        QMessageBox::warning(this, tr("Export Failed"), error);
+}
+
+} // namespace runlens

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "snapshots.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QLabel;
+class QScrollArea;
+class QToolButton;
+
+namespace runlens {
+
+class ParallelCoordinatesView;
+
+/**
+ * The parallel-coordinates view in a scroll area (categorical axes grow as tall as their labels
+ * need) under a toolbar: which axes to show, colour by a metric, clear the brushes, export.
+ */
+class ParallelCoordinatesPanel final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ParallelCoordinatesPanel(QWidget* parent = nullptr);
+
+    void setRuns(RunListSnapshot runs);
+    ParallelCoordinatesView* view() const { return m_view; }
+    QToolButton* axesButton() const { return m_axesButton; }
+    QString statusText() const;
+
+    /** Writes the plot as PNG or SVG (by the file's suffix); false with a message on failure. */
+    bool exportImage(const QString& path, QString* error = nullptr) const;
+
+private:
+    void fillAxesMenu();
+    void fillColourMenu();
+    void updateStatus();
+    void exportDialog();
+
+    RunListSnapshot m_runs;
+    ParallelCoordinatesView* m_view;
+    QScrollArea* m_scroll;
+    QToolButton* m_axesButton;
+    QToolButton* m_colourButton;
+    QToolButton* m_clearButton;
+    QLabel* m_status;
+};
+
+} // namespace runlens
