@@ -334,7 +334,7 @@ private slots:
             }
             ::close(progress[1]);
             // Let it finish a random number of writes (0..6), then kill it wherever it is.
-            const auto wait = random.bounded(7);
+            const auto wait = static_cast<std::size_t>(random.bounded(7));
             std::size_t acked = 0;
             char byte = 0;
             while (acked < wait && ::read(progress[0], &byte, 1) == 1)
