@@ -7,7 +7,9 @@
 #include "runsearch.h"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
+#include <mutex>
 #include <regex>
 #include <set>
 
@@ -195,6 +197,19 @@ RunQueryPlan planRunQuery(const RunQuery& query)
     return plan;
 }
 
+// MLflow's get_canonical_stage: case-insensitive input, canonical capitalization; nullopt when unknown.
+std::optional<std::string> canonicalStage(const std::string& stage)
+{
+    for (const char* known : {"None", "Staging", "Production", "Archived"}) {
+        const std::string_view name(known);
+        if (name.size() == stage.size() && std::equal(name.begin(), name.end(), stage.begin(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+            }))
+            return std::string(name);
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 struct RestStore::Impl
@@ -202,6 +217,88 @@ struct RestStore::Impl
     std::unique_ptr<HttpClient> http;
     RestConnection connection;
     std::string version;
+
+    // Writes go through their own client that never repeats a request (maxRetries 0). A write is
+    // not idempotent in general (delete-tag twice fails the second time, a rename may race with
+    // another client), and after a timeout, a dropped connection or a 5xx the request may well have
+    // reached the server and taken effect; sending it again could apply it twice or undo someone
+    // else's change. Even 429/503 are not repeated: a proxy can answer them after passing the
+    // request on. Only a request that provably never left (connection refused) would be safe to
+    // repeat, and HttpClient does not repeat writes then either; the person sees the error and
+    // decides. Created on the first write, so read-only sessions pay nothing for it.
+    mutable std::mutex writeClientMutex;
+    mutable std::unique_ptr<HttpClient> writeClient;
+
+    Result<HttpClient*> writer() const
+    {
+        std::lock_guard lock(writeClientMutex);
+        if (!writeClient) {
+            RestConnection once = connection;
+            once.maxRetries = 0;
+            auto created = HttpClient::create(once);
+            if (!created)
+                return created.error();
+            writeClient = std::move(*created);
+        }
+        return writeClient.get();
+    }
+
+    /**
+     * Sends one write (`what` says what it does, for messages: "rename run 1a2b") and returns the
+     * reply's JSON object. MLflow's own errors keep the server's code and message; a refusal, a
+     * timeout or a broken reply says what was being attempted and whether it may have happened.
+     */
+    Result<json> write(HttpRequest request, const std::string& what) const
+    {
+        request.idempotent = false;
+        request.retryInternalError = false;
+        auto client = writer();
+        if (!client)
+            return client.error();
+        auto reply = (*client)->send(request, nullptr);
+        if (!reply) {
+            StoreError error = reply.error();
+            if (error.code == ErrorCode::NetworkError) {
+                error.message += "; the request to " + what
+                    + " was not sent again, because the server may have received it: reload to see whether it "
+                      "took effect";
+            }
+            return error;
+        }
+        if (reply->status < 200 || reply->status >= 300) {
+            StoreError error = errorFromReply(request, *reply);
+            if (error.code == ErrorCode::PermissionDenied) {
+                error.message
+                    = connection.displayUrl() + " refused to " + what + " for the credentials in use: " + error.message;
+            }
+            return error;
+        }
+        if (reply->body.trimmed().isEmpty())
+            return json::object(); // some proxies drop the "{}" of the endpoints that answer nothing
+        const json body = json::parse(reply->body.cbegin(), reply->body.cend(), nullptr, false);
+        if (!body.is_object()) {
+            return StoreError {ErrorCode::InternalError,
+                "the server answered the request to " + what + " (" + where(request) + ", HTTP "
+                    + std::to_string(reply->status) + ") with something that is not a JSON object: "
+                    + excerpt(reply->body) + "; reload to see whether the change was made"};
+        }
+        return body;
+    }
+
+    Status writeStatus(HttpRequest request, const std::string& what) const
+    {
+        auto reply = write(std::move(request), what);
+        if (!reply)
+            return reply.error();
+        return Done {};
+    }
+
+    HttpRequest jsonRequest(std::string method, const std::string& endpoint, const json& body) const
+    {
+        HttpRequest request = api(std::move(method), endpoint);
+        request.jsonBody = body.dump();
+        return request;
+    }
 
     HttpRequest api(std::string method, const std::string& endpoint) const
     {
@@ -509,7 +606,10 @@ std::string RestStore::uri() const
 
 Capabilities RestStore::capabilities() const
 {
-    return static_cast<Capabilities>(Capability::Registry) | static_cast<Capabilities>(Capability::ServerSideSearch);
+    // Writes are offered whatever the credentials: the server decides, and a refusal becomes a clear
+    // PERMISSION_DENIED error (asking first would cost a request and could still be wrong later).
+    return static_cast<Capabilities>(Capability::Registry) | static_cast<Capabilities>(Capability::ServerSideSearch)
+        | static_cast<Capabilities>(Capability::WriteRuns) | static_cast<Capabilities>(Capability::WriteRegistry);
 }
 
 Result<ExperimentList> RestStore::experiments(ViewType view)
@@ -816,6 +916,144 @@ Result<std::vector<ModelVersion>> RestStore::modelVersions(const std::string& mo
     std::stable_sort(versions.begin(), versions.end(),
         [](const ModelVersion& a, const ModelVersion& b) { return a.version < b.version; });
     return versions;
+}
+
+// --- writes (formats §C.2, §E) --------------------------------------------------------------------
+
+Status RestStore::renameRun(const std::string& runId, const std::string& name)
+{
+    // As MLflow's client does (TrackingServiceClient.update_run): read the run and send its current
+    // status and end time with the new name. Servers before the handler checked HasField() take an
+    // absent status as RUNNING and an absent end_time as 0, so a bare run_name would reopen a
+    // finished run there. The server sets the mlflow.runName tag with the name.
+    auto current = run(runId);
+    if (!current)
+        return current.error();
+    json body = {{"run_id", runId}, {"status", std::string(runStatusName(current->info.status))}, {"run_name", name}};
+    if (current->info.endTime)
+        body["end_time"] = *current->info.endTime;
+    auto reply = m_impl->write(m_impl->jsonRequest("POST", "/runs/update", body), "rename run " + runId);
+    if (!reply)
+        return reply.error();
+    return Done {};
+}
+
+Status RestStore::setRunTag(const std::string& runId, const std::string& key, const std::string& value)
+{
+    return m_impl->writeStatus(
+        m_impl->jsonRequest("POST", "/runs/set-tag", {{"run_id", runId}, {"key", key}, {"value", value}}),
+        "set tag '" + key + "' of run " + runId);
+}
+
+Status RestStore::deleteRunTag(const std::string& runId, const std::string& key)
+{
+    return m_impl->writeStatus(m_impl->jsonRequest("POST", "/runs/delete-tag", {{"run_id", runId}, {"key", key}}),
+        "delete tag '" + key + "' of run " + runId);
+}
+
+Status RestStore::deleteRun(const std::string& runId)
+{
+    return m_impl->writeStatus(m_impl->jsonRequest("POST", "/runs/delete", {{"run_id", runId}}), "delete run " + runId);
+}
+
+Status RestStore::restoreRun(const std::string& runId)
+{
+    return m_impl->writeStatus(
+        m_impl->jsonRequest("POST", "/runs/restore", {{"run_id", runId}}), "restore run " + runId);
+}
+
+Result<ModelVersion> RestStore::transitionModelVersionStage(
+    const std::string& model, std::int64_t version, const std::string& stage, bool archiveExisting)
+{
+    // MLflow raises this one without an error code, so the server would answer a bare 500
+    // INTERNAL_ERROR (formats §E); checked here to give the same INVALID_PARAMETER_VALUE as the local
+    // stores. Unknown stages are left to the server, which words that error itself.
+    const auto canonical = canonicalStage(stage);
+    if (archiveExisting && canonical && *canonical != "Staging" && *canonical != "Production") {
+        return StoreError {ErrorCode::InvalidParameterValue,
+            "Model version transition cannot archive existing model versions because '" + stage
+                + "' is not an Active stage. Valid stages are Staging and Production."};
+    }
+    const std::string what = "move " + model + " version " + std::to_string(version) + " to " + stage;
+    auto request = m_impl->jsonRequest("POST", "/model-versions/transition-stage",
+        {{"name", model}, {"version", std::to_string(version)}, {"stage", stage},
+            {"archive_existing_versions", archiveExisting}});
+    auto reply = m_impl->write(request, what);
+    if (!reply)
+        return reply.error();
+    auto object = m_impl->member(*reply, "model_version", request);
+    if (!object)
+        return object.error();
+    auto updated = mlflowjson::modelVersionFromJson(**object);
+    if (!updated) {
+        return StoreError {ErrorCode::InternalError,
+            "the reply to " + m_impl->where(request) + " has a broken model version: " + updated.error().message
+                + " (the stage change was made)"};
+    }
+    std::sort(updated->aliases.begin(), updated->aliases.end());
+    return updated;
+}
+
+Status RestStore::setModelAlias(const std::string& model, const std::string& alias, std::int64_t version)
+{
+    return m_impl->writeStatus(m_impl->jsonRequest("POST", "/registered-models/alias",
+                                   {{"name", model}, {"alias", alias}, {"version", std::to_string(version)}}),
+        "point alias '" + alias + "' of " + model + " at version " + std::to_string(version));
+}
+
+Status RestStore::deleteModelAlias(const std::string& model, const std::string& alias)
+{
+    // DELETE with a JSON body: MLflow reads DELETE parameters from the body and ignores the query
+    // (formats §C.1; transcript exchange 121 shows the query form failing).
+    return m_impl->writeStatus(
+        m_impl->jsonRequest("DELETE", "/registered-models/alias", {{"name", model}, {"alias", alias}}),
+        "delete alias '" + alias + "' of " + model);
+}
+
+Status RestStore::setRegisteredModelTag(const std::string& model, const std::string& key, const std::string& value)
+{
+    return m_impl->writeStatus(
+        m_impl->jsonRequest("POST", "/registered-models/set-tag", {{"name", model}, {"key", key}, {"value", value}}),
+        "set tag '" + key + "' of model " + model);
+}
+
+Status RestStore::deleteRegisteredModelTag(const std::string& model, const std::string& key)
+{
+    return m_impl->writeStatus(
+        m_impl->jsonRequest("DELETE", "/registered-models/delete-tag", {{"name", model}, {"key", key}}),
+        "delete tag '" + key + "' of model " + model);
+}
+
+Status RestStore::setModelVersionTag(
+    const std::string& model, std::int64_t version, const std::string& key, const std::string& value)
+{
+    return m_impl->writeStatus(
+        m_impl->jsonRequest("POST", "/model-versions/set-tag",
+            {{"name", model}, {"version", std::to_string(version)}, {"key", key}, {"value", value}}),
+        "set tag '" + key + "' of " + model + " version " + std::to_string(version));
+}
+
+Status RestStore::deleteModelVersionTag(const std::string& model, std::int64_t version, const std::string& key)
+{
+    return m_impl->writeStatus(m_impl->jsonRequest("DELETE", "/model-versions/delete-tag",
+                                   {{"name", model}, {"version", std::to_string(version)}, {"key", key}}),
+        "delete tag '" + key + "' of " + model + " version " + std::to_string(version));
+}
+
+Status RestStore::updateRegisteredModelDescription(const std::string& model, const std::string& description)
+{
+    return m_impl->writeStatus(
+        m_impl->jsonRequest("PATCH", "/registered-models/update", {{"name", model}, {"description", description}}),
+        "edit the description of model " + model);
+}
+
+Status RestStore::updateModelVersionDescription(
+    const std::string& model, std::int64_t version, const std::string& description)
+{
+    return m_impl->writeStatus(
+        m_impl->jsonRequest("PATCH", "/model-versions/update",
+            {{"name", model}, {"version", std::to_string(version)}, {"description", description}}),
+        "edit the description of " + model + " version " + std::to_string(version));
 }
 
 } // namespace runlens

@@ -12,7 +12,7 @@ namespace runlens {
 class HttpClient;
 
 /**
- * A remote MLflow tracking server read through its REST API (formats §C).
+ * A remote MLflow tracking server read and written through its REST API (formats §C).
  *
  * The server filters, orders and pages runs itself; this store walks every page (following
  * next_page_token, guarding against tokens that never advance) and turns the JSON into entities.
@@ -48,6 +48,28 @@ public:
     Result<std::string> readArtifact(const std::string& runId, const std::string& path, std::int64_t maxBytes) override;
     Result<std::vector<RegisteredModel>> registeredModels() override;
     Result<std::vector<ModelVersion>> modelVersions(const std::string& modelName) override;
+
+    // Writes (formats §C.2): each is one request the server applies atomically (renameRun reads the
+    // run first, as MLflow's client does). The server checks names, stages, aliases and permissions
+    // and its error code and message come back unchanged; a 403 is PERMISSION_DENIED. A write is
+    // never sent twice by itself: after a timeout the error says the change may have been made.
+    Status renameRun(const std::string& runId, const std::string& name) override;
+    Status setRunTag(const std::string& runId, const std::string& key, const std::string& value) override;
+    Status deleteRunTag(const std::string& runId, const std::string& key) override;
+    Status deleteRun(const std::string& runId) override;
+    Status restoreRun(const std::string& runId) override;
+    Result<ModelVersion> transitionModelVersionStage(
+        const std::string& model, std::int64_t version, const std::string& stage, bool archiveExisting) override;
+    Status setModelAlias(const std::string& model, const std::string& alias, std::int64_t version) override;
+    Status deleteModelAlias(const std::string& model, const std::string& alias) override;
+    Status setRegisteredModelTag(const std::string& model, const std::string& key, const std::string& value) override;
+    Status deleteRegisteredModelTag(const std::string& model, const std::string& key) override;
+    Status setModelVersionTag(
+        const std::string& model, std::int64_t version, const std::string& key, const std::string& value) override;
+    Status deleteModelVersionTag(const std::string& model, std::int64_t version, const std::string& key) override;
+    Status updateRegisteredModelDescription(const std::string& model, const std::string& description) override;
+    Status updateModelVersionDescription(
+        const std::string& model, std::int64_t version, const std::string& description) override;
 
     /** As experiments(), with progress and cancellation. */
     Result<ExperimentList> experiments(ViewType view, TaskControl* control);
