@@ -258,7 +258,12 @@ struct RestStore::Impl
         auto reply = (*client)->send(request, nullptr);
         if (!reply) {
             StoreError error = reply.error();
-            if (error.code == ErrorCode::NetworkError) {
+            // HttpClient words a connection that could not be made (refused, unknown host) this way:
+            // then the request never left and nothing changed; any other failure happened after sending.
+            const bool neverSent = error.message.rfind("cannot reach the tracking server", 0) == 0;
+            if (error.code == ErrorCode::NetworkError && neverSent) {
+                error.message += "; nothing was changed (could not " + what + ")";
+            } else if (error.code == ErrorCode::NetworkError) {
                 error.message += "; the request to " + what
                     + " was not sent again, because the server may have received it: reload to see whether it "
                       "took effect";

@@ -388,7 +388,7 @@ private slots:
         QVERIFY(!status);
         QCOMPARE(status.error().code, ErrorCode::NetworkError);
         VERIFY_CONTAINS(status.error().message, "MLFLOW_HTTP_REQUEST_TIMEOUT");
-        VERIFY_CONTAINS(status.error().message, "not sent again");
+        VERIFY_CONTAINS(status.error().message, "not sent again, because the server may have received it");
         QCOMPARE(m_server->requestCount(std::string(kApi) + "/registered-models/alias"), 1);
         // The store still works afterwards.
         m_server->setHandler({});
@@ -409,6 +409,9 @@ private slots:
         QVERIFY(!status);
         QCOMPARE(status.error().code, ErrorCode::NetworkError);
         VERIFY_CONTAINS(status.error().message, "cannot reach the tracking server");
+        VERIFY_CONTAINS(
+            status.error().message, "nothing was changed (could not restore run " + std::string(kRun) + ")");
+        QVERIFY(!contains(status.error().message, "may have received it"));
     }
 };
 
