@@ -257,8 +257,6 @@ void RegistryPanel::setStore(std::shared_ptr<Store> store, const QString& uri)
         if (!has(caps, Capability::WriteRegistry)) {
             if (!has(caps, Capability::Registry))
                 m_readOnlyReason = tr("it has no model registry");
-            else if (m_store->kind() == StoreKind::Rest)
-                m_readOnlyReason = tr("Runlens browses tracking servers without changing them");
             else
                 m_readOnlyReason
                     = tr("Runlens may not write to %1 (no write permission, or a read-only disk)").arg(uri);

@@ -70,9 +70,7 @@ void RunEditor::setStore(std::shared_ptr<Store> store, const QString& uri)
     if (!m_store) {
         m_readOnlyReason = tr("no store is open");
     } else if (!has(m_store->capabilities(), Capability::WriteRuns)) {
-        m_readOnlyReason = m_store->kind() == StoreKind::Rest
-            ? tr("Runlens browses tracking servers without changing them")
-            : tr("Runlens may not write to %1 (no write permission, or a read-only disk)").arg(uri);
+        m_readOnlyReason = tr("Runlens may not write to %1 (no write permission, or a read-only disk)").arg(uri);
     }
     m_targets.clear();
     updateActions();
