@@ -8,6 +8,7 @@
 #include "experimentlistview.h"
 #include "filterbar.h"
 #include "metricchartpanel.h"
+#include "metricvaluesloader.h"
 #include "parallelcoordinatespanel.h"
 #include "parallelcoordinatesview.h"
 #include "problemlistmodel.h"
@@ -37,6 +38,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
@@ -59,6 +61,8 @@
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+
+#include <limits>
 
 // Resources live in a static library; nothing references them, so they must be pulled in by name.
 static void initResources()
@@ -501,6 +505,8 @@ void MainWindow::onRunsLoaded(const QStringList& ids, const RunListSnapshot& run
     m_runModel->setRuns(runs, m_experimentModel->names());
     m_scatter->setRuns(runs);
     m_parallel->setRuns(runs);
+    for (const QString& key : m_runModel->metricKeysWithModes())
+        loadMetricValues(key); // new or changed runs need their statistic read again
     m_diff->setExperimentNames(m_experimentModel->names());
     // The selection survives an in-place refresh; the panels still need the fresh values, and charts
     // of runs still logging need their histories again.
@@ -706,6 +712,21 @@ void MainWindow::createPanels()
     });
     m_details->setEditActions(m_runEditor->actions());
 
+    // Metric columns can show min, max or the value at a step: chosen from the header's menu.
+    m_metricValues = new MetricValuesLoader(this);
+    m_runView->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(
+        m_runView->horizontalHeader(), &QWidget::customContextMenuRequested, this, &MainWindow::showHeaderContextMenu);
+    connect(m_metricValues, &MetricValuesLoader::loaded, this,
+        [this](const QString& key, MetricStatistic statistic, qint64 step,
+            const std::shared_ptr<MetricValuesLoader::Values>& values, int failures) {
+            m_runModel->setMetricValues(key, {statistic, step}, std::move(*values));
+            if (failures > 0)
+                statusBar()->showMessage(
+                    tr("%1: the history of %2 runs could not be read; they show no value").arg(key).arg(failures),
+                    8000);
+        });
+
     // One update per burst of selection changes (a shift-click selects thousands at once).
     m_selectionTimer = new QTimer(this);
     m_selectionTimer->setSingleShot(true);
@@ -800,6 +821,71 @@ void MainWindow::setShowDeletedExperiments(bool show)
         return;
     m_session->setShowDeletedExperiments(show);
     m_session->reloadExperiments();
+}
+
+void MainWindow::setMetricColumnMode(const QString& key, MetricStatistic statistic, qint64 step)
+{
+    m_runModel->setMetricMode(key, {statistic, step});
+    if (statistic != MetricStatistic::Latest)
+        loadMetricValues(key);
+}
+
+void MainWindow::loadMetricValues(const QString& key)
+{
+    const RunListSnapshot runs = m_runModel->runs();
+    if (!runs || !m_session->store())
+        return;
+    // Only runs that logged the metric have a history to read.
+    std::vector<std::string> ids;
+    const std::string k = key.toStdString();
+    for (const Run& run : runs->runs) {
+        if (run.metric(k))
+            ids.push_back(run.info.runId);
+    }
+    const RunTableModel::MetricMode mode = m_runModel->metricMode(key);
+    statusBar()->showMessage(tr("Reading the %1 history of %2 runs\u2026").arg(key).arg(ids.size()), 3000);
+    m_metricValues->load(m_session->store(), m_session->threadPool(), key, mode.statistic, mode.step, std::move(ids));
+}
+
+void MainWindow::showHeaderContextMenu(const QPoint& position)
+{
+    QHeaderView* header = m_runView->horizontalHeader();
+    const int column = header->logicalIndexAt(position);
+    if (column < 0 || column >= m_runModel->columnCount())
+        return;
+    const int sourceColumn = m_runProxy->mapToSource(m_runProxy->index(0, column)).column();
+    const int kind = m_runModel->headerData(column, Qt::Horizontal, RunTableModel::ColumnKindRole).toInt();
+    QMenu menu(this);
+    if (kind == static_cast<int>(RunTableModel::ColumnKind::Metric) && sourceColumn >= 0) {
+        const QString key = m_runModel->headerData(column, Qt::Horizontal, RunTableModel::ColumnKeyRole).toString();
+        const RunTableModel::MetricMode current = m_runModel->metricMode(key);
+        const auto add = [&](const QString& text, MetricStatistic statistic) {
+            QAction* action
+                = menu.addAction(text, this, [this, key, statistic] { setMetricColumnMode(key, statistic); });
+            action->setCheckable(true);
+            action->setChecked(current.statistic == statistic);
+        };
+        add(tr("Latest Value"), MetricStatistic::Latest);
+        add(tr("Minimum"), MetricStatistic::Min);
+        add(tr("Maximum"), MetricStatistic::Max);
+        QAction* atStep = menu.addAction(tr("Value at Step\u2026"), this, [this, key, current] {
+            auto* dialog = new QInputDialog(this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->setWindowTitle(tr("Value at Step"));
+            dialog->setLabelText(tr("Show %1 at step:").arg(key));
+            dialog->setInputMode(QInputDialog::IntInput);
+            dialog->setIntRange(0, std::numeric_limits<int>::max());
+            dialog->setIntValue(static_cast<int>(current.step));
+            connect(dialog, &QInputDialog::intValueSelected, this,
+                [this, key](int step) { setMetricColumnMode(key, MetricStatistic::AtStep, step); });
+            dialog->open();
+        });
+        atStep->setCheckable(true);
+        atStep->setChecked(current.statistic == MetricStatistic::AtStep);
+        menu.addSeparator();
+    }
+    menu.addAction(tr("&Columns\u2026"), this, &MainWindow::showColumnChooser);
+    menu.exec(header->viewport()->mapToGlobal(position));
 }
 
 void MainWindow::showRunContextMenu(const QPoint& position)

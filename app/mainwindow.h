@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "metricsummary.h"
 #include "snapshots.h"
 
 #include <QMainWindow>
@@ -21,6 +22,7 @@ namespace runlens {
 
 class ColumnChooser;
 class MetricChartPanel;
+class MetricValuesLoader;
 class ParallelCoordinatesPanel;
 class RegistryPanel;
 class RunDetailsPanel;
@@ -80,6 +82,11 @@ public:
     bool selectRun(const QString& runId);
     /** Lists deleted runs too (View → Show Deleted Runs) and loads the runs again. */
     void setShowDeletedRuns(bool show);
+    /**
+     * Shows a statistic of each run's history (min, max, value at a step) in a metric's column instead
+     * of the latest value; the histories are read off the GUI thread.
+     */
+    void setMetricColumnMode(const QString& key, MetricStatistic statistic, qint64 step = 0);
     /** Lists deleted experiments too (in italics) and lists the experiments again. */
     void setShowDeletedExperiments(bool show);
 
@@ -115,6 +122,8 @@ private:
     void createPanels();
     void onRunSelectionChanged();
     void showRunContextMenu(const QPoint& position);
+    void showHeaderContextMenu(const QPoint& position);
+    void loadMetricValues(const QString& key);
     void onRunsEdited(const QStringList& runIds, const QString& what);
     void readSettings();
     void writeSettings() const;
@@ -185,6 +194,7 @@ private:
     QDockWidget* m_registryDock = nullptr;
     QTimer* m_selectionTimer = nullptr;
     QAction* m_showDeleted = nullptr;
+    MetricValuesLoader* m_metricValues = nullptr;
     QAction* m_showDeletedExperiments = nullptr;
 
     QString m_note;

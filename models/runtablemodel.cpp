@@ -322,6 +322,88 @@ void RunTableModel::updateRuns(RunListSnapshot fresh)
     }
 }
 
+const MetricPoint* RunTableModel::metricPoint(const Run& run, const Column& column) const
+{
+    const auto state = m_metricModes.find(column.key);
+    if (state == m_metricModes.end()) {
+        const Metric* m = run.metric(column.key);
+        return m ? &m->point : nullptr;
+    }
+    const auto value = state->second.values.find(run.info.runId);
+    return value != state->second.values.end() ? &value->second : nullptr;
+}
+
+QString RunTableModel::metricModeSuffix(MetricMode mode)
+{
+    switch (mode.statistic) {
+    case MetricStatistic::Latest:
+        return {};
+    case MetricStatistic::Min:
+        return tr("min");
+    case MetricStatistic::Max:
+        return tr("max");
+    case MetricStatistic::AtStep:
+        return tr("@ step %1").arg(mode.step);
+    }
+    return {};
+}
+
+void RunTableModel::setMetricMode(const QString& key, MetricMode mode)
+{
+    const std::string k = key.toStdString();
+    if (mode.statistic == MetricStatistic::Latest) {
+        if (m_metricModes.erase(k))
+            metricColumnChanged(k);
+        return;
+    }
+    const auto it = m_metricModes.find(k);
+    if (it != m_metricModes.end() && it->second.mode == mode)
+        return;
+    m_metricModes[k] = MetricModeState {mode, false, {}};
+    metricColumnChanged(k);
+}
+
+RunTableModel::MetricMode RunTableModel::metricMode(const QString& key) const
+{
+    const auto it = m_metricModes.find(key.toStdString());
+    return it == m_metricModes.end() ? MetricMode {} : it->second.mode;
+}
+
+QStringList RunTableModel::metricKeysWithModes() const
+{
+    QStringList keys;
+    for (const auto& entry : m_metricModes)
+        keys << toQString(entry.first);
+    return keys;
+}
+
+void RunTableModel::setMetricValues(
+    const QString& key, MetricMode mode, std::unordered_map<std::string, MetricPoint> values)
+{
+    const auto it = m_metricModes.find(key.toStdString());
+    if (it == m_metricModes.end() || !(it->second.mode == mode))
+        return; // superseded by another mode
+    it->second.values = std::move(values);
+    it->second.loaded = true;
+    metricColumnChanged(it->first);
+}
+
+bool RunTableModel::metricValuesPending(const QString& key) const
+{
+    const auto it = m_metricModes.find(key.toStdString());
+    return it != m_metricModes.end() && !it->second.loaded;
+}
+
+void RunTableModel::metricColumnChanged(const std::string& key)
+{
+    const int column = columnOf(ColumnKind::Metric, toQString(key));
+    if (column < 0)
+        return;
+    Q_EMIT headerDataChanged(Qt::Horizontal, column, column);
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, column), index(rowCount() - 1, column));
+}
+
 void RunTableModel::clear()
 {
     setRuns(nullptr);
@@ -381,8 +463,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
         return toQString(run->info.runId);
     case ExportRole:
         if (column.kind == ColumnKind::Metric) {
-            if (const Metric* m = run->metric(column.key))
-                return QString::fromStdString(formatDouble(m->point.value));
+            if (const MetricPoint* p = metricPoint(*run, column))
+                return QString::fromStdString(formatDouble(p->value));
             return QString();
         }
         return displayValue(*run, column);
@@ -398,8 +480,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
     case Qt::ForegroundRole:
         // Non-finite metrics are real values but rarely what one hopes to see: mute them.
         if (column.kind == ColumnKind::Metric) {
-            const Metric* m = run->metric(column.key);
-            if (m && !std::isfinite(m->point.value))
+            const MetricPoint* p = metricPoint(*run, column);
+            if (p && !std::isfinite(p->value))
                 return QColor(0x88, 0x88, 0x88);
         }
         return {};
@@ -433,8 +515,8 @@ QVariant RunTableModel::displayValue(const Run& run, const Column& column) const
             return oneLine(*value);
         return {};
     case ColumnKind::Metric:
-        if (const Metric* m = run.metric(column.key))
-            return formatMetric(m->point.value);
+        if (const MetricPoint* p = metricPoint(run, column))
+            return formatMetric(p->value);
         return {};
     }
     return {};
@@ -463,8 +545,8 @@ QVariant RunTableModel::rawValue(const Run& run, const Column& column) const
             return toQString(*value);
         return {};
     case ColumnKind::Metric:
-        if (const Metric* m = run.metric(column.key))
-            return m->point.value;
+        if (const MetricPoint* p = metricPoint(run, column))
+            return p->value;
         return {};
     }
     return {};
@@ -518,15 +600,23 @@ QVariant RunTableModel::toolTip(const Run& run, const Column& column) const
             return text;
         }
         return tr("Not logged for this run");
-    case ColumnKind::Metric:
-        if (const Metric* m = run.metric(column.key)) {
+    case ColumnKind::Metric: {
+        const auto state = m_metricModes.find(column.key);
+        if (state != m_metricModes.end() && !state->second.loaded)
+            return tr("Reading the metric's histories\u2026");
+        if (const MetricPoint* p = metricPoint(run, column)) {
             // Full precision here; the cell rounds to keep columns narrow.
-            return tr("%1\nstep %2, logged %3")
-                .arg(QString::number(m->point.value, 'g', QLocale::FloatingPointShortest))
-                .arg(m->point.step)
-                .arg(formatLocalTime(m->point.timestamp));
+            const QString what = state == m_metricModes.end() ? tr("latest") : metricModeSuffix(state->second.mode);
+            return tr("%1 (%2)\nstep %3, logged %4")
+                .arg(QString::number(p->value, 'g', QLocale::FloatingPointShortest), what)
+                .arg(p->step)
+                .arg(formatLocalTime(p->timestamp));
         }
+        if (state != m_metricModes.end() && state->second.mode.statistic == MetricStatistic::AtStep
+            && run.metric(column.key))
+            return tr("Not logged at step %1 in this run").arg(state->second.mode.step);
         return tr("Not logged for this run");
+    }
     }
     return {};
 }
@@ -538,6 +628,11 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
     const Column& column = columnAt(section);
     switch (role) {
     case Qt::DisplayRole:
+        if (column.kind == ColumnKind::Metric) {
+            const auto state = m_metricModes.find(column.key);
+            if (state != m_metricModes.end())
+                return QString(column.title + QLatin1Char(' ') + metricModeSuffix(state->second.mode));
+        }
         return column.title;
     case Qt::ToolTipRole:
         switch (column.kind) {
@@ -556,7 +651,12 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
         case ColumnKind::Param:
             return tr("Parameter %1\n(params.%1 in a search filter)").arg(column.title);
         case ColumnKind::Metric:
-            return tr("Metric %1: the latest value, at the highest step\n(metrics.%1 in a search filter)")
+            if (m_metricModes.count(column.key))
+                return tr("Metric %1, %2 of each run's history (right-click to change)\n"
+                          "A search filter still uses the latest value: metrics.%1")
+                    .arg(column.title, metricModeSuffix(m_metricModes.at(column.key).mode));
+            return tr("Metric %1: the latest value, at the highest step (right-click for min, max or a step)\n"
+                      "(metrics.%1 in a search filter)")
                 .arg(column.title);
         }
         return {};

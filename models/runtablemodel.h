@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "metricsummary.h"
 #include "snapshots.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QString>
+#include <QStringList>
 
+#include <cstdint>
+#include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace runlens {
@@ -53,6 +58,14 @@ public:
         bool numeric = false; // every present value is a number: right-aligned
     };
 
+    /** What a metric column shows: MLflow's latest value (the default), or a statistic of the history. */
+    struct MetricMode
+    {
+        MetricStatistic statistic = MetricStatistic::Latest;
+        std::int64_t step = 0; // AtStep only
+        friend bool operator==(const MetricMode&, const MetricMode&) = default;
+    };
+
     explicit RunTableModel(QObject* parent = nullptr);
 
     /**
@@ -73,6 +86,20 @@ public:
     int paramColumnCount() const { return m_paramCount; }
     int metricColumnCount() const { return m_metricCount; }
 
+    /**
+     * Shows `mode` in the column of metric `key` (it stays set across refreshes and new runs). Until
+     * setMetricValues() delivers the values for that mode, its cells are empty and say they are loading.
+     */
+    void setMetricMode(const QString& key, MetricMode mode);
+    MetricMode metricMode(const QString& key) const;
+    /** Metric keys whose column shows something other than the latest value. */
+    QStringList metricKeysWithModes() const;
+    /** The points `mode` picks per run id, read from the histories; ignored if the mode changed since. */
+    void setMetricValues(const QString& key, MetricMode mode, std::unordered_map<std::string, MetricPoint> values);
+    bool metricValuesPending(const QString& key) const;
+    /** "min", "max", "@ step 100", or empty for the latest value. */
+    static QString metricModeSuffix(MetricMode mode);
+
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -91,9 +118,20 @@ private:
     QVariant rawValue(const Run& run, const Column& column) const;
     QVariant sortValue(const Run& run, const Column& column) const;
     QVariant toolTip(const Run& run, const Column& column) const;
+    /** The point a metric cell shows under its column's mode; null when there is none (yet). */
+    const MetricPoint* metricPoint(const Run& run, const Column& column) const;
+    void metricColumnChanged(const std::string& key);
+
+    struct MetricModeState
+    {
+        MetricMode mode;
+        bool loaded = false;
+        std::unordered_map<std::string, MetricPoint> values; // by run id
+    };
 
     RunListSnapshot m_runs;
     std::vector<const Run*> m_rows; // row -> run, pointing into m_runs
+    std::map<std::string, MetricModeState> m_metricModes; // only keys not showing the latest value
     QHash<QString, QString> m_experimentNames;
     std::vector<Column> m_columns;
     int m_paramCount = 0;

@@ -6,6 +6,7 @@
 #include "fakestore.h"
 #include "mainwindow.h"
 #include "metricchartpanel.h"
+#include "metricsummary.h"
 #include "parallelcoordinatesmodel.h"
 #include "parallelcoordinatespanel.h"
 #include "parallelcoordinatesview.h"
@@ -36,6 +37,7 @@
 #include <QThreadPool>
 #include <QToolButton>
 
+#include <cmath>
 #include <filesystem>
 
 using namespace runlens;
@@ -70,6 +72,7 @@ private Q_SLOTS:
     void readOnlyStoreDisablesEdits();
     void deletedExperimentsToggle();
     void parallelBrushFiltersTable();
+    void metricColumnModes();
     void screenshot();
 
 private:
@@ -390,6 +393,59 @@ void TestRunPanels::parallelBrushFiltersTable()
 
     view->clearBrushes();
     QCOMPARE(window.runProxy()->rowCount(), 14);
+}
+
+void TestRunPanels::metricColumnModes()
+{
+    MainWindow window;
+    openImages(window, kFixture);
+    RunTableModel* model = window.runModel();
+    QVERIFY(model->metricColumnCount() > 0);
+    const int column = model->columnCount() - model->metricColumnCount();
+    const QString key = model->headerData(column, Qt::Horizontal, RunTableModel::ColumnKeyRole).toString();
+    auto store = openStore(kFixture.toStdString());
+    QVERIFY(store.ok());
+
+    // Each mode against the statistic picked straight from the store's histories.
+    int shown = 0;
+    const auto check = [&](MetricStatistic statistic, qint64 step) {
+        window.setMetricColumnMode(key, statistic, step);
+        QTRY_VERIFY(!model->metricValuesPending(key));
+        shown = 0;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const Run* run = model->runAt(row);
+            const QVariant cell = model->index(row, column).data(RunTableModel::RawValueRole);
+            std::optional<MetricPoint> expected;
+            if (run->metric(key.toStdString())) {
+                auto history = store.value()->metricHistory(run->info.runId, key.toStdString());
+                QVERIFY(history.ok());
+                expected = pickMetricPoint(*history, statistic, step);
+            }
+            QCOMPARE(cell.isValid(), expected.has_value());
+            if (expected) {
+                const double value = cell.toDouble();
+                QVERIFY(value == expected->value || (std::isnan(value) && std::isnan(expected->value)));
+                ++shown;
+            }
+        }
+    };
+    check(MetricStatistic::Min, 0);
+    QVERIFY(!QTest::currentTestFailed() && shown > 0);
+    QVERIFY(model->headerData(column, Qt::Horizontal).toString().endsWith(QStringLiteral(" min")));
+    check(MetricStatistic::Max, 0);
+    QVERIFY(!QTest::currentTestFailed() && shown > 0);
+    check(MetricStatistic::AtStep, 0);
+    QVERIFY(!QTest::currentTestFailed() && shown > 0);
+    QCOMPARE(model->headerData(column, Qt::Horizontal).toString(), key + QStringLiteral(" @ step 0"));
+
+    // Back to MLflow's latest value: the store's own, no history read.
+    window.setMetricColumnMode(key, MetricStatistic::Latest);
+    QVERIFY(!model->metricValuesPending(key));
+    QCOMPARE(model->headerData(column, Qt::Horizontal).toString(), key);
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const Metric* latest = model->runAt(row)->metric(key.toStdString());
+        QCOMPARE(model->index(row, column).data(RunTableModel::RawValueRole).isValid(), latest != nullptr);
+    }
 }
 
 void TestRunPanels::screenshot()
