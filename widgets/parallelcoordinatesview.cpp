@@ -11,6 +11,7 @@
 #include <QPainterPath>
 #include <QSvgGenerator>
 #include <QToolTip>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -26,7 +27,7 @@ constexpr double kBrushReach = 10.0; // pixels either side of an axis that start
 constexpr double kHoverReach = 6.0;
 constexpr double kLabelPadding = 10.0;
 constexpr int kMinimumLabelPointSize = 6;
-constexpr int kPainterRunLimit = 300; // above this, lines are rasterized directly (see rasterizeLines)
+constexpr int kPainterRunLimit = 300; // above this, lines are rasterized directly (see drawLines)
 constexpr int kAntialiasRunLimit = 3000; // above this, lines are faint enough that aliasing is not seen
 
 // Viridis at five stops: perceptually even and readable by the colour-blind.
@@ -64,12 +65,10 @@ ParallelCoordinatesView::ParallelCoordinatesView(QWidget* parent)
 {
     setMouseTracking(true);
     setAttribute(Qt::WA_OpaquePaintEvent);
-    m_cacheTimer.setSingleShot(true);
-    m_cacheTimer.setInterval(40);
-    connect(&m_cacheTimer, &QTimer::timeout, this, [this] {
-        m_cacheDirty = true;
-        update();
-    });
+    m_jobTimer.setSingleShot(true);
+    m_jobTimer.setInterval(0);
+    connect(&m_jobTimer, &QTimer::timeout, this, &ParallelCoordinatesView::startLineJob);
+    connect(&m_jobWatcher, &QFutureWatcher<RenderedLines>::finished, this, &ParallelCoordinatesView::lineJobFinished);
 }
 
 QList<ParallelAxisSpec> ParallelCoordinatesView::defaultAxes(const RunList& runs)
@@ -109,7 +108,7 @@ void ParallelCoordinatesView::setAxes(const QList<ParallelAxisSpec>& axes)
 void ParallelCoordinatesView::axesReplaced()
 {
     relayout();
-    m_cacheDirty = true;
+    requestLineCache();
     update();
     Q_EMIT axesChanged();
 }
@@ -139,7 +138,7 @@ void ParallelCoordinatesView::setColorMetric(const QString& key)
 {
     m_model.setColorMetric(key);
     relayout(); // the legend takes room at the bottom
-    m_cacheDirty = true;
+    requestLineCache();
     update();
 }
 
@@ -161,8 +160,56 @@ void ParallelCoordinatesView::clearBrushes()
 
 void ParallelCoordinatesView::scheduleLineCache()
 {
-    m_cacheTimer.start();
+    requestLineCache();
     update(); // the brush rectangles are overlay: they move at once
+}
+
+void ParallelCoordinatesView::requestLineCache()
+{
+    ++m_generation;
+    startLineJobSoon();
+}
+
+void ParallelCoordinatesView::startLineJobSoon()
+{
+    // A hidden view draws nothing: its first paint asks again.
+    if (!m_jobRunning && lineCachePending() && isVisible() && !m_jobTimer.isActive())
+        m_jobTimer.start();
+}
+
+void ParallelCoordinatesView::startLineJob()
+{
+    if (m_jobRunning || !lineCachePending())
+        return;
+    const qreal ratio = devicePixelRatioF();
+    const QSize pixels = (QSizeF(size()) * ratio).toSize();
+    if (m_axesLayerDirty || m_axesLayer.size() != pixels) {
+        m_axesLayer = paintAxesLayer(pixels, ratio);
+        m_axesLayerDirty = false;
+    }
+    LineJob job = makeLineJob(m_layout, m_pixelY);
+    job.generation = m_generation;
+    job.pixels = pixels;
+    job.ratio = ratio;
+    job.axes = m_axesLayer;
+    m_jobRunning = true;
+    m_jobWatcher.setFuture(QtConcurrent::run([job = std::move(job)] {
+        return RenderedLines {job.generation, renderLineJob(job)};
+    }));
+}
+
+void ParallelCoordinatesView::lineJobFinished()
+{
+    m_jobRunning = false;
+    RenderedLines result = m_jobWatcher.result();
+    // A result for an older state is dropped: the next job (started below) draws the current one.
+    if (result.generation == m_generation) {
+        m_cache = std::move(result.image);
+        m_shownGeneration = result.generation;
+        update();
+        Q_EMIT lineCacheReady();
+    }
+    startLineJobSoon();
 }
 
 QSize ParallelCoordinatesView::sizeHint() const
@@ -280,18 +327,26 @@ ParallelCoordinatesView::Layout ParallelCoordinatesView::computeLayout(const QSi
 void ParallelCoordinatesView::relayout()
 {
     m_layout = computeLayout(size());
-    m_pixelY.assign(static_cast<std::size_t>(m_model.axisCount()), {});
-    for (int a = 0; a < m_model.axisCount(); ++a) {
-        auto& ys = m_pixelY[static_cast<std::size_t>(a)];
-        ys.resize(static_cast<std::size_t>(m_model.runCount()));
-        for (int r = 0; r < m_model.runCount(); ++r)
-            ys[static_cast<std::size_t>(r)] = static_cast<float>(runY(m_layout, a, r));
-    }
+    m_pixelY = pixelRows(m_layout);
+    m_axesLayerDirty = true;
     // Categorical labels never overlap: ask for the height they need at the smallest font (a
     // surrounding scroll area then scrolls), and give it back when they no longer need it.
     const int wanted = m_layout.requiredHeight > minimumSizeHint().height() ? m_layout.requiredHeight : 0;
     if (minimumHeight() != wanted)
         setMinimumHeight(wanted);
+}
+
+std::shared_ptr<const ParallelCoordinatesView::PixelRows> ParallelCoordinatesView::pixelRows(const Layout& layout) const
+{
+    // Replaced, never changed in place: a running line job may still read the previous rows.
+    auto rows = std::make_shared<PixelRows>(static_cast<std::size_t>(m_model.axisCount()));
+    for (int a = 0; a < m_model.axisCount(); ++a) {
+        auto& ys = (*rows)[static_cast<std::size_t>(a)];
+        ys.resize(static_cast<std::size_t>(m_model.runCount()));
+        for (int r = 0; r < m_model.runCount(); ++r)
+            ys[static_cast<std::size_t>(r)] = static_cast<float>(runY(layout, a, r));
+    }
+    return rows;
 }
 
 double ParallelCoordinatesView::runY(const Layout& layout, int axis, int run) const
@@ -447,64 +502,136 @@ void drawLine(QRgb* bits, qsizetype stride, int width, int height, double x0, do
 
 } // namespace
 
-void ParallelCoordinatesView::rasterizeLines(QImage& image, const Layout& layout) const
+ParallelCoordinatesView::LineJob ParallelCoordinatesView::makeLineJob(
+    const Layout& layout, std::shared_ptr<const PixelRows> rows) const
 {
-    // QPainter's general path costs microseconds per translucent segment; 200,000 of them are
-    // drawn here directly, an order of magnitude faster, and never through a thread pool.
-    const double ratio = image.devicePixelRatio();
-    auto* bits = reinterpret_cast<QRgb*>(image.bits());
-    const qsizetype stride = image.bytesPerLine() / 4;
-    const bool antialias = m_model.runCount() <= kAntialiasRunLimit;
-    const int axisCount = m_model.axisCount();
+    // O(runs) on the calling thread: which runs pass the brushes and their colours.
+    LineJob job;
+    job.pixels = layout.size;
+    job.background = palette().color(QPalette::Base).rgb();
+    job.x = layout.x;
+    job.y = std::move(rows);
     const int runCount = m_model.runCount();
-    if (axisCount == 0 || runCount == 0)
-        return;
+    if (m_model.axisCount() == 0 || runCount == 0)
+        return job;
+    job.painterLines = runCount <= kPainterRunLimit;
+    job.antialias = runCount <= kAntialiasRunLimit;
+    job.penWidth = runCount <= 50 ? 2.0 : 1.0;
     // Runs in their own order, not grouped by colour: where thousands overlap, the mix of colours
     // shows instead of whichever colour happened to be drawn last. Faint runs first, under the rest.
-    const int alpha = lineAlpha(runCount) * 256 / 255;
-    const int faintAlpha = std::max(20, lineAlpha(runCount) / 2) * 256 / 255;
-    const PackedColour faint {0xaa00aau, 0x00aa00u, faintAlpha};
-    std::vector<PackedColour> colours(static_cast<std::size_t>(runCount));
-    std::vector<int> order;
-    order.reserve(static_cast<std::size_t>(runCount));
+    const int alpha = lineAlpha(runCount);
+    const int faintAlpha = std::max(20, alpha / 2);
+    job.colours.resize(static_cast<std::size_t>(runCount));
+    job.alphas.resize(static_cast<std::size_t>(runCount));
+    job.order.reserve(static_cast<std::size_t>(runCount));
+    const bool byMetric = !m_model.colorMetric().isEmpty();
     for (int pass = 0; pass < 2; ++pass) {
         for (int r = 0; r < runCount; ++r) {
             if (m_model.passes(r) != (pass == 1))
                 continue;
-            order.push_back(r);
+            const auto i = static_cast<std::size_t>(r);
+            job.order.push_back(r);
             if (pass == 0) {
-                colours[static_cast<std::size_t>(r)] = faint;
+                job.colours[i] = qRgb(170, 170, 170);
+                job.alphas[i] = faintAlpha;
                 continue;
             }
-            QRgb rgb = m_runColors[static_cast<std::size_t>(r)];
-            if (!m_model.colorMetric().isEmpty()) {
+            QRgb rgb = m_runColors[i];
+            if (byMetric) {
                 const float t = m_model.colorValue(r);
                 rgb = t < 0 ? qRgb(150, 150, 150) : scaleColor(t).rgb();
             }
-            colours[static_cast<std::size_t>(r)] = {rgb & 0xff00ffu, rgb & 0x00ff00u, alpha};
+            job.colours[i] = rgb;
+            job.alphas[i] = alpha;
         }
+    }
+    return job;
+}
+
+void ParallelCoordinatesView::drawLines(QImage& image, const LineJob& job)
+{
+    const std::size_t axisCount = job.x.size();
+    if (axisCount == 0 || job.order.empty() || !job.y || job.y->size() != axisCount)
+        return;
+    const PixelRows& ys = *job.y;
+    if (job.painterLines) {
+        QPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing, true);
+        QList<QLineF> lines;
+        for (const int r : job.order) {
+            const auto i = static_cast<std::size_t>(r);
+            lines.clear();
+            if (axisCount == 1)
+                lines.append(QLineF(job.x[0] - 4, ys[0][i], job.x[0] + 4, ys[0][i]));
+            for (std::size_t a = 0; a + 1 < axisCount; ++a)
+                lines.append(QLineF(job.x[a], ys[a][i], job.x[a + 1], ys[a + 1][i]));
+            QColor colour = QColor::fromRgb(job.colours[i]);
+            colour.setAlpha(job.alphas[i]);
+            painter.setPen(QPen(colour, job.penWidth));
+            painter.drawLines(lines);
+        }
+        return;
+    }
+    // QPainter's general path costs microseconds per translucent segment; 200,000 of them are
+    // drawn here directly, an order of magnitude faster.
+    const double ratio = image.devicePixelRatio();
+    auto* bits = reinterpret_cast<QRgb*>(image.bits());
+    const qsizetype stride = image.bytesPerLine() / 4;
+    std::vector<PackedColour> colours(job.colours.size());
+    for (std::size_t i = 0; i < colours.size(); ++i) {
+        const QRgb rgb = job.colours[i];
+        colours[i] = {rgb & 0xff00ffu, rgb & 0x00ff00u, job.alphas[i] * 256 / 255};
     }
     const int width = image.width();
     const int height = image.height();
     if (axisCount == 1) {
-        const double x = layout.x[0] * ratio;
-        for (const int r : order) {
-            const double y = runY(layout, 0, r) * ratio;
+        const double x = job.x[0] * ratio;
+        for (const int r : job.order) {
+            const double y = ys[0][static_cast<std::size_t>(r)] * ratio;
             drawLine(bits, stride, width, height, x - 4 * ratio, y, x + 4 * ratio, y,
-                colours[static_cast<std::size_t>(r)], antialias);
+                colours[static_cast<std::size_t>(r)], job.antialias);
         }
         return;
     }
     // Gap by gap between neighbouring axes: a strip of the image stays in the cache while its lines
     // are drawn, instead of every steep line missing it on every row.
-    for (int gap = 0; gap + 1 < axisCount; ++gap) {
-        const double x0 = layout.x[static_cast<std::size_t>(gap)] * ratio;
-        const double x1 = layout.x[static_cast<std::size_t>(gap) + 1] * ratio;
-        for (const int r : order) {
-            drawLine(bits, stride, width, height, x0, runY(layout, gap, r) * ratio, x1,
-                runY(layout, gap + 1, r) * ratio, colours[static_cast<std::size_t>(r)], antialias);
+    for (std::size_t gap = 0; gap + 1 < axisCount; ++gap) {
+        const double x0 = job.x[gap] * ratio;
+        const double x1 = job.x[gap + 1] * ratio;
+        const auto& left = ys[gap];
+        const auto& right = ys[gap + 1];
+        for (const int r : job.order) {
+            const auto i = static_cast<std::size_t>(r);
+            drawLine(bits, stride, width, height, x0, left[i] * ratio, x1, right[i] * ratio, colours[i], job.antialias);
         }
     }
+}
+
+QImage ParallelCoordinatesView::renderLineJob(const LineJob& job)
+{
+    // Runs on a worker: touches nothing but the job. Opaque RGB32, so showing it is a copy.
+    QImage image(job.pixels, QImage::Format_RGB32);
+    image.setDevicePixelRatio(job.ratio);
+    image.fill(job.background);
+    drawLines(image, job);
+    if (!job.axes.isNull()) {
+        QPainter painter(&image);
+        painter.drawImage(QPointF(0, 0), job.axes);
+    }
+    return image;
+}
+
+QImage ParallelCoordinatesView::paintAxesLayer(const QSize& pixels, qreal ratio) const
+{
+    // Text needs the widget's fonts, so the axes are drawn here, once per layout, not per brush.
+    QImage layer(pixels, QImage::Format_ARGB32_Premultiplied);
+    layer.setDevicePixelRatio(ratio);
+    layer.fill(Qt::transparent);
+    QPainter painter(&layer);
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setRenderHint(QPainter::TextAntialiasing, true);
+    paintAxes(painter, m_layout);
+    return layer;
 }
 
 void ParallelCoordinatesView::paintAxes(QPainter& painter, const Layout& layout) const
@@ -602,14 +729,10 @@ void ParallelCoordinatesView::paintPlot(QPainter& painter, const Layout& layout,
 
 void ParallelCoordinatesView::paintImage(QImage& image, const Layout& layout) const
 {
-    // Opaque RGB32: blitting it to the screen is a copy, not a blend.
+    // The same lines as the worker draws, then the axes straight onto them.
     image.fill(palette().color(QPalette::Base));
-    const bool few = m_model.runCount() <= kPainterRunLimit;
-    if (!few)
-        rasterizeLines(image, layout);
+    drawLines(image, makeLineJob(layout, &layout == &m_layout ? m_pixelY : pixelRows(layout)));
     QPainter painter(&image);
-    if (few)
-        paintLines(painter, layout); // thicker, smoother lines while there are few of them
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.setRenderHint(QPainter::TextAntialiasing, true);
     paintAxes(painter, layout);
@@ -617,25 +740,42 @@ void ParallelCoordinatesView::paintImage(QImage& image, const Layout& layout) co
 
 void ParallelCoordinatesView::renderLineCache()
 {
-    m_cacheTimer.stop();
+    if (m_layout.size != size())
+        relayout();
+    m_jobTimer.stop();
+    ++m_generation; // a job still running is now stale
     const qreal ratio = devicePixelRatioF();
     const QSize pixels = (QSizeF(size()) * ratio).toSize();
-    if (m_cache.size() != pixels)
-        m_cache = QImage(pixels, QImage::Format_RGB32);
-    m_cache.setDevicePixelRatio(ratio);
-    paintImage(m_cache, m_layout);
-    m_cacheDirty = false;
+    QImage image(pixels, QImage::Format_RGB32);
+    image.setDevicePixelRatio(ratio);
+    paintImage(image, m_layout);
+    m_cache = std::move(image);
+    m_shownGeneration = m_generation;
+    update();
 }
 
 void ParallelCoordinatesView::paintEvent(QPaintEvent*)
 {
-    if (m_layout.size != size())
+    if (m_layout.size != size()) {
         relayout();
-    if ((m_cacheDirty && !m_cacheTimer.isActive()) || m_cache.isNull()
-        || m_cache.size() != (QSizeF(size()) * devicePixelRatioF()).toSize())
-        renderLineCache();
+        ++m_generation;
+    }
+    startLineJobSoon();
+    // The newest image that has arrived, even when a newer one is being drawn: never wait here.
     QPainter painter(this);
+    const QColor base = palette().color(QPalette::Base);
+    if (m_cache.isNull()) {
+        painter.fillRect(rect(), base);
+        painter.setPen(palette().color(QPalette::PlaceholderText));
+        painter.drawText(rect(), Qt::AlignCenter, tr("Drawing…"));
+        return;
+    }
     painter.drawImage(QPointF(0, 0), m_cache);
+    const QSizeF shown = QSizeF(m_cache.size()) / m_cache.devicePixelRatio();
+    if (shown.width() < width())
+        painter.fillRect(QRectF(shown.width(), 0, width() - shown.width(), height()), base);
+    if (shown.height() < height())
+        painter.fillRect(QRectF(0, shown.height(), width(), height() - shown.height()), base);
     paintOverlay(painter);
 }
 
@@ -667,7 +807,7 @@ void ParallelCoordinatesView::paintOverlay(QPainter& painter)
         QPolygonF line;
         for (int a = 0; a < m_model.axisCount(); ++a)
             line << QPointF(m_layout.x[static_cast<std::size_t>(a)],
-                m_pixelY[static_cast<std::size_t>(a)][static_cast<std::size_t>(m_hovered)]);
+                (*m_pixelY)[static_cast<std::size_t>(a)][static_cast<std::size_t>(m_hovered)]);
         // Segment by segment: Qt's antialiased stroker takes a quarter of a second on one wide,
         // steep, self-crossing polyline, but milliseconds on its segments. The halo needs no
         // antialiasing; it only parts the line from the ones underneath.
@@ -797,7 +937,7 @@ int ParallelCoordinatesView::runIndexAt(const QPointF& pos) const
 {
     const int axisCount = m_model.axisCount();
     const int runCount = m_model.runCount();
-    if (axisCount == 0 || runCount == 0 || m_pixelY.size() != static_cast<std::size_t>(axisCount))
+    if (axisCount == 0 || runCount == 0 || m_pixelY->size() != static_cast<std::size_t>(axisCount))
         return -1;
     // Only the segments of the gap under the mouse can be near it: O(runs), not O(runs x axes).
     const auto& xs = m_layout.x;
@@ -809,8 +949,8 @@ int ParallelCoordinatesView::runIndexAt(const QPointF& pos) const
     }
     if (pos.x() < xs[0] - kHoverReach || pos.x() > xs.back() + kHoverReach)
         return -1;
-    const auto& a = m_pixelY[static_cast<std::size_t>(left)];
-    const auto& b = m_pixelY[static_cast<std::size_t>(std::min(left + 1, axisCount - 1))];
+    const auto& a = (*m_pixelY)[static_cast<std::size_t>(left)];
+    const auto& b = (*m_pixelY)[static_cast<std::size_t>(std::min(left + 1, axisCount - 1))];
     const bool brushed = m_model.hasBrush();
     int best = -1;
     double bestDistance = kHoverReach;
@@ -870,7 +1010,7 @@ void ParallelCoordinatesView::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
     relayout();
-    m_cacheDirty = true;
+    requestLineCache();
 }
 
 void ParallelCoordinatesView::changeEvent(QEvent* event)
@@ -878,7 +1018,7 @@ void ParallelCoordinatesView::changeEvent(QEvent* event)
     QWidget::changeEvent(event);
     if (event->type() == QEvent::FontChange || event->type() == QEvent::PaletteChange) {
         relayout();
-        m_cacheDirty = true;
+        requestLineCache();
         update();
     }
 }

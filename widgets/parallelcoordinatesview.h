@@ -5,12 +5,14 @@
 
 #include <QColor>
 #include <QFont>
+#include <QFutureWatcher>
 #include <QImage>
 #include <QLineF>
 #include <QRectF>
 #include <QTimer>
 #include <QWidget>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -26,7 +28,10 @@ namespace runlens {
  * brushes on several axes combine with AND; click the axis outside its brush to clear it.
  *
  * The lines are painted once into a cached image; hover, brush rectangles and a dragged title are
- * drawn over it, so moving the mouse never repaints ten thousand lines.
+ * drawn over it, so moving the mouse never repaints ten thousand lines. That image is drawn on a
+ * worker thread from an immutable copy of what it needs (a "line job"); until it arrives the
+ * previous image stays on screen, results of superseded jobs are dropped, and changes that come
+ * while a job runs are coalesced into one next job. lineCacheReady() says when it is current.
  */
 class ParallelCoordinatesView final : public QWidget
 {
@@ -73,9 +78,13 @@ public:
     /** The run whose line passes nearest to `pos` (within a few pixels), or an empty string. */
     QString runAt(const QPointF& pos) const;
     QString hoveredRunId() const;
-    /** Repaints the line cache now (normally deferred and coalesced after a brush change). */
+    /**
+     * Repaints the line cache now, on this thread (for exports and measurements). Normally the cache
+     * is drawn on a worker after each change; a job still running is then superseded.
+     */
     void renderLineCache();
-    bool lineCachePending() const { return m_cacheDirty || m_cacheTimer.isActive(); }
+    /** Whether the image on screen is older than the current runs, axes, brushes and size. */
+    bool lineCachePending() const { return m_shownGeneration != m_generation; }
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -85,6 +94,8 @@ Q_SIGNALS:
     void axesChanged();
     void runHovered(const QString& runId);
     void runClicked(const QString& runId);
+    /** A line cache drawn off the GUI thread reached the screen, and it shows the current state. */
+    void lineCacheReady();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -142,7 +153,38 @@ private:
     void paintPlot(QPainter& painter, const Layout& layout, bool lines) const;
     void paintImage(QImage& image, const Layout& layout) const;
     void paintLines(QPainter& painter, const Layout& layout) const;
-    void rasterizeLines(QImage& image, const Layout& layout) const;
+    using PixelRows = std::vector<std::vector<float>>; // per axis, per run: a line's y in a layout
+    std::shared_ptr<const PixelRows> pixelRows(const Layout& layout) const;
+    /** Everything drawing the lines needs, copied: a worker reads it while the widget changes. */
+    struct LineJob
+    {
+        quint64 generation = 0;
+        QSize pixels;
+        qreal ratio = 1.0;
+        QRgb background = 0;
+        std::vector<double> x; // per axis, logical pixels
+        std::shared_ptr<const PixelRows> y;
+        std::vector<int> order; // runs in drawing order: faint ones first
+        std::vector<QRgb> colours; // per run
+        std::vector<int> alphas; // per run, 0..255
+        bool painterLines = false; // few runs: smoother, thicker lines through QPainter
+        bool antialias = true;
+        double penWidth = 1.0;
+        QImage axes; // axes, ticks and labels over transparency, drawn over the lines
+    };
+    struct RenderedLines
+    {
+        quint64 generation = 0;
+        QImage image;
+    };
+    LineJob makeLineJob(const Layout& layout, std::shared_ptr<const PixelRows> rows) const;
+    static void drawLines(QImage& image, const LineJob& job);
+    static QImage renderLineJob(const LineJob& job);
+    QImage paintAxesLayer(const QSize& pixels, qreal ratio) const;
+    void requestLineCache();
+    void startLineJobSoon();
+    void startLineJob();
+    void lineJobFinished();
     void paintAxes(QPainter& painter, const Layout& layout) const;
     void paintOverlay(QPainter& painter);
     QColor lineColor(int run) const;
@@ -160,10 +202,15 @@ private:
     bool m_axesChosen = false; // setAxes() was called: keep them across setRuns()
     std::vector<QRgb> m_runColors; // cached runColor() per run
     Layout m_layout;
-    QImage m_cache;
-    bool m_cacheDirty = true;
-    QTimer m_cacheTimer; // coalesces re-renders while a brush is dragged
-    std::vector<std::vector<float>> m_pixelY; // per axis, per run: the line's y in the layout
+    QImage m_cache; // the last line image that was current when it arrived
+    quint64 m_generation = 1; // bumped by every change the line image shows
+    quint64 m_shownGeneration = 0; // the generation m_cache was drawn for
+    bool m_jobRunning = false; // at most one job at a time; later changes wait and coalesce
+    QTimer m_jobTimer; // zero-delay: changes made in one event-loop pass start one job
+    QFutureWatcher<RenderedLines> m_jobWatcher;
+    QImage m_axesLayer; // drawn on this thread (fonts), reused by jobs until the layout changes
+    bool m_axesLayerDirty = true;
+    std::shared_ptr<const PixelRows> m_pixelY = std::make_shared<const PixelRows>();
     int m_hovered = -1;
     Drag m_drag = Drag::None;
     int m_dragAxis = -1;

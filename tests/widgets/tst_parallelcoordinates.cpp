@@ -2,7 +2,8 @@
 // The parallel-coordinates view offscreen: brushing with the mouse filters a runs table through its
 // proxy (exactly the runs in range, several axes ANDed, a click outside clears), lines outside the
 // brushes turn faint grey, the missing lane, hover and click, reordering by dragging a title, flipping
-// by double-click, categorical labels shown in full without overlap, colour by metric, exports.
+// by double-click, categorical labels shown in full without overlap, colour by metric, exports, and
+// the line image drawn off the GUI thread (placeholder first, bursts coalesced into one image).
 #include "parallelcoordinatesview.h"
 #include "runcolors.h"
 #include "runsortproxymodel.h"
@@ -99,6 +100,13 @@ QColor inkAt(const QImage& image, QPointF at)
     return best;
 }
 
+// The line image is drawn on a worker thread: wait until the one on screen shows the current state.
+bool waitForLines(ParallelCoordinatesView& view)
+{
+    QSignalSpy ready(&view, &ParallelCoordinatesView::lineCacheReady);
+    return !view.lineCachePending() || ready.wait();
+}
+
 bool near(QColor a, QColor b, int tolerance)
 {
     return std::abs(a.red() - b.red()) <= tolerance && std::abs(a.green() - b.green()) <= tolerance
@@ -145,6 +153,7 @@ private Q_SLOTS:
     void categoricalLabelsShownInFull();
     void colourByMetricAndExports();
     void manyRunsAreRasterizedWhereTheDataSays();
+    void linesArriveFromAWorker();
     void screenshot();
 };
 
@@ -261,6 +270,7 @@ void TestParallelCoordinates::linesOutsideBrushAreFaint()
     view.resize(500, 320);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(waitForLines(view));
 
     // Sample each run's line halfway between the axes, a little off the other line.
     auto lineColour = [&view](double position) {
@@ -274,7 +284,7 @@ void TestParallelCoordinates::linesOutsideBrushAreFaint()
 
     drag(&view, view.pointAt(0, 1.0).toPoint() + QPoint(0, -3), view.pointAt(0, 0.5).toPoint());
     QCOMPARE(view.brushedRunIds(), std::optional<QSet<QString>>(QSet<QString> {QStringLiteral("high")}));
-    QTRY_VERIFY(!view.lineCachePending());
+    QVERIFY(waitForLines(view));
     const QColor faint = lineColour(0.0);
     QVERIFY2(!near(faint, lowColour, 40), qPrintable(faint.name()));
     // Grey: no hue, lighter than the ink.
@@ -417,6 +427,7 @@ void TestParallelCoordinates::colourByMetricAndExports()
     view.resize(500, 340);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(waitForLines(view));
     const QImage image = view.grab().toImage();
     auto at
         = [&](double position) { return inkAt(image, (view.pointAt(0, position) + view.pointAt(1, position)) / 2); };
@@ -449,6 +460,7 @@ void TestParallelCoordinates::manyRunsAreRasterizedWhereTheDataSays()
     view.resize(600, 400);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(waitForLines(view));
     const QColor background = view.palette().color(QPalette::Base);
     auto inkAtLevel = [&view](double position) {
         return inkAt(view.grab().toImage(), (view.pointAt(0, position) + view.pointAt(1, position)) / 2);
@@ -466,7 +478,7 @@ void TestParallelCoordinates::manyRunsAreRasterizedWhereTheDataSays()
     // Brush the top level: the three others turn grey, the top keeps its colour.
     drag(&view, view.pointAt(0, 1.0).toPoint() + QPoint(0, -3), view.pointAt(0, 0.8).toPoint());
     QCOMPARE(view.model().passingCount(), 100);
-    QTRY_VERIFY(!view.lineCachePending());
+    QVERIFY(waitForLines(view));
     const QColor grey = inkAtLevel(1.0 / 3.0);
     QVERIFY2(
         std::abs(grey.red() - grey.blue()) < 12 && std::abs(grey.red() - grey.green()) < 12, qPrintable(grey.name()));
@@ -475,6 +487,52 @@ void TestParallelCoordinates::manyRunsAreRasterizedWhereTheDataSays()
     // The exported image is drawn the same way.
     const QImage exported = view.render(view.size());
     QVERIFY(near(inkAt(exported, (view.pointAt(0, 1.0) + view.pointAt(1, 1.0)) / 2), viridis[3], 50));
+}
+
+void TestParallelCoordinates::linesArriveFromAWorker()
+{
+    // 400 runs on two levels: the top half "high", the bottom half "low".
+    std::vector<Run> runs;
+    for (int i = 0; i < 400; ++i)
+        runs.push_back(makeRun(std::to_string(i), {{"m", i % 2}, {"n", i % 2}}));
+    ParallelCoordinatesView view;
+    view.setRuns(snapshot(runs));
+    view.resize(600, 400);
+    const QColor background = view.palette().color(QPalette::Base);
+    auto inkAtLevel = [&view](double position) {
+        return inkAt(view.grab().toImage(), (view.pointAt(0, position) + view.pointAt(1, position)) / 2);
+    };
+    // Shown, but the event loop has not run: nothing is drawn yet and painting does not wait for it.
+    view.show();
+    QVERIFY(view.lineCachePending());
+    QVERIFY(near(inkAtLevel(1.0), background, 3));
+    QVERIFY(waitForLines(view));
+    QVERIFY(!near(inkAtLevel(1.0), background, 40));
+    const QColor topColour = inkAtLevel(1.0);
+
+    // A burst of brush changes (a drag) before the event loop runs again: until the new image
+    // arrives the previous one stays; then exactly one image arrives, for the last brush.
+    QSignalSpy ready(&view, &ParallelCoordinatesView::lineCacheReady);
+    for (int i = 0; i < 5; ++i)
+        view.setBrush(0, AxisBrush {i % 2 == 0 ? 1.0 : 0.0, i % 2 == 0 ? 1.0 : 0.0, false});
+    QCOMPARE(view.model().passingCount(), 200);
+    QVERIFY(view.lineCachePending());
+    QVERIFY(near(inkAtLevel(1.0), topColour, 3)); // the old image: the top lines still coloured
+    QVERIFY(ready.wait());
+    QVERIFY(!view.lineCachePending());
+    QCOMPARE(ready.count(), 1);
+    // The last brush kept the top level: the bottom is grey now, the top keeps its colour.
+    const QColor grey = inkAtLevel(0.0);
+    QVERIFY2(
+        std::abs(grey.red() - grey.blue()) < 12 && std::abs(grey.red() - grey.green()) < 12, qPrintable(grey.name()));
+    QVERIFY(near(inkAtLevel(1.0), topColour, 40));
+
+    // The synchronous path (exports) draws at once, on this thread.
+    view.clearBrushes();
+    QVERIFY(view.lineCachePending());
+    view.renderLineCache();
+    QVERIFY(!view.lineCachePending());
+    QVERIFY(!near(inkAtLevel(0.0), grey, 12));
 }
 
 void TestParallelCoordinates::screenshot()
@@ -491,9 +549,10 @@ void TestParallelCoordinates::screenshot()
     view.resize(1000, 480);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(waitForLines(view));
     drag(&view, view.pointAt(1, 0.7).toPoint(), view.pointAt(1, 0.35).toPoint());
     QVERIFY(view.brushedRunIds());
-    QTRY_VERIFY(!view.lineCachePending());
+    QVERIFY(waitForLines(view));
     QTest::mouseMove(&view,
         ((view.pointAt(4, view.model().position(4, 3)) + view.pointAt(5, view.model().position(5, 3))) / 2).toPoint());
     const QImage image = view.grab().toImage();
