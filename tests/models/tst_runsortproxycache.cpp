@@ -277,6 +277,7 @@ private Q_SLOTS:
     void randomTablesMatchBruteForce();
     void liveSortStaysCorrectAfterChanges();
     void sortReadsEachValueOnce();
+    void keysFollowInsertedColumns();
     void runTableRefreshKeepsOrder();
 };
 
@@ -396,6 +397,24 @@ void TestRunSortProxyCache::sortReadsEachValueOnce()
     QCOMPARE(model.sortReads, 4002); // another column: its values once
     QString why;
     QVERIFY2(matchesBruteForce(proxy, model, 0, Qt::AscendingOrder, &why), qPrintable(why));
+}
+
+void TestRunSortProxyCache::keysFollowInsertedColumns()
+{
+    // Keys of column 1 kept over an unsorted spell; a column inserted in front makes column 1 another
+    // column, whose values the old keys do not describe.
+    std::mt19937 rng(11);
+    VariantTableModel model(2);
+    model.reset(randomRows(rng, 300, 2));
+    RunSortProxyModel proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.sort(1, Qt::AscendingOrder);
+    proxy.sort(-1);
+    model.insertColumnAtStart(QVariant());
+    proxy.sort(1, Qt::AscendingOrder);
+    QString why;
+    QVERIFY2(matchesBruteForce(proxy, model, 1, Qt::AscendingOrder, &why), qPrintable(why));
 }
 
 void TestRunSortProxyCache::runTableRefreshKeepsOrder()
