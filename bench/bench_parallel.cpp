@@ -4,6 +4,9 @@
 // (what a mouse move costs: cached image + hover line + brush bands; through the platform's repaint,
 // and the widget's own paint into an image), the hover hit test, and a brush
 // change (re-filtering every run). The reference is filling an image of the same size with one colour.
+// The line cache is drawn on a worker thread: for a brush change and for setRuns it also prints the
+// GUI thread's share (the call plus one event-loop pass, which hands the job over) and the time until
+// the new image is on screen.
 //
 //   bench_parallel [--runs 10000] [--axes 20] [--repeat 9] [--width 1600] [--height 900] [--save]
 //
@@ -12,6 +15,7 @@
 #include "parallelcoordinatesview.h"
 
 #include <QApplication>
+#include <QEventLoop>
 #include <QImage>
 #include <QMouseEvent>
 
@@ -78,6 +82,16 @@ RunListSnapshot makeRuns(int runs, int axes)
         list->runs.push_back(std::move(run));
     }
     return list;
+}
+
+// Runs the event loop until the view's line image shows the current state.
+void waitForLines(ParallelCoordinatesView& view)
+{
+    if (!view.lineCachePending())
+        return;
+    QEventLoop loop;
+    QObject::connect(&view, &ParallelCoordinatesView::lineCacheReady, &loop, &QEventLoop::quit);
+    loop.exec();
 }
 
 } // namespace
@@ -170,6 +184,40 @@ int main(int argc, char** argv)
     std::printf("  %-44s %10.3f %12.1f\n", "hover hit test (one position)", median(hoverMs), median(hoverMs) / ref);
     std::printf("  %-44s %10.3f %12.1f\n", "brush change (filter all runs)", median(brushMs), median(brushMs) / ref);
 
+    // Off the GUI thread: what a brush change and new runs cost the GUI thread, and how long until
+    // the new image shows.
+    std::vector<double> brushGuiMs, brushReadyMs, runsGuiMs, runsReadyMs;
+    for (int pass = 0; pass <= repeat; ++pass) {
+        waitForLines(view);
+        auto t = Clock::now();
+        AxisBrush brush;
+        brush.low = 0.2 * unit(rng);
+        brush.high = brush.low + 0.5;
+        view.setBrush(axes - 1, brush);
+        QCoreApplication::processEvents();
+        const double brushGui = msSince(t);
+        waitForLines(view);
+        const double brushReady = msSince(t);
+        view.clearBrushes();
+        waitForLines(view);
+        t = Clock::now();
+        view.setRuns(list);
+        QCoreApplication::processEvents();
+        const double runsGui = msSince(t);
+        waitForLines(view);
+        const double runsReady = msSince(t);
+        if (pass == 0)
+            continue;
+        brushGuiMs.push_back(brushGui);
+        brushReadyMs.push_back(brushReady);
+        runsGuiMs.push_back(runsGui);
+        runsReadyMs.push_back(runsReady);
+    }
+    std::printf("\n  line cache drawn on a worker thread:\n");
+    std::printf("  %-44s %10.3f\n", "brush change: GUI thread", median(brushGuiMs));
+    std::printf("  %-44s %10.3f\n", "brush change: until the new image is ready", median(brushReadyMs));
+    std::printf("  %-44s %10.3f\n", "setRuns: GUI thread", median(runsGuiMs));
+    std::printf("  %-44s %10.3f\n", "setRuns: until the new image is ready", median(runsReadyMs));
     if (argc > 1 && std::strcmp(argv[argc - 1], "--save") == 0)
         view.grab().save(QStringLiteral("/tmp/bench_parallel.png"));
     return 0;
