@@ -760,6 +760,8 @@ void ParallelCoordinatesView::paintEvent(QPaintEvent*)
         relayout();
         ++m_generation;
     }
+    if (!lineCachePending() && !m_cache.isNull() && m_cache.devicePixelRatio() != devicePixelRatioF())
+        ++m_generation; // moved to a screen of another density: redraw at its resolution
     startLineJobSoon();
     // The newest image that has arrived, even when a newer one is being drawn: never wait here.
     QPainter painter(this);
