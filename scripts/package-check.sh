@@ -6,7 +6,7 @@
 # Usage: scripts/package-check.sh [BUILD_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build}
+build=$(cd "${1:-$root/build}" && pwd) # absolute: cpack runs from inside it
 out=$build/packages
 rm -rf "$out" && mkdir -p "$out"
 
