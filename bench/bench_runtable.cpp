@@ -80,10 +80,7 @@ std::shared_ptr<RunList> makeRuns(int runs, int params, int metrics, unsigned se
             std::snprintf(key, sizeof key, "m%03d", m);
             Metric metric;
             metric.key = key;
-            metric.point = {unit(rng), 1700000000000, 100};
-            // MetricPoint is {timestamp, value, step}: the line above left every value at 1.7e12, so the
-            // metric sort compared ties only. Give each value its own draw.
-            metric.point = {1700000000000, unit(rng), 100};
+            metric.point = {1700000000000, unit(rng), 100}; // {timestamp, value, step}
             run.metrics.push_back(metric);
         }
         run.tags.push_back({"mlflow.runName", run.info.runName});

@@ -31,6 +31,8 @@ QString ColumnLayout::columnId(const QAbstractItemModel& model, int column)
         return QStringLiteral("param:") + key;
     case RunTableModel::ColumnKind::Metric:
         return QStringLiteral("metric:") + key;
+    case RunTableModel::ColumnKind::Tag:
+        return QStringLiteral("tag:") + key;
     }
     return QStringLiteral("other:") + key;
 }
@@ -73,7 +75,8 @@ QList<int> uniformColumns(const QAbstractItemModel& model)
     for (int column = 0; column < model.columnCount(); ++column) {
         const auto kind = static_cast<RunTableModel::ColumnKind>(
             model.headerData(column, Qt::Horizontal, RunTableModel::ColumnKindRole).toInt());
-        if (kind != RunTableModel::ColumnKind::Param && kind != RunTableModel::ColumnKind::Metric)
+        if (kind != RunTableModel::ColumnKind::Param && kind != RunTableModel::ColumnKind::Metric
+            && kind != RunTableModel::ColumnKind::Tag)
             continue;
         // The exact stored value: "0.1" and "0.10" are different params even if they read alike.
         const QVariant first = model.index(0, column).data(RunTableModel::RawValueRole);

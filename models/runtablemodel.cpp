@@ -47,6 +47,12 @@ QString toQString(const std::string& s)
 }
 
 // A param is a string in MLflow; it compares as a number when the whole string is one.
+// MLflow's own tags (mlflow.runName, mlflow.user, mlflow.source.*, ...) are shown elsewhere.
+bool isSystemTag(const std::string& key)
+{
+    return key.rfind("mlflow.", 0) == 0;
+}
+
 bool parseNumber(const std::string& text, double& value)
 {
     if (text.empty())
@@ -119,13 +125,13 @@ RunTableModel::RunTableModel(QObject* parent)
     : QAbstractTableModel(parent)
 { }
 
-std::vector<RunTableModel::Column> RunTableModel::buildColumns(
-    const RunList* runs, int& paramCount, int& metricCount) const
+std::vector<RunTableModel::Column> RunTableModel::buildColumns(const RunList* runs) const
 {
     // Union of keys over every run, hashed by views into the runs (alive for this call), then sorted:
     // at 20,000 runs x 100 keys a sorted map's string compares dominated a refresh.
     std::unordered_map<std::string_view, bool> params; // key -> every value is a number
     std::unordered_map<std::string_view, bool> metrics;
+    std::unordered_map<std::string_view, bool> tags; // key -> every value is a number
     bool severalExperiments = false;
     if (runs) {
         const std::string* firstExperiment = nullptr;
@@ -142,6 +148,14 @@ std::vector<RunTableModel::Column> RunTableModel::buildColumns(
             }
             for (const Metric& m : run.metrics)
                 metrics.try_emplace(m.key, true);
+            for (const KeyValue& t : run.tags) {
+                if (isSystemTag(t.key))
+                    continue;
+                auto [it, inserted] = tags.try_emplace(t.key, true);
+                double ignored = 0;
+                if (it->second && !parseNumber(t.value, ignored))
+                    it->second = false;
+            }
         }
     }
     std::vector<std::pair<std::string_view, bool>> paramKeys(params.begin(), params.end());
@@ -151,6 +165,8 @@ std::vector<RunTableModel::Column> RunTableModel::buildColumns(
     for (const auto& entry : metrics)
         metricKeys.push_back(entry.first);
     std::sort(metricKeys.begin(), metricKeys.end());
+    std::vector<std::pair<std::string_view, bool>> tagKeys(tags.begin(), tags.end());
+    std::sort(tagKeys.begin(), tagKeys.end());
 
     std::vector<Column> columns;
     columns.push_back({ColumnKind::Name, {}, tr("Run"), false});
@@ -164,16 +180,14 @@ std::vector<RunTableModel::Column> RunTableModel::buildColumns(
         columns.push_back({ColumnKind::Param, std::string(key), toQString(std::string(key)), numeric});
     for (const std::string_view key : metricKeys)
         columns.push_back({ColumnKind::Metric, std::string(key), toQString(std::string(key)), true});
-    paramCount = static_cast<int>(params.size());
-    metricCount = static_cast<int>(metrics.size());
+    for (const auto& [key, numeric] : tagKeys)
+        columns.push_back({ColumnKind::Tag, std::string(key), toQString(std::string(key)), numeric});
     return columns;
 }
 
 void RunTableModel::setRuns(RunListSnapshot runs, const QHash<QString, QString>& experimentNames)
 {
-    int paramCount = 0;
-    int metricCount = 0;
-    std::vector<Column> columns = buildColumns(runs.get(), paramCount, metricCount);
+    std::vector<Column> columns = buildColumns(runs.get());
     const auto sameColumns = [&] {
         if (columns.size() != m_columns.size())
             return false;
@@ -189,7 +203,7 @@ void RunTableModel::setRuns(RunListSnapshot runs, const QHash<QString, QString>&
         // A refresh: columns and rows change in place, so views keep selection, sort and scroll even
         // when a running run logs its first value of a new metric.
         if (!sameColumns())
-            updateColumns(std::move(columns), paramCount, metricCount);
+            updateColumns(std::move(columns));
         updateRuns(std::move(runs));
         return;
     }
@@ -204,12 +218,21 @@ void RunTableModel::setRuns(RunListSnapshot runs, const QHash<QString, QString>&
     }
     m_experimentNames = experimentNames;
     m_columns = std::move(columns);
-    m_paramCount = paramCount;
-    m_metricCount = metricCount;
+    countColumns();
     endResetModel();
 }
 
-void RunTableModel::updateColumns(std::vector<Column> columns, int paramCount, int metricCount)
+void RunTableModel::countColumns()
+{
+    m_paramCount = m_metricCount = m_tagCount = 0;
+    for (const Column& c : m_columns) {
+        m_paramCount += c.kind == ColumnKind::Param;
+        m_metricCount += c.kind == ColumnKind::Metric;
+        m_tagCount += c.kind == ColumnKind::Tag;
+    }
+}
+
+void RunTableModel::updateColumns(std::vector<Column> columns)
 {
     // Both lists are ordered by (kind, key), the order buildColumns() makes, so a merge finds the change.
     const auto before
@@ -257,8 +280,7 @@ void RunTableModel::updateColumns(std::vector<Column> columns, int paramCount, i
         endInsertColumns();
         i = end;
     }
-    m_paramCount = paramCount;
-    m_metricCount = metricCount;
+    countColumns();
 }
 
 void RunTableModel::updateRuns(RunListSnapshot fresh)
@@ -423,7 +445,7 @@ int RunTableModel::columnOf(ColumnKind kind, const QString& key) const
         const Column& c = m_columns[i];
         if (c.kind != kind)
             continue;
-        if ((kind == ColumnKind::Param || kind == ColumnKind::Metric) && c.key != k)
+        if ((kind == ColumnKind::Param || kind == ColumnKind::Metric || kind == ColumnKind::Tag) && c.key != k)
             continue;
         return static_cast<int>(i);
     }
@@ -518,6 +540,10 @@ QVariant RunTableModel::displayValue(const Run& run, const Column& column) const
         if (const MetricPoint* p = metricPoint(run, column))
             return formatMetric(p->value);
         return {};
+    case ColumnKind::Tag:
+        if (const std::string* value = run.tag(column.key))
+            return oneLine(*value);
+        return {};
     }
     return {};
 }
@@ -548,6 +574,10 @@ QVariant RunTableModel::rawValue(const Run& run, const Column& column) const
         if (const MetricPoint* p = metricPoint(run, column))
             return p->value;
         return {};
+    case ColumnKind::Tag:
+        if (const std::string* value = run.tag(column.key))
+            return toQString(*value);
+        return {};
     }
     return {};
 }
@@ -562,7 +592,8 @@ QVariant RunTableModel::sortValue(const Run& run, const Column& column) const
     case ColumnKind::Status:
         return statusTitle(run.info.status);
     case ColumnKind::Param:
-        if (const std::string* value = run.param(column.key)) {
+    case ColumnKind::Tag:
+        if (const std::string* value = column.kind == ColumnKind::Param ? run.param(column.key) : run.tag(column.key)) {
             double number = 0;
             if (parseNumber(*value, number))
                 return number;
@@ -593,7 +624,8 @@ QVariant RunTableModel::toolTip(const Run& run, const Column& column) const
     case ColumnKind::User:
         return {};
     case ColumnKind::Param:
-        if (const std::string* value = run.param(column.key)) {
+    case ColumnKind::Tag:
+        if (const std::string* value = column.kind == ColumnKind::Param ? run.param(column.key) : run.tag(column.key)) {
             QString text = toQString(*value);
             if (text.size() > 2000)
                 text = text.left(2000) + QChar(0x2026);
@@ -650,6 +682,8 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
             return tr("User who created the run");
         case ColumnKind::Param:
             return tr("Parameter %1\n(params.%1 in a search filter)").arg(column.title);
+        case ColumnKind::Tag:
+            return tr("Tag %1\n(tags.%1 in a search filter)").arg(column.title);
         case ColumnKind::Metric:
             if (m_metricModes.count(column.key))
                 return tr("Metric %1, %2 of each run's history (right-click to change)\n"
@@ -675,6 +709,8 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
             return tr("Parameters");
         if (column.kind == ColumnKind::Metric)
             return tr("Metrics");
+        if (column.kind == ColumnKind::Tag)
+            return tr("Tags");
         return tr("Run");
     default:
         return {};

@@ -19,8 +19,8 @@ namespace runlens {
 
 /**
  * Runs as a table: fixed run columns, then one column per param key and one per latest-metric key
- * found in the loaded runs. DisplayRole is formatted for people; SortRole holds the raw value to
- * compare (an invalid QVariant when the run lacks the value), RawValueRole the exact stored value.
+ * found in the loaded runs, then one per user tag key. DisplayRole is formatted for people; SortRole holds the raw
+ * value to compare (an invalid QVariant when the run lacks the value), RawValueRole the exact stored value.
  */
 class RunTableModel final : public QAbstractTableModel
 {
@@ -47,6 +47,7 @@ public:
         User,
         Param,
         Metric,
+        Tag, // user tags; MLflow's own mlflow.* tags are shown in the run's details
     };
     Q_ENUM(ColumnKind)
 
@@ -85,6 +86,7 @@ public:
     int columnOf(ColumnKind kind, const QString& key = {}) const;
     int paramColumnCount() const { return m_paramCount; }
     int metricColumnCount() const { return m_metricCount; }
+    int tagColumnCount() const { return m_tagCount; }
 
     /**
      * Shows `mode` in the column of metric `key` (it stays set across refreshes and new runs). Until
@@ -111,8 +113,9 @@ public:
     static QString formatMetric(double value);
 
 private:
-    std::vector<Column> buildColumns(const RunList* runs, int& paramCount, int& metricCount) const;
-    void updateColumns(std::vector<Column> columns, int paramCount, int metricCount);
+    std::vector<Column> buildColumns(const RunList* runs) const;
+    void updateColumns(std::vector<Column> columns);
+    void countColumns();
     void updateRuns(RunListSnapshot fresh);
     QVariant displayValue(const Run& run, const Column& column) const;
     QVariant rawValue(const Run& run, const Column& column) const;
@@ -136,6 +139,7 @@ private:
     std::vector<Column> m_columns;
     int m_paramCount = 0;
     int m_metricCount = 0;
+    int m_tagCount = 0;
 };
 
 } // namespace runlens

@@ -401,7 +401,8 @@ void TestRunPanels::metricColumnModes()
     openImages(window, kFixture);
     RunTableModel* model = window.runModel();
     QVERIFY(model->metricColumnCount() > 0);
-    const int column = model->columnCount() - model->metricColumnCount();
+    const int column = model->columnCount() - model->tagColumnCount() - model->metricColumnCount();
+    QCOMPARE(model->columnAt(column).kind, RunTableModel::ColumnKind::Metric);
     const QString key = model->headerData(column, Qt::Horizontal, RunTableModel::ColumnKeyRole).toString();
     auto store = openStore(kFixture.toStdString());
     QVERIFY(store.ok());

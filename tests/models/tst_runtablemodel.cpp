@@ -125,12 +125,18 @@ void TestRunTableModel::columnsAreUnionOfParamAndMetricKeys()
 
     std::set<std::string> params;
     std::set<std::string> metrics;
+    std::set<std::string> tags; // user tags only: MLflow's mlflow.* tags are shown in the details
     for (const Run& run : m_all->runs) {
         for (const KeyValue& p : run.params)
             params.insert(p.key);
         for (const Metric& m : run.metrics)
             metrics.insert(m.key);
+        for (const KeyValue& t : run.tags) {
+            if (t.key.rfind("mlflow.", 0) != 0)
+                tags.insert(t.key);
+        }
     }
+    QVERIFY(!tags.empty());
     // Spot-check against the fixture, so the union above is not only compared with itself.
     for (const char* key : {"lr", "batch_size", "seed", "fold", "model", "optimizer", "emoji", "empty_value"})
         QVERIFY2(params.count(key), key);
@@ -144,6 +150,8 @@ void TestRunTableModel::columnsAreUnionOfParamAndMetricKeys()
         expected << QString::fromStdString(key);
     for (const std::string& key : metrics)
         expected << QString::fromStdString(key);
+    for (const std::string& key : tags)
+        expected << QString::fromStdString(key);
 
     QStringList actual;
     for (int c = 0; c < model.columnCount(); ++c)
@@ -151,15 +159,31 @@ void TestRunTableModel::columnsAreUnionOfParamAndMetricKeys()
     QCOMPARE(actual, expected);
     QCOMPARE(model.paramColumnCount(), static_cast<int>(params.size()));
     QCOMPARE(model.metricColumnCount(), static_cast<int>(metrics.size()));
+    QCOMPARE(model.tagColumnCount(), static_cast<int>(tags.size()));
 
     // Kinds, keys and groups line up with the titles; "lr" as a param is not confused with anything else.
+    const int firstMetric = fixed + static_cast<int>(params.size());
+    const int firstTag = firstMetric + static_cast<int>(metrics.size());
     for (int c = fixed; c < model.columnCount(); ++c) {
-        const bool isParam = c < fixed + static_cast<int>(params.size());
-        QCOMPARE(model.headerData(c, Qt::Horizontal, RunTableModel::ColumnKindRole).toInt(),
-            static_cast<int>(isParam ? RunTableModel::ColumnKind::Param : RunTableModel::ColumnKind::Metric));
+        const auto kind = c < firstMetric ? RunTableModel::ColumnKind::Param
+            : c < firstTag                ? RunTableModel::ColumnKind::Metric
+                                          : RunTableModel::ColumnKind::Tag;
+        QCOMPARE(model.headerData(c, Qt::Horizontal, RunTableModel::ColumnKindRole).toInt(), static_cast<int>(kind));
         QCOMPARE(model.headerData(c, Qt::Horizontal, RunTableModel::ColumnKeyRole).toString(), actual[c]);
         QCOMPARE(model.headerData(c, Qt::Horizontal, RunTableModel::ColumnGroupRole).toString(),
-            isParam ? QStringLiteral("Parameters") : QStringLiteral("Metrics"));
+            kind == RunTableModel::ColumnKind::Param        ? QStringLiteral("Parameters")
+                : kind == RunTableModel::ColumnKind::Metric ? QStringLiteral("Metrics")
+                                                            : QStringLiteral("Tags"));
+        if (kind == RunTableModel::ColumnKind::Tag) {
+            // Each cell is the run's tag exactly, or nothing when the run lacks it.
+            for (int row = 0; row < model.rowCount(); ++row) {
+                const std::string* value = model.runAt(row)->tag(actual[c].toStdString());
+                const QVariant raw = model.index(row, c).data(RunTableModel::RawValueRole);
+                QCOMPARE(raw.isValid(), value != nullptr);
+                if (value)
+                    QCOMPARE(raw.toString(), QString::fromStdString(*value));
+            }
+        }
         QVERIFY(!model.headerData(c, Qt::Horizontal, Qt::ToolTipRole).toString().isEmpty());
     }
     QCOMPARE(model.columnOf(RunTableModel::ColumnKind::Param, QStringLiteral("lr")),

@@ -161,8 +161,10 @@ void TestRunRefresh::newColumnsInsertInPlace()
     QCOMPARE(model.columnCount(), columns + 2);
     const int param = model.columnOf(RunTableModel::ColumnKind::Param, QStringLiteral("aaa_new_param"));
     const int metric = model.columnOf(RunTableModel::ColumnKind::Metric, QStringLiteral("zzz_new_metric"));
-    QCOMPARE(param, model.columnCount() - model.metricColumnCount() - model.paramColumnCount());
-    QVERIFY(metric >= model.columnCount() - model.metricColumnCount());
+    QCOMPARE(
+        param, model.columnCount() - model.tagColumnCount() - model.metricColumnCount() - model.paramColumnCount());
+    QVERIFY(metric >= model.columnCount() - model.tagColumnCount() - model.metricColumnCount());
+    QVERIFY(metric < model.columnCount() - model.tagColumnCount());
     // Every key still in the order a fresh load gives (the fixture has keys sorting after "zzz").
     for (int c = 1; c < model.columnCount(); ++c) {
         const auto& a = model.columnAt(c - 1);
