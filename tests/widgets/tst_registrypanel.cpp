@@ -7,6 +7,7 @@
 #include "registrymodel.h"
 #include "registrypanel.h"
 #include "stagetransitiondialog.h"
+#include "storefactory.h"
 #include "storesession.h"
 
 #include <QDialog>
@@ -18,6 +19,9 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
+#include <filesystem>
 
 using namespace runlens;
 
@@ -40,6 +44,8 @@ private Q_SLOTS:
     void comparesSourceRunsSideBySide();
     void auditLogViewShowsAndExports();
     void searchFiltersModels();
+    void actionsOnLocalStores_data();
+    void actionsOnLocalStores();
 
 private:
     void showFake(RegistryPanel& panel, std::shared_ptr<FakeStore> store);
@@ -348,6 +354,88 @@ void TestRegistryPanel::searchFiltersModels()
     QCOMPARE(panel.modelsView()->model()->index(0, 0).data().toString(), QStringLiteral("clf"));
     panel.setSearchText(QStringLiteral("nothing like this"));
     QCOMPARE(panel.modelsView()->model()->rowCount(), 0);
+}
+
+void TestRegistryPanel::actionsOnLocalStores_data()
+{
+    QTest::addColumn<QString>("fixture");
+    QTest::newRow("mlruns") << QStringLiteral("file/mlruns");
+    QTest::newRow("mlflow.db") << QStringLiteral("sqlite/mlflow.db");
+}
+
+void TestRegistryPanel::actionsOnLocalStores()
+{
+    // The panel's actions on a copy of each store MLflow 2.22 wrote, read back through a fresh store.
+    QFETCH(QString, fixture);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::filesystem::path source = std::filesystem::path(RUNLENS_FIXTURE_DIR) / fixture.toStdString();
+    const std::filesystem::path copy = std::filesystem::path(dir.path().toStdString()) / source.filename();
+    std::filesystem::copy(source, copy, std::filesystem::copy_options::recursive);
+    const QString path = QString::fromStdString(copy.string());
+
+    StoreSession session;
+    RegistryPanel panel(&session);
+    panel.setAuditLogPath(m_auditPath);
+    QSignalSpy models(&panel, &RegistryPanel::modelsLoaded);
+    QSignalSpy versions(&panel, &RegistryPanel::versionsLoaded);
+    session.open(path);
+    QVERIFY(models.wait());
+    QVERIFY2(panel.canWrite(), qPrintable(panel.readOnlyNote()));
+    versions.clear();
+    panel.selectModel(QStringLiteral("resnet-classifier"));
+    QTRY_VERIFY(!versions.isEmpty());
+    QCOMPARE(panel.currentModel(), QStringLiteral("resnet-classifier"));
+
+    QSignalSpy finished(&panel, &RegistryPanel::writeFinished);
+    const auto write = [&](const std::function<void()>& action) {
+        finished.clear();
+        action();
+        QTRY_COMPARE(finished.count(), 1);
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
+    };
+    // v4 to Production, archiving v2 (the fixture's Production version); then the aliases.
+    write([&] { panel.transitionStage(4, QStringLiteral("Production"), true); });
+    write([&] { panel.setAlias(QStringLiteral("champion"), 4); });
+    write([&] { panel.deleteAlias(QStringLiteral("challenger")); });
+    write([&] { panel.setModelDescription(QStringLiteral("Promoted by a test.")); });
+    write([&] { panel.setVersionDescription(4, QStringLiteral("the new champion")); });
+    write([&] { panel.setVersionTag(4, QStringLiteral("validated"), QStringLiteral("yes")); });
+
+    auto store = openStore(copy.string());
+    QVERIFY(store.ok());
+    auto list = store.value()->modelVersions("resnet-classifier");
+    QVERIFY(list.ok());
+    std::map<std::int64_t, ModelVersion> byNumber;
+    for (const ModelVersion& v : *list)
+        byNumber[v.version] = v;
+    QCOMPARE(byNumber.at(4).currentStage, std::string("Production"));
+    QCOMPARE(byNumber.at(2).currentStage, std::string("Archived"));
+    QCOMPARE(byNumber.at(3).currentStage, std::string("Staging"));
+    QCOMPARE(byNumber.at(1).currentStage, std::string("Archived"));
+    QCOMPARE(byNumber.at(4).aliases, std::vector<std::string> {"champion"});
+    QVERIFY(byNumber.at(3).aliases.empty());
+    QCOMPARE(byNumber.at(4).description.value_or(""), std::string("the new champion"));
+    const auto& tags = byNumber.at(4).tags;
+    const auto tag = std::find_if(tags.begin(), tags.end(), [](const KeyValue& t) { return t.key == "validated"; });
+    QVERIFY(tag != tags.end());
+    QCOMPARE(tag->value, std::string("yes"));
+    auto registered = store.value()->registeredModels();
+    QVERIFY(registered.ok());
+    bool found = false;
+    for (const RegisteredModel& m : *registered) {
+        if (m.name != "resnet-classifier")
+            continue;
+        found = true;
+        QCOMPARE(m.description.value_or(""), std::string("Promoted by a test."));
+    }
+    QVERIFY(found);
+
+    // Every stage and alias change is in the audit log: two stage moves (v4 and the archived v2) and
+    // two alias changes, at least.
+    QFile log(m_auditPath);
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    QVERIFY(log.readAll().count('\n') >= 3);
 }
 
 QTEST_MAIN(TestRegistryPanel)
