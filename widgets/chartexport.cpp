@@ -13,24 +13,6 @@ namespace runlens {
 
 namespace {
 
-bool openFor(QSaveFile& file, QString* error)
-{
-    if (file.open(QIODevice::WriteOnly))
-        return true;
-    if (error)
-        *error = QStringLiteral("Cannot write %1: %2").arg(file.fileName(), file.errorString());
-    return false;
-}
-
-bool commit(QSaveFile& file, QString* error)
-{
-    if (file.commit())
-        return true;
-    if (error)
-        *error = QStringLiteral("Cannot write %1: %2").arg(file.fileName(), file.errorString());
-    return false;
-}
-
 // The hover overlay belongs to the pointer, not to the chart; keep it out of exports.
 void hideHover(QGraphicsView* view)
 {
@@ -53,8 +35,13 @@ bool ChartExport::savePng(QGraphicsView* view, const QString& path, QString* err
         painter.setRenderHint(QPainter::TextAntialiasing);
         view->render(&painter, QRectF(QPointF(0, 0), size), view->viewport()->rect());
     }
+    return savePngImage(image, path, error);
+}
+
+bool ChartExport::savePngImage(const QImage& image, const QString& path, QString* error)
+{
     QSaveFile file(path);
-    if (!openFor(file, error))
+    if (!openForWriting(file, error))
         return false;
     if (!image.save(&file, "PNG")) {
         file.cancelWriting();
@@ -62,14 +49,32 @@ bool ChartExport::savePng(QGraphicsView* view, const QString& path, QString* err
             *error = QStringLiteral("Cannot encode the PNG image for %1").arg(path);
         return false;
     }
-    return commit(file, error);
+    return commitFile(file, error);
+}
+
+bool ChartExport::openForWriting(QSaveFile& file, QString* error)
+{
+    if (file.open(QIODevice::WriteOnly))
+        return true;
+    if (error)
+        *error = QStringLiteral("Cannot write %1: %2").arg(file.fileName(), file.errorString());
+    return false;
+}
+
+bool ChartExport::commitFile(QSaveFile& file, QString* error)
+{
+    if (file.commit())
+        return true;
+    if (error)
+        *error = QStringLiteral("Cannot write %1: %2").arg(file.fileName(), file.errorString());
+    return false;
 }
 
 bool ChartExport::saveSvg(QGraphicsView* view, const QString& path, QString* error)
 {
     hideHover(view);
     QSaveFile file(path);
-    if (!openFor(file, error))
+    if (!openForWriting(file, error))
         return false;
     const QSize size = view->viewport()->size();
     QSvgGenerator generator;
@@ -90,13 +95,13 @@ bool ChartExport::saveSvg(QGraphicsView* view, const QString& path, QString* err
         painter.fillRect(QRect(QPoint(0, 0), size), Qt::white);
         view->render(&painter, QRectF(QPointF(0, 0), size), view->viewport()->rect());
     }
-    return commit(file, error);
+    return commitFile(file, error);
 }
 
 bool ChartExport::saveCsv(const MetricChartView& chart, const QString& path, QString* error)
 {
     QSaveFile file(path);
-    if (!openFor(file, error))
+    if (!openForWriting(file, error))
         return false;
     QString writeError;
     if (!chart.writeCsv(file, &writeError)) {
@@ -105,7 +110,7 @@ bool ChartExport::saveCsv(const MetricChartView& chart, const QString& path, QSt
             *error = QStringLiteral("%1 (%2)").arg(writeError, path);
         return false;
     }
-    return commit(file, error);
+    return commitFile(file, error);
 }
 
 QByteArray ChartExport::csvField(const QString& text)

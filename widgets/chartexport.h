@@ -5,6 +5,8 @@
 #include <QString>
 
 class QGraphicsView;
+class QImage;
+class QSaveFile;
 
 namespace runlens {
 
@@ -24,6 +26,13 @@ public:
     static bool saveSvg(QGraphicsView* view, const QString& path, QString* error = nullptr);
     /** Every loaded point of the chart's lines at full resolution (MetricChartView::writeCsv). */
     static bool saveCsv(const MetricChartView& chart, const QString& path, QString* error = nullptr);
+
+    /** `image` as a PNG file, written atomically; shared by every plot's PNG export. */
+    static bool savePngImage(const QImage& image, const QString& path, QString* error = nullptr);
+    /** Opens `file` for writing; false with "Cannot write <path>: <reason>" in `error`. */
+    static bool openForWriting(QSaveFile& file, QString* error);
+    /** Commits `file` (the rename that makes it appear); false with the same message as above. */
+    static bool commitFile(QSaveFile& file, QString* error);
 
     /** A CSV field (RFC 4180): quoted when it holds a comma, quote or line break; UTF-8. */
     static QByteArray csvField(const QString& text);

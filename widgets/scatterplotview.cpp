@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "scatterplotview.h"
 
+#include "chartexport.h"
+
 #include <QEvent>
 #include <QFontMetricsF>
 #include <QLinearGradient>
@@ -37,24 +39,6 @@ constexpr double kCategoryLabelWidth = 160.0;
 QString elided(const QFontMetricsF& metrics, const QString& text, double width)
 {
     return metrics.elidedText(text, Qt::ElideMiddle, width);
-}
-
-bool openFor(QSaveFile& file, QString* error)
-{
-    if (file.open(QIODevice::WriteOnly))
-        return true;
-    if (error)
-        *error = QStringLiteral("Cannot write %1: %2").arg(file.fileName(), file.errorString());
-    return false;
-}
-
-bool commit(QSaveFile& file, QString* error)
-{
-    if (file.commit())
-        return true;
-    if (error)
-        *error = QStringLiteral("Cannot write %1: %2").arg(file.fileName(), file.errorString());
-    return false;
 }
 
 } // namespace
@@ -714,22 +698,13 @@ bool ScatterPlotView::savePng(const QString& path, QString* error, qreal scale) 
         painter.setRenderHint(QPainter::TextAntialiasing);
         render(painter, false);
     }
-    QSaveFile file(path);
-    if (!openFor(file, error))
-        return false;
-    if (!image.save(&file, "PNG")) {
-        file.cancelWriting();
-        if (error)
-            *error = QStringLiteral("Cannot encode the PNG image for %1").arg(path);
-        return false;
-    }
-    return commit(file, error);
+    return ChartExport::savePngImage(image, path, error);
 }
 
 bool ScatterPlotView::saveSvg(const QString& path, QString* error) const
 {
     QSaveFile file(path);
-    if (!openFor(file, error))
+    if (!ChartExport::openForWriting(file, error))
         return false;
     QSvgGenerator generator;
     generator.setOutputDevice(&file);
@@ -741,7 +716,7 @@ bool ScatterPlotView::saveSvg(const QString& path, QString* error) const
         QPainter painter(&generator);
         render(painter, true);
     }
-    return commit(file, error);
+    return ChartExport::commitFile(file, error);
 }
 
 } // namespace runlens
