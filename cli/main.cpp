@@ -2,6 +2,9 @@
 // runlens-cli: the scripting interface to MLflow stores. Links only runlens_core.
 #include "commands.h"
 
+#include <QCoreApplication>
+
+#include <clocale>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -68,8 +71,15 @@ int main(int argc, char** argv)
         return runlens::cli::ExitOk;
     }
     for (const auto& c : kSubcommands) {
-        if (first == c.name)
+        if (first == c.name) {
+            // Tracking servers are reached through Qt's network stack, whose thread needs an
+            // application object; it is cheap and harmless for local stores.
+            QCoreApplication app(argc, argv);
+            // QCoreApplication adopts the environment's locale; numbers printed and parsed by the C
+            // library must stay in the C locale (a decimal point, never a comma).
+            std::setlocale(LC_NUMERIC, "C");
             return c.run(std::vector<std::string>(argv + 2, argv + argc));
+        }
     }
     std::cerr << "runlens-cli: unknown command '" << first << "'\n\n";
     printUsage(std::cerr);

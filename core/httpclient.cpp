@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
 #include <QLocale>
@@ -536,6 +537,13 @@ Result<QSslConfiguration> sslConfiguration(const RestConnection& connection)
 
 Result<std::unique_ptr<HttpClient>> HttpClient::create(const RestConnection& connection)
 {
+    // The network thread runs a Qt event loop, which Qt refuses to start without an application
+    // object: every request would then wait forever. Say so instead of hanging.
+    if (!QCoreApplication::instance()) {
+        return StoreError {ErrorCode::InternalError,
+            "cannot connect to " + connection.displayUrl()
+                + ": the program has no QCoreApplication, which Qt's networking needs"};
+    }
     auto impl = std::make_unique<Impl>();
     impl->connection = connection;
     const QUrl base(QString::fromStdString(connection.baseUrl));
