@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "parallelcoordinatesmodel.h"
 
+#include "runcolors.h"
 #include "runtablemodel.h"
+
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -79,24 +83,201 @@ QString formatTick(double value)
 
 } // namespace
 
-void ParallelCoordinatesModel::setRuns(RunListSnapshot runs)
+ParallelCoordinatesModel::ParallelCoordinatesModel(QObject* parent)
+    : QObject(parent)
+    , m_pool(QThreadPool::globalInstance())
 {
-    m_runs = std::move(runs);
+    connect(&m_watcher, &QFutureWatcher<BuildResult>::finished, this, &ParallelCoordinatesModel::buildFinished);
+}
+
+// A build still running holds only its own input: it finishes on the pool and its result is dropped.
+ParallelCoordinatesModel::~ParallelCoordinatesModel() = default;
+
+void ParallelCoordinatesModel::setThreadPool(QThreadPool* pool)
+{
+    m_pool = pool;
+}
+
+void ParallelCoordinatesModel::setRuns(RunListSnapshot runs, AxisChoice axes)
+{
+    ++m_generation; // whatever is being built now is stale
+    m_pending = Request {std::move(runs), axes};
+    if (!m_building)
+        startBuild();
+}
+
+void ParallelCoordinatesModel::showDefaultAxes()
+{
+    if (m_pending)
+        m_pending->axes = AxisChoice::Default;
+    else
+        setRuns(m_building ? m_running.runs : m_runs, AxisChoice::Default);
+}
+
+void ParallelCoordinatesModel::setRunsNow(RunListSnapshot runs, AxisChoice axes)
+{
+    ++m_generation;
+    m_pending.reset();
+    BuildInput input = buildInput(std::move(runs), axes);
+    input.generation = m_generation;
+    apply(build(input));
+    Q_EMIT runsApplied();
+}
+
+void ParallelCoordinatesModel::startBuild()
+{
+    m_running = std::move(*m_pending);
+    m_pending.reset();
+    // The input is taken now, not at setRuns(): it carries the axes and scales chosen meanwhile.
+    BuildInput input = buildInput(m_running.runs, m_running.axes);
+    input.generation = m_generation;
+    m_building = true;
+    QThreadPool* pool = m_pool ? m_pool.data() : QThreadPool::globalInstance();
+    m_watcher.setFuture(QtConcurrent::run(pool, [input = std::move(input)] { return build(input); }));
+}
+
+void ParallelCoordinatesModel::buildFinished()
+{
+    m_building = false;
+    BuildResult result = m_watcher.future().takeResult();
+    if (result.generation == m_generation && !m_pending) {
+        apply(std::move(result));
+        Q_EMIT runsApplied();
+    }
+    // A newer request came while this one ran: build it now (a handler above may have already).
+    if (m_pending && !m_building)
+        startBuild();
+}
+
+ParallelCoordinatesModel::BuildInput ParallelCoordinatesModel::buildInput(RunListSnapshot runs, AxisChoice axes) const
+{
+    BuildInput input;
+    input.runs = std::move(runs);
+    input.axisChoice = axes;
+    for (const Axis& axis : m_axes) {
+        input.axes << axis.spec;
+        input.scales.push_back(axis.scale);
+    }
+    input.colorMetric = m_colorMetric;
+    input.generation = m_generation;
+    return input;
+}
+
+ParallelCoordinatesModel::BuildResult ParallelCoordinatesModel::build(const BuildInput& input)
+{
+    BuildResult result;
+    result.runs = input.runs;
+    result.axisChoice = input.axisChoice;
+    result.generation = input.generation;
+    result.colorMetric = input.colorMetric;
+    const RunList* runs = input.runs.get();
+    if (runs) {
+        result.availableAxes = availableAxes(*runs);
+        result.runColors.reserve(runs->runs.size());
+        for (const Run& run : runs->runs)
+            result.runColors.push_back(runColor(run.info.runId).rgb());
+    }
+    auto add = [&](Axis axis) {
+        const qsizetype known = input.axes.indexOf(axis.spec);
+        axis.scale = axis.categorical || known < 0 ? ParallelAxisScale::Linear
+                                                   : input.scales.at(static_cast<std::size_t>(known));
+        placeValues(axis);
+        result.axes.push_back(std::move(axis));
+    };
+    if (input.axisChoice == AxisChoice::Default) {
+        // defaultAxes(), reading each param's values once: the built axis knows whether it has
+        // too many categories, so tooManyCategories() need not parse them again.
+        if (runs) {
+            for (const ParallelAxisSpec& spec : result.availableAxes) {
+                if (!varies(*runs, spec))
+                    continue;
+                Axis axis = buildAxis(runs, spec);
+                if (axis.categorical && axis.categories.size() > kMaxDefaultCategories)
+                    continue;
+                add(std::move(axis));
+            }
+        }
+    } else {
+        for (const ParallelAxisSpec& spec : input.axes)
+            add(buildAxis(runs, spec));
+    }
+    Colors colors = computeColors(runs, input.colorMetric);
+    result.colorValues = std::move(colors.values);
+    result.colorMin = colors.min;
+    result.colorMax = colors.max;
+    return result;
+}
+
+void ParallelCoordinatesModel::apply(BuildResult result)
+{
     std::vector<Axis> old = std::move(m_axes);
     m_axes.clear();
-    for (std::size_t i = 0; i < old.size(); ++i) {
-        Axis axis = buildAxis(old[i].spec);
-        axis.flipped = old[i].flipped;
-        axis.scale = axis.categorical ? ParallelAxisScale::Linear : old[i].scale;
-        // The brush is in value space, so it still means the same on the new runs; categories may
-        // have moved, so a categorical brush would not.
-        if (!axis.categorical && !old[i].categorical)
-            axis.brush = old[i].brush;
-        placeValues(axis);
+    m_runs = std::move(result.runs);
+    m_runColors = std::move(result.runColors);
+    m_availableAxes = std::move(result.availableAxes);
+    auto shownBefore = [&old](const ParallelAxisSpec& spec) -> const Axis* {
+        const auto it = std::find_if(old.begin(), old.end(), [&spec](const Axis& a) { return a.spec == spec; });
+        return it != old.end() ? &*it : nullptr;
+    };
+
+    QList<ParallelAxisSpec> wanted;
+    if (result.axisChoice == AxisChoice::Default) {
+        for (const Axis& axis : result.axes)
+            wanted << axis.spec;
+        // Axes that were shown already keep the order the person dragged them into, in the slots
+        // they take among the defaults; new axes take their default places.
+        QList<qsizetype> places;
+        for (qsizetype i = 0; i < wanted.size(); ++i) {
+            if (shownBefore(wanted[i]))
+                places << i;
+        }
+        const QList<ParallelAxisSpec> defaults = wanted;
+        qsizetype next = 0;
+        for (const Axis& axis : old) {
+            if (defaults.contains(axis.spec))
+                wanted[places[next++]] = axis.spec;
+        }
+    } else {
+        for (const Axis& axis : old)
+            wanted << axis.spec;
+    }
+
+    for (const ParallelAxisSpec& spec : wanted) {
+        Axis axis;
+        bool placed = false;
+        const auto built
+            = std::find_if(result.axes.begin(), result.axes.end(), [&spec](const Axis& a) { return a.spec == spec; });
+        if (built != result.axes.end()) {
+            axis = std::move(*built);
+            built->spec = {}; // moved out; never matched again
+            placed = true;
+        } else {
+            axis = buildAxis(m_runs.get(), spec); // not in the build (chosen while it ran): rare
+        }
+        if (const Axis* before = shownBefore(spec)) {
+            axis.flipped = before->flipped;
+            if (!axis.categorical && axis.scale != before->scale) {
+                axis.scale = before->scale; // changed while the build ran
+                placed = false;
+            }
+            // The brush is in value space, so it still means the same on the new runs; categories
+            // may have moved, so a categorical brush would not.
+            if (!axis.categorical && !before->categorical)
+                axis.brush = before->brush;
+        }
+        if (!placed)
+            placeValues(axis);
         m_axes.push_back(std::move(axis));
     }
+
+    if (result.colorMetric == m_colorMetric) {
+        m_colorValues = std::move(result.colorValues);
+        m_colorMin = result.colorMin;
+        m_colorMax = result.colorMax;
+    } else {
+        updateColors(); // the colour metric changed while the build ran
+    }
     updatePasses();
-    updateColors();
 }
 
 int ParallelCoordinatesModel::runCount() const
@@ -114,6 +295,16 @@ QString ParallelCoordinatesModel::runName(int run) const
     return toQString(m_runs->runs.at(static_cast<std::size_t>(run)).info.runName);
 }
 
+int ParallelCoordinatesModel::indexOfRun(const QString& runId) const
+{
+    if (!m_runs || runId.isEmpty())
+        return -1;
+    const std::string id = runId.toStdString();
+    const auto& runs = m_runs->runs;
+    const auto it = std::find_if(runs.begin(), runs.end(), [&id](const Run& run) { return run.info.runId == id; });
+    return it != runs.end() ? static_cast<int>(it - runs.begin()) : -1;
+}
+
 void ParallelCoordinatesModel::setAxes(const QList<ParallelAxisSpec>& specs)
 {
     std::vector<Axis> axes;
@@ -125,12 +316,19 @@ void ParallelCoordinatesModel::setAxes(const QList<ParallelAxisSpec>& specs)
             m_axes[static_cast<std::size_t>(existing)].spec = {}; // moved out; never matched again
             continue;
         }
-        Axis axis = buildAxis(spec);
+        Axis axis = buildAxis(m_runs.get(), spec);
         placeValues(axis);
         axes.push_back(std::move(axis));
     }
     m_axes = std::move(axes);
     updatePasses();
+    // A build still running places the axes it was given: build the runs again with these.
+    if (m_pending) {
+        m_pending->axes = AxisChoice::Keep;
+    } else if (m_building) {
+        ++m_generation;
+        m_pending = Request {m_running.runs, AxisChoice::Keep};
+    }
 }
 
 QList<ParallelAxisSpec> ParallelCoordinatesModel::axes() const
@@ -228,16 +426,16 @@ bool ParallelCoordinatesModel::varies(const RunList& runs, const ParallelAxisSpe
     return false;
 }
 
-ParallelCoordinatesModel::Axis ParallelCoordinatesModel::buildAxis(const ParallelAxisSpec& spec) const
+ParallelCoordinatesModel::Axis ParallelCoordinatesModel::buildAxis(const RunList* runList, const ParallelAxisSpec& spec)
 {
     Axis axis;
     axis.spec = spec;
-    const int count = runCount();
+    const int count = runList ? static_cast<int>(runList->runs.size()) : 0;
     axis.values.assign(static_cast<std::size_t>(count), std::numeric_limits<double>::quiet_NaN());
     if (count == 0)
         return axis;
     const std::string key = spec.key.toStdString();
-    const auto& runs = m_runs->runs;
+    const auto& runs = runList->runs;
     if (spec.kind == ParallelAxisSpec::Kind::Metric) {
         for (int i = 0; i < count; ++i) {
             if (const Metric* m = runs[static_cast<std::size_t>(i)].metric(key))
@@ -282,7 +480,7 @@ ParallelCoordinatesModel::Axis ParallelCoordinatesModel::buildAxis(const Paralle
     return axis;
 }
 
-void ParallelCoordinatesModel::placeValues(Axis& axis) const
+void ParallelCoordinatesModel::placeValues(Axis& axis)
 {
     const std::size_t count = axis.values.size();
     axis.positions.assign(count, kMissingLane);
@@ -636,30 +834,38 @@ float ParallelCoordinatesModel::colorValue(int run) const
 
 void ParallelCoordinatesModel::updateColors()
 {
-    m_colorValues.clear();
-    m_colorMin = m_colorMax = 0.0;
-    if (m_colorMetric.isEmpty() || !m_runs)
-        return;
-    const std::string key = m_colorMetric.toStdString();
-    std::vector<double> values(m_runs->runs.size(), std::numeric_limits<double>::quiet_NaN());
+    Colors colors = computeColors(m_runs.get(), m_colorMetric);
+    m_colorValues = std::move(colors.values);
+    m_colorMin = colors.min;
+    m_colorMax = colors.max;
+}
+
+ParallelCoordinatesModel::Colors ParallelCoordinatesModel::computeColors(const RunList* runs, const QString& metric)
+{
+    Colors colors;
+    if (metric.isEmpty() || !runs)
+        return colors;
+    const std::string key = metric.toStdString();
+    std::vector<double> values(runs->runs.size(), std::numeric_limits<double>::quiet_NaN());
     double lo = std::numeric_limits<double>::infinity();
     double hi = -std::numeric_limits<double>::infinity();
     for (std::size_t i = 0; i < values.size(); ++i) {
-        if (const Metric* m = m_runs->runs[i].metric(key); m && std::isfinite(m->point.value)) {
+        if (const Metric* m = runs->runs[i].metric(key); m && std::isfinite(m->point.value)) {
             values[i] = m->point.value;
             lo = std::min(lo, values[i]);
             hi = std::max(hi, values[i]);
         }
     }
-    m_colorValues.assign(values.size(), -1.0f);
+    colors.values.assign(values.size(), -1.0f);
     if (lo > hi)
-        return;
-    m_colorMin = lo;
-    m_colorMax = hi;
+        return colors;
+    colors.min = lo;
+    colors.max = hi;
     for (std::size_t i = 0; i < values.size(); ++i) {
         if (!std::isnan(values[i]))
-            m_colorValues[i] = hi > lo ? static_cast<float>((values[i] - lo) / (hi - lo)) : 0.5f;
+            colors.values[i] = hi > lo ? static_cast<float>((values[i] - lo) / (hi - lo)) : 0.5f;
     }
+    return colors;
 }
 
 } // namespace runlens

@@ -3,13 +3,19 @@
 
 #include "snapshots.h"
 
+#include <QColor>
+#include <QFutureWatcher>
 #include <QList>
+#include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QString>
 #include <QStringList>
 
 #include <optional>
 #include <vector>
+
+class QThreadPool;
 
 namespace runlens {
 
@@ -53,9 +59,18 @@ struct AxisBrush
  *
  * Runs without a value, with a non-finite one (NaN, ±inf), or with a non-positive one on a log axis
  * are not dropped: they sit in the axis's missing lane.
+ *
+ * New runs are placed on a worker thread: setRuns() returns at once, build() turns an immutable
+ * input (the runs snapshot, the axes, their scales, the colour metric) into a result on a thread
+ * pool, and the result is swapped in on this object's thread, which then emits runsApplied(). Until
+ * then every accessor describes the previous runs, so a view keeps drawing them. A result that a
+ * newer setRuns() has made stale is dropped; requests made while a build runs coalesce into one
+ * next build of the newest runs. The swap keeps each axis that still exists with its flip, scale and
+ * (numeric) brush, and the order of the axes. setRunsNow() does the same on the calling thread.
  */
-class ParallelCoordinatesModel
+class ParallelCoordinatesModel final : public QObject
 {
+    Q_OBJECT
 public:
     struct Axis
     {
@@ -81,11 +96,74 @@ public:
 
     static constexpr float kMissingLane = -1.0f;
 
-    void setRuns(RunListSnapshot runs);
+    /** Which axes new runs get: the ones shown now, or defaultAxes() of the new runs. */
+    enum class AxisChoice
+    {
+        Keep,
+        Default
+    };
+
+    /** What a build reads, copied when it starts: the GUI may change anything while it runs. */
+    struct BuildInput
+    {
+        RunListSnapshot runs;
+        AxisChoice axisChoice = AxisChoice::Keep;
+        QList<ParallelAxisSpec> axes; // Keep: the axes to build, in order
+        std::vector<ParallelAxisScale> scales; // per entry of `axes`
+        QString colorMetric;
+        quint64 generation = 0;
+    };
+
+    /** What a build produces: handed whole to the GUI thread, never touched by the worker again. */
+    struct BuildResult
+    {
+        RunListSnapshot runs;
+        AxisChoice axisChoice = AxisChoice::Keep;
+        std::vector<Axis> axes; // placed; no brush, not flipped
+        QList<ParallelAxisSpec> availableAxes;
+        std::vector<QRgb> runColors; // runColor() of each run
+        QString colorMetric;
+        std::vector<float> colorValues;
+        double colorMin = 0.0;
+        double colorMax = 0.0;
+        quint64 generation = 0;
+    };
+
+    explicit ParallelCoordinatesModel(QObject* parent = nullptr);
+    ~ParallelCoordinatesModel() override;
+
+    /**
+     * Places new runs on a worker and returns at once; runsApplied() follows when they are shown.
+     * `axes`: keep the axes shown now, or show the default axes of the new runs.
+     */
+    void setRuns(RunListSnapshot runs, AxisChoice axes = AxisChoice::Keep);
+    /** The same as setRuns(), on the calling thread; a build still running becomes stale. */
+    void setRunsNow(RunListSnapshot runs, AxisChoice axes = AxisChoice::Keep);
+    /** Places the newest runs again, on their default axes (asynchronously, as setRuns()). */
+    void showDefaultAxes();
+    /** Whether runs passed to setRuns() are still being placed. */
+    bool runsPending() const { return m_building || m_pending.has_value(); }
+    /** The pool builds run on (the global one by default). */
+    void setThreadPool(QThreadPool* pool);
+
+    /** The input of a build of `runs` against the current axes, scales and colour metric. */
+    BuildInput buildInput(RunListSnapshot runs, AxisChoice axes) const;
+    /** Pure: touches nothing but `input`, so it runs on any thread. */
+    static BuildResult build(const BuildInput& input);
+    /**
+     * Swaps a build's result in: the axes follow the result (AxisChoice::Default, in the order shown
+     * now where they were shown) or stay the ones shown now, and keep their flip, scale and brush.
+     */
+    void apply(BuildResult result);
+
     RunListSnapshot runs() const { return m_runs; }
     int runCount() const;
     QString runId(int run) const;
     QString runName(int run) const;
+    /** runColor() of a run, computed with the build. */
+    QRgb runRgb(int run) const { return m_runColors[static_cast<std::size_t>(run)]; }
+    /** The index of the run with this id, or -1. */
+    int indexOfRun(const QString& runId) const;
 
     /** Shows these axes in this order; an axis that stays keeps its scale, flip and brush. */
     void setAxes(const QList<ParallelAxisSpec>& axes);
@@ -97,6 +175,8 @@ public:
 
     /** Every param key, then every metric key, found in the runs (sorted by key). */
     static QList<ParallelAxisSpec> availableAxes(const RunList& runs);
+    /** availableAxes() of the runs shown, computed with the build. */
+    QList<ParallelAxisSpec> availableAxes() const { return m_availableAxes; }
     /**
      * The axes shown by default: each param and metric whose value is not the same in every run (a
      * missing value counts as a value, as in the table's "only columns that differ"), except text
@@ -154,19 +234,46 @@ public:
     double colorMin() const { return m_colorMin; }
     double colorMax() const { return m_colorMax; }
 
+Q_SIGNALS:
+    /** Runs passed to setRuns() (or setRunsNow()) are now the ones every accessor describes. */
+    void runsApplied();
+
 private:
-    Axis buildAxis(const ParallelAxisSpec& spec) const;
-    void placeValues(Axis& axis) const;
+    struct Colors
+    {
+        std::vector<float> values;
+        double min = 0.0;
+        double max = 0.0;
+    };
+    static Axis buildAxis(const RunList* runs, const ParallelAxisSpec& spec);
+    static void placeValues(Axis& axis);
+    static Colors computeColors(const RunList* runs, const QString& metric);
+    void startBuild();
+    void buildFinished();
     void updatePasses();
     void updateColors();
 
     RunListSnapshot m_runs;
+    std::vector<QRgb> m_runColors;
+    QList<ParallelAxisSpec> m_availableAxes;
     std::vector<Axis> m_axes;
     std::vector<char> m_passes; // empty when nothing is brushed
     QString m_colorMetric;
     std::vector<float> m_colorValues;
     double m_colorMin = 0.0;
     double m_colorMax = 0.0;
+
+    struct Request
+    {
+        RunListSnapshot runs;
+        AxisChoice axes = AxisChoice::Keep;
+    };
+    quint64 m_generation = 0; // of the newest request; a result of another one is stale
+    bool m_building = false; // at most one build at a time
+    std::optional<Request> m_pending; // the newest request, waiting for the running build
+    Request m_running; // what the running build places (to rebuild it when its axes change)
+    QPointer<QThreadPool> m_pool;
+    QFutureWatcher<BuildResult> m_watcher;
 };
 
 } // namespace runlens

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "parallelcoordinatespanel.h"
 
+#include "chartexport.h"
 #include "parallelcoordinatesmodel.h"
 #include "parallelcoordinatesview.h"
 
@@ -60,6 +61,7 @@ ParallelCoordinatesPanel::ParallelCoordinatesPanel(QWidget* parent)
     connect(exportButton, &QToolButton::clicked, this, &ParallelCoordinatesPanel::exportDialog);
     connect(m_view, &ParallelCoordinatesView::brushChanged, this, &ParallelCoordinatesPanel::updateStatus);
     connect(m_view, &ParallelCoordinatesView::axesChanged, this, &ParallelCoordinatesPanel::updateStatus);
+    connect(m_view, &ParallelCoordinatesView::runsApplied, this, &ParallelCoordinatesPanel::updateStatus);
 
     m_scroll->setWidgetResizable(true);
     m_scroll->setWidget(m_view);
@@ -83,7 +85,8 @@ ParallelCoordinatesPanel::ParallelCoordinatesPanel(QWidget* parent)
 
 void ParallelCoordinatesPanel::setRuns(RunListSnapshot runs)
 {
-    m_runs = runs;
+    // The view places them on a worker; the status follows when they are shown (runsApplied).
+    m_loadingCount = runs ? static_cast<int>(runs->runs.size()) : 0;
     m_view->setRuns(std::move(runs));
     updateStatus();
 }
@@ -95,11 +98,13 @@ QString ParallelCoordinatesPanel::statusText() const
 
 void ParallelCoordinatesPanel::updateStatus()
 {
-    const int total = m_runs ? static_cast<int>(m_runs->runs.size()) : 0;
+    const int total = m_view->model().runCount();
     const int axes = static_cast<int>(m_view->axes().size());
     const auto brushed = m_view->brushedRunIds();
     m_clearButton->setEnabled(brushed.has_value());
-    if (total == 0)
+    if (m_view->runsPending() && total == 0 && m_loadingCount > 0)
+        m_status->setText(tr("Placing %1 runs\u2026").arg(m_loadingCount));
+    else if (total == 0)
         m_status->setText(tr("No runs loaded."));
     else if (axes == 0)
         m_status->setText(tr("Nothing varies across these runs; choose axes with Axes."));
@@ -114,17 +119,15 @@ void ParallelCoordinatesPanel::fillAxesMenu()
 {
     QMenu* menu = m_axesButton->menu();
     menu->clear();
-    if (!m_runs || m_runs->runs.empty()) {
+    // The runs shown, with the keys found while they were placed: opening the menu scans nothing.
+    if (m_view->model().runCount() == 0) {
         menu->addAction(tr("No runs loaded"))->setEnabled(false);
         return;
     }
     const QList<ParallelAxisSpec> shown = m_view->axes();
-    menu->addAction(tr("Show Axes That Vary"), this, [this] {
-        if (m_runs)
-            m_view->setAxes(ParallelCoordinatesView::defaultAxes(*m_runs));
-    });
+    menu->addAction(tr("Show Axes That Vary"), m_view, &ParallelCoordinatesView::showDefaultAxes);
     menu->addSeparator();
-    for (const ParallelAxisSpec& axis : ParallelCoordinatesModel::availableAxes(*m_runs)) {
+    for (const ParallelAxisSpec& axis : m_view->model().availableAxes()) {
         QAction* action = menu->addAction(axisLabel(axis));
         action->setCheckable(true);
         action->setChecked(shown.contains(axis));
@@ -147,10 +150,10 @@ void ParallelCoordinatesPanel::fillColourMenu()
     QAction* byRun = menu->addAction(tr("Run Colour"), this, [this] { m_view->setColorMetric({}); });
     byRun->setCheckable(true);
     byRun->setChecked(current.isEmpty());
-    if (!m_runs)
+    if (m_view->model().runCount() == 0)
         return;
     menu->addSeparator();
-    for (const ParallelAxisSpec& axis : ParallelCoordinatesModel::availableAxes(*m_runs)) {
+    for (const ParallelAxisSpec& axis : m_view->model().availableAxes()) {
         if (axis.kind != ParallelAxisSpec::Kind::Metric)
             continue;
         QAction* action = menu->addAction(axis.key, this, [this, key = axis.key] { m_view->setColorMetric(key); });
@@ -164,11 +167,8 @@ bool ParallelCoordinatesPanel::exportImage(const QString& path, QString* error) 
     const QSize size = m_view->size().expandedTo(QSize(800, 500));
     if (QFileInfo(path).suffix().compare(QLatin1String("svg"), Qt::CaseInsensitive) == 0)
         return m_view->saveSvg(path, size, error);
-    if (m_view->render(size).save(path))
-        return true;
-    if (error)
-        *error = tr("Could not write %1.").arg(path);
-    return false;
+    // Atomic: a failed write leaves an existing file as it was.
+    return ChartExport::savePngImage(m_view->render(size), path, error);
 }
 
 void ParallelCoordinatesPanel::exportDialog()

@@ -30,7 +30,10 @@ public:
     QToolButton* axesButton() const { return m_axesButton; }
     QString statusText() const;
 
-    /** Writes the plot as PNG or SVG (by the file's suffix); false with a message on failure. */
+    /**
+     * Writes the plot as PNG or SVG (by the file's suffix), atomically: on failure (false, with a
+     * message) an existing file is left untouched.
+     */
     bool exportImage(const QString& path, QString* error = nullptr) const;
 
 private:
@@ -39,7 +42,7 @@ private:
     void updateStatus();
     void exportDialog();
 
-    RunListSnapshot m_runs;
+    int m_loadingCount = 0; // runs given to setRuns(), for the status while they are placed
     ParallelCoordinatesView* m_view;
     QScrollArea* m_scroll;
     QToolButton* m_axesButton;

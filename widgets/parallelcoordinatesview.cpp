@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "parallelcoordinatesview.h"
 
-#include "runcolors.h"
+#include "chartexport.h"
 
 #include <QContextMenuEvent>
 #include <QHash>
@@ -9,7 +9,9 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QSaveFile>
 #include <QSvgGenerator>
+#include <QThreadPool>
 #include <QToolTip>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -69,6 +71,13 @@ ParallelCoordinatesView::ParallelCoordinatesView(QWidget* parent)
     m_jobTimer.setInterval(0);
     connect(&m_jobTimer, &QTimer::timeout, this, &ParallelCoordinatesView::startLineJob);
     connect(&m_jobWatcher, &QFutureWatcher<RenderedLines>::finished, this, &ParallelCoordinatesView::lineJobFinished);
+    connect(&m_model, &ParallelCoordinatesModel::runsApplied, this, &ParallelCoordinatesView::modelRunsApplied);
+}
+
+void ParallelCoordinatesView::setThreadPool(QThreadPool* pool)
+{
+    m_pool = pool;
+    m_model.setThreadPool(pool);
 }
 
 QList<ParallelAxisSpec> ParallelCoordinatesView::defaultAxes(const RunList& runs)
@@ -78,20 +87,50 @@ QList<ParallelAxisSpec> ParallelCoordinatesView::defaultAxes(const RunList& runs
 
 void ParallelCoordinatesView::setRuns(RunListSnapshot runs)
 {
-    const bool hadBrush = m_model.hasBrush();
-    m_model.setRuns(runs);
-    if (!m_axesChosen)
-        m_model.setAxes(runs ? ParallelCoordinatesModel::defaultAxes(*runs) : QList<ParallelAxisSpec>());
-    m_runColors.clear();
-    if (runs) {
-        m_runColors.reserve(runs->runs.size());
-        for (const Run& run : runs->runs)
-            m_runColors.push_back(runColor(run.info.runId).rgb());
+    // Placed on a worker: the current runs stay on screen (and can be brushed) until they arrive.
+    m_model.setRuns(std::move(runs),
+        m_axesChosen ? ParallelCoordinatesModel::AxisChoice::Keep : ParallelCoordinatesModel::AxisChoice::Default);
+    update(); // "Loading…" when nothing was shown
+}
+
+void ParallelCoordinatesView::setRunsNow(RunListSnapshot runs)
+{
+    m_model.setRunsNow(std::move(runs),
+        m_axesChosen ? ParallelCoordinatesModel::AxisChoice::Keep : ParallelCoordinatesModel::AxisChoice::Default);
+}
+
+void ParallelCoordinatesView::showDefaultAxes()
+{
+    m_axesChosen = false;
+    m_model.showDefaultAxes();
+    update();
+}
+
+void ParallelCoordinatesView::modelRunsApplied()
+{
+    // Run indices changed: the hovered run stays hovered if it is still there, by id.
+    m_hovered = m_model.indexOfRun(m_hoveredId);
+    if (m_hovered < 0 && !m_hoveredId.isEmpty()) {
+        m_hoveredId.clear();
+        QToolTip::hideText();
+        Q_EMIT runHovered(QString());
     }
-    m_hovered = -1;
+    // Axis indices may have changed too: a drag follows its axis, or ends when the axis went away.
+    if (m_dragAxis >= 0) {
+        m_dragAxis = m_model.indexOf(m_dragSpec);
+        if (m_dragAxis < 0)
+            m_drag = Drag::None;
+    }
     axesReplaced();
-    if (hadBrush || m_model.hasBrush())
-        Q_EMIT brushChanged(); // the same ranges now keep other runs
+    if (m_brushReported || m_model.hasBrush())
+        emitBrushChanged(); // the same ranges now keep other runs
+    Q_EMIT runsApplied();
+}
+
+void ParallelCoordinatesView::emitBrushChanged()
+{
+    m_brushReported = m_model.hasBrush();
+    Q_EMIT brushChanged();
 }
 
 void ParallelCoordinatesView::setAxes(const QList<ParallelAxisSpec>& axes)
@@ -102,7 +141,7 @@ void ParallelCoordinatesView::setAxes(const QList<ParallelAxisSpec>& axes)
     m_model.setAxes(axes);
     axesReplaced();
     if (hadBrush && before != m_model.brushedRunIds())
-        Q_EMIT brushChanged();
+        emitBrushChanged();
 }
 
 void ParallelCoordinatesView::axesReplaced()
@@ -119,7 +158,7 @@ void ParallelCoordinatesView::setAxisScale(int axis, ParallelAxisScale scale)
     m_model.setScale(axis, scale);
     axesReplaced();
     if (before != m_model.brushedRunIds())
-        Q_EMIT brushChanged();
+        emitBrushChanged();
 }
 
 void ParallelCoordinatesView::setAxisFlipped(int axis, bool flipped)
@@ -146,7 +185,7 @@ void ParallelCoordinatesView::setBrush(int axis, std::optional<AxisBrush> brush)
 {
     m_model.setBrush(axis, brush);
     scheduleLineCache();
-    Q_EMIT brushChanged();
+    emitBrushChanged();
 }
 
 void ParallelCoordinatesView::clearBrushes()
@@ -155,7 +194,7 @@ void ParallelCoordinatesView::clearBrushes()
         return;
     m_model.clearBrushes();
     scheduleLineCache();
-    Q_EMIT brushChanged();
+    emitBrushChanged();
 }
 
 void ParallelCoordinatesView::scheduleLineCache()
@@ -173,13 +212,13 @@ void ParallelCoordinatesView::requestLineCache()
 void ParallelCoordinatesView::startLineJobSoon()
 {
     // A hidden view draws nothing: its first paint asks again.
-    if (!m_jobRunning && lineCachePending() && isVisible() && !m_jobTimer.isActive())
+    if (!m_jobRunning && imageStale() && isVisible() && !m_jobTimer.isActive())
         m_jobTimer.start();
 }
 
 void ParallelCoordinatesView::startLineJob()
 {
-    if (m_jobRunning || !lineCachePending())
+    if (m_jobRunning || !imageStale())
         return;
     const qreal ratio = devicePixelRatioF();
     const QSize pixels = (QSizeF(size()) * ratio).toSize();
@@ -193,7 +232,8 @@ void ParallelCoordinatesView::startLineJob()
     job.ratio = ratio;
     job.axes = m_axesLayer;
     m_jobRunning = true;
-    m_jobWatcher.setFuture(QtConcurrent::run([job = std::move(job)] {
+    QThreadPool* pool = m_pool ? m_pool.data() : QThreadPool::globalInstance();
+    m_jobWatcher.setFuture(QtConcurrent::run(pool, [job = std::move(job)] {
         return RenderedLines {job.generation, renderLineJob(job)};
     }));
 }
@@ -207,7 +247,8 @@ void ParallelCoordinatesView::lineJobFinished()
         m_cache = std::move(result.image);
         m_shownGeneration = result.generation;
         update();
-        Q_EMIT lineCacheReady();
+        if (!m_model.runsPending())
+            Q_EMIT lineCacheReady(); // else it follows once the new runs are drawn
     }
     startLineJobSoon();
 }
@@ -376,7 +417,7 @@ QColor ParallelCoordinatesView::lineColor(int run) const
         const float t = m_model.colorValue(run);
         return t < 0 ? QColor(150, 150, 150) : scaleColor(t);
     }
-    return QColor::fromRgb(m_runColors[static_cast<std::size_t>(run)]);
+    return QColor::fromRgb(m_model.runRgb(run));
 }
 
 std::vector<ParallelCoordinatesView::LineBatch> ParallelCoordinatesView::collectLines(const Layout& layout) const
@@ -398,7 +439,7 @@ std::vector<ParallelCoordinatesView::LineBatch> ParallelCoordinatesView::collect
             ys[static_cast<std::size_t>(a)] = runY(layout, a, r);
         std::size_t target = 0;
         if (m_model.passes(r)) {
-            QRgb key = m_runColors[static_cast<std::size_t>(r)];
+            QRgb key = m_model.runRgb(r);
             if (byMetric) {
                 // 64 steps of the scale are indistinguishable from continuous and keep batches few.
                 const float t = m_model.colorValue(r);
@@ -536,7 +577,7 @@ ParallelCoordinatesView::LineJob ParallelCoordinatesView::makeLineJob(
                 job.alphas[i] = faintAlpha;
                 continue;
             }
-            QRgb rgb = m_runColors[i];
+            QRgb rgb = m_model.runRgb(r);
             if (byMetric) {
                 const float t = m_model.colorValue(r);
                 rgb = t < 0 ? qRgb(150, 150, 150) : scaleColor(t).rgb();
@@ -760,16 +801,17 @@ void ParallelCoordinatesView::paintEvent(QPaintEvent*)
         relayout();
         ++m_generation;
     }
-    if (!lineCachePending() && !m_cache.isNull() && m_cache.devicePixelRatio() != devicePixelRatioF())
+    if (!imageStale() && !m_cache.isNull() && m_cache.devicePixelRatio() != devicePixelRatioF())
         ++m_generation; // moved to a screen of another density: redraw at its resolution
     startLineJobSoon();
     // The newest image that has arrived, even when a newer one is being drawn: never wait here.
     QPainter painter(this);
     const QColor base = palette().color(QPalette::Base);
-    if (m_cache.isNull()) {
+    const bool loading = m_model.runsPending() && m_model.runCount() == 0;
+    if (m_cache.isNull() || loading) {
         painter.fillRect(rect(), base);
         painter.setPen(palette().color(QPalette::PlaceholderText));
-        painter.drawText(rect(), Qt::AlignCenter, tr("Drawing…"));
+        painter.drawText(rect(), Qt::AlignCenter, loading ? tr("Loading…") : tr("Drawing…"));
         return;
     }
     painter.drawImage(QPointF(0, 0), m_cache);
@@ -860,20 +902,25 @@ bool ParallelCoordinatesView::saveSvg(const QString& path, const QSize& size, QS
     Layout layout = computeLayout(size);
     if (layout.requiredHeight > size.height())
         layout = computeLayout(QSize(size.width(), layout.requiredHeight));
+    // Atomic, as every export: the file appears only once complete, an existing one stays on failure.
+    QSaveFile file(path);
+    if (!ChartExport::openForWriting(file, error))
+        return false;
     QSvgGenerator generator;
-    generator.setFileName(path);
+    generator.setOutputDevice(&file);
     generator.setSize(layout.size);
     generator.setViewBox(QRect(QPoint(0, 0), layout.size));
     generator.setTitle(tr("Parallel coordinates"));
     QPainter painter;
     if (!painter.begin(&generator)) {
+        file.cancelWriting();
         if (error)
-            *error = tr("Cannot write %1").arg(path);
+            *error = tr("Cannot start the SVG drawing for %1").arg(path);
         return false;
     }
     paintPlot(painter, layout, true);
     painter.end();
-    return true;
+    return ChartExport::commitFile(file, error);
 }
 
 // --- geometry and hit testing --------------------------------------------------------------------
@@ -998,6 +1045,7 @@ void ParallelCoordinatesView::setHoveredRun(int run, const QPoint& globalPos)
     if (run == m_hovered)
         return;
     m_hovered = run;
+    m_hoveredId = run >= 0 ? m_model.runId(run) : QString();
     update();
     if (run >= 0)
         QToolTip::showText(globalPos, toolTipFor(run), this);
@@ -1040,6 +1088,7 @@ void ParallelCoordinatesView::mousePressEvent(QMouseEvent* event)
     } else if ((m_dragAxis = axisNear(m_pressPos, kBrushReach)) >= 0) {
         m_drag = Drag::Brush;
     }
+    m_dragSpec = m_dragAxis >= 0 ? m_model.axis(m_dragAxis).spec : ParallelAxisSpec {};
 }
 
 void ParallelCoordinatesView::mouseMoveEvent(QMouseEvent* event)
@@ -1063,7 +1112,7 @@ void ParallelCoordinatesView::mouseMoveEvent(QMouseEvent* event)
     const bool lane = from < 0 || to < 0;
     m_model.brushPositions(m_dragAxis, from, to, lane);
     scheduleLineCache();
-    Q_EMIT brushChanged();
+    emitBrushChanged();
 }
 
 void ParallelCoordinatesView::mouseReleaseEvent(QMouseEvent* event)

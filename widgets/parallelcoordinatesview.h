@@ -8,6 +8,7 @@
 #include <QFutureWatcher>
 #include <QImage>
 #include <QLineF>
+#include <QPointer>
 #include <QRectF>
 #include <QTimer>
 #include <QWidget>
@@ -15,6 +16,8 @@
 #include <memory>
 #include <optional>
 #include <vector>
+
+class QThreadPool;
 
 namespace runlens {
 
@@ -32,6 +35,10 @@ namespace runlens {
  * worker thread from an immutable copy of what it needs (a "line job"); until it arrives the
  * previous image stays on screen, results of superseded jobs are dropped, and changes that come
  * while a job runs are coalesced into one next job. lineCacheReady() says when it is current.
+ *
+ * New runs are placed on a worker as well (ParallelCoordinatesModel::setRuns): until runsApplied()
+ * the previous runs stay on screen and can be hovered and brushed ("Loading…" when there were none);
+ * then brushes, flips, scales and the order of the axes that remain carry over to the new runs.
  */
 class ParallelCoordinatesView final : public QWidget
 {
@@ -39,8 +46,19 @@ class ParallelCoordinatesView final : public QWidget
 public:
     explicit ParallelCoordinatesView(QWidget* parent = nullptr);
 
-    /** Replaces the runs. Until setAxes() is called, the axes follow defaultAxes() of the runs. */
+    /**
+     * Replaces the runs, placing them on a worker; runsApplied() follows. Until setAxes() is called,
+     * the axes follow defaultAxes() of the runs.
+     */
     void setRuns(RunListSnapshot runs);
+    /** The same as setRuns(), on this thread (for measurements); runsApplied() is emitted before it returns. */
+    void setRunsNow(RunListSnapshot runs);
+    /** Whether runs given to setRuns() are still being placed (the previous ones are shown). */
+    bool runsPending() const { return m_model.runsPending(); }
+    /** Shows the axes that vary across the runs again, and follows them on later setRuns(). */
+    void showDefaultAxes();
+    /** The pool runs are placed and lines drawn on (the global one by default). */
+    void setThreadPool(QThreadPool* pool);
     void setAxes(const QList<ParallelAxisSpec>& axes);
     QList<ParallelAxisSpec> axes() const { return m_model.axes(); }
     /** Every param and metric that varies across the runs (see ParallelCoordinatesModel::varies). */
@@ -83,8 +101,11 @@ public:
      * is drawn on a worker after each change; a job still running is then superseded.
      */
     void renderLineCache();
-    /** Whether the image on screen is older than the current runs, axes, brushes and size. */
-    bool lineCachePending() const { return m_shownGeneration != m_generation; }
+    /**
+     * Whether the image on screen is older than the current runs, axes, brushes and size, or new
+     * runs are still being placed.
+     */
+    bool lineCachePending() const { return imageStale() || m_model.runsPending(); }
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -96,6 +117,8 @@ Q_SIGNALS:
     void runClicked(const QString& runId);
     /** A line cache drawn off the GUI thread reached the screen, and it shows the current state. */
     void lineCacheReady();
+    /** Runs given to setRuns() replaced the previous ones in the model (the lines follow). */
+    void runsApplied();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -197,10 +220,14 @@ private:
     QString toolTipFor(int run) const;
     void scheduleLineCache();
     void axesReplaced();
+    void modelRunsApplied();
+    void emitBrushChanged();
+    bool imageStale() const { return m_shownGeneration != m_generation; }
 
     ParallelCoordinatesModel m_model;
     bool m_axesChosen = false; // setAxes() was called: keep them across setRuns()
-    std::vector<QRgb> m_runColors; // cached runColor() per run
+    bool m_brushReported = false; // whether the last brushChanged() had a brush
+    QPointer<QThreadPool> m_pool;
     Layout m_layout;
     QImage m_cache; // the last line image that was current when it arrived
     quint64 m_generation = 1; // bumped by every change the line image shows
@@ -212,6 +239,8 @@ private:
     bool m_axesLayerDirty = true;
     std::shared_ptr<const PixelRows> m_pixelY = std::make_shared<const PixelRows>();
     int m_hovered = -1;
+    QString m_hoveredId; // follows the hovered run across new runs
+    ParallelAxisSpec m_dragSpec; // follows the dragged axis across new runs
     Drag m_drag = Drag::None;
     int m_dragAxis = -1;
     QPointF m_pressPos;

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // The parallel-coordinates data: where values land on linear, log, quantile and categorical axes (by
 // number), the missing lane, which axes vary on the fixture store's runs, brushes against a brute-force
-// filter on random runs, and the run-id restriction of the runs table's proxy.
+// filter on random runs, the run-id restriction of the runs table's proxy, and runs placed on a worker:
+// the same numbers as on the calling thread, the newest of several requests wins, and flips, scales,
+// brushes and the order of the axes carry over to new runs.
 #include "parallelcoordinatesmodel.h"
+#include "runcolors.h"
 #include "runsortproxymodel.h"
 #include "runtablemodel.h"
 #include "storefactory.h"
 
 #include <QAbstractItemModelTester>
 #include <QRandomGenerator>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <cmath>
@@ -59,6 +63,36 @@ RunListSnapshot loadFixture(const std::string& experimentId)
     return std::make_shared<const RunList>(std::move(result.value()));
 }
 
+// Runs are placed on a worker: set them and wait until the model shows them (one runsApplied, no
+// build left).
+bool applyRuns(ParallelCoordinatesModel& model, RunListSnapshot runs,
+    ParallelCoordinatesModel::AxisChoice axes = ParallelCoordinatesModel::AxisChoice::Keep)
+{
+    QSignalSpy applied(&model, &ParallelCoordinatesModel::runsApplied);
+    model.setRuns(std::move(runs), axes);
+    if (!model.runsPending())
+        return false; // never applied before the event loop runs
+    return applied.wait() && applied.count() == 1 && !model.runsPending();
+}
+
+// A sweep of `count` runs: lr spread over decades, an optimizer, a loss that one run in ten lacks.
+RunListSnapshot sweep(int count, quint32 seed)
+{
+    QRandomGenerator random(seed);
+    const char* optimizers[] = {"adam", "sgd", "lion"};
+    std::vector<Run> runs;
+    for (int i = 0; i < count; ++i) {
+        std::vector<std::pair<std::string, double>> metrics;
+        if (random.bounded(10) != 0)
+            metrics.emplace_back("loss", random.generateDouble() * 2.0);
+        metrics.emplace_back("acc", random.generateDouble());
+        runs.push_back(makeRun("s" + std::to_string(seed) + "-" + std::to_string(i), metrics,
+            {{"lr", std::to_string(std::pow(10.0, -5.0 + 4.0 * random.generateDouble()))},
+                {"optimizer", optimizers[random.bounded(3)]}}));
+    }
+    return snapshot(runs);
+}
+
 // Positions as the model gives them, rounded for comparison.
 QList<double> positions(const ParallelCoordinatesModel& model, int axis)
 {
@@ -89,13 +123,18 @@ private Q_SLOTS:
     void brushOnlyMissingLane();
     void colourByMetric();
     void proxyRestrictsToRunIds();
+    void workerBuildEqualsSynchronous();
+    void newestRunsWinOverStaleBuild();
+    void stateCarriesAcrossTheSwap();
+    void defaultAxesKeepTheirOrder();
 };
 
 void TestParallelCoordinatesModel::linearAxis()
 {
     ParallelCoordinatesModel model;
-    model.setRuns(snapshot({makeRun("a", {{"m", 0.0}}), makeRun("b", {{"m", 2.5}}), makeRun("c", {{"m", 10.0}}),
-        makeRun("d", {}), makeRun("e", {{"m", kNaN}}), makeRun("f", {{"m", kInf}})}));
+    QVERIFY(applyRuns(model,
+        snapshot({makeRun("a", {{"m", 0.0}}), makeRun("b", {{"m", 2.5}}), makeRun("c", {{"m", 10.0}}), makeRun("d", {}),
+            makeRun("e", {{"m", kNaN}}), makeRun("f", {{"m", kInf}})})));
     model.setAxes({{Kind::Metric, QStringLiteral("m")}});
     const double lane = ParallelCoordinatesModel::kMissingLane;
     // Missing, NaN and infinite values are kept, in the lane, not dropped.
@@ -110,8 +149,9 @@ void TestParallelCoordinatesModel::linearAxis()
 void TestParallelCoordinatesModel::logAxis()
 {
     ParallelCoordinatesModel model;
-    model.setRuns(snapshot({makeRun("a", {{"lr", 1e-4}}), makeRun("b", {{"lr", 1e-2}}), makeRun("c", {{"lr", 1.0}}),
-        makeRun("d", {{"lr", 0.0}}), makeRun("e", {{"lr", -3.0}})}));
+    QVERIFY(applyRuns(model,
+        snapshot({makeRun("a", {{"lr", 1e-4}}), makeRun("b", {{"lr", 1e-2}}), makeRun("c", {{"lr", 1.0}}),
+            makeRun("d", {{"lr", 0.0}}), makeRun("e", {{"lr", -3.0}})})));
     model.setAxes({{Kind::Metric, QStringLiteral("lr")}});
     model.setScale(0, ParallelAxisScale::Linear);
     QCOMPARE(positions(model, 0), (QList<double> {0.750025, 0.7525, 1.0, 0.75, 0.0}));
@@ -126,8 +166,9 @@ void TestParallelCoordinatesModel::logAxis()
 void TestParallelCoordinatesModel::quantileAxis()
 {
     ParallelCoordinatesModel model;
-    model.setRuns(snapshot({makeRun("a", {{"x", 1.0}}), makeRun("b", {{"x", 2.0}}), makeRun("c", {{"x", 2.0}}),
-        makeRun("d", {{"x", 1000.0}}), makeRun("e", {{"x", 3.0}}), makeRun("f", {})}));
+    QVERIFY(applyRuns(model,
+        snapshot({makeRun("a", {{"x", 1.0}}), makeRun("b", {{"x", 2.0}}), makeRun("c", {{"x", 2.0}}),
+            makeRun("d", {{"x", 1000.0}}), makeRun("e", {{"x", 3.0}}), makeRun("f", {})})));
     model.setAxes({{Kind::Metric, QStringLiteral("x")}});
     model.setScale(0, ParallelAxisScale::Quantile);
     // Ranks 0, 1.5 (tied 1 and 2), 4 and 3 of 0..4; the outlier no longer squashes the rest.
@@ -140,8 +181,9 @@ void TestParallelCoordinatesModel::quantileAxis()
 void TestParallelCoordinatesModel::categoricalAxis()
 {
     ParallelCoordinatesModel model;
-    model.setRuns(snapshot({makeRun("a", {}, {{"opt", "sgd"}}), makeRun("b", {}, {{"opt", "adam"}}),
-        makeRun("c", {}, {{"opt", "RMSprop"}}), makeRun("d", {}, {{"opt", "adam"}}), makeRun("e", {}, {})}));
+    QVERIFY(applyRuns(model,
+        snapshot({makeRun("a", {}, {{"opt", "sgd"}}), makeRun("b", {}, {{"opt", "adam"}}),
+            makeRun("c", {}, {{"opt", "RMSprop"}}), makeRun("d", {}, {{"opt", "adam"}}), makeRun("e", {}, {})})));
     model.setAxes({{Kind::Param, QStringLiteral("opt")}});
     QVERIFY(model.axis(0).categorical);
     QCOMPARE(model.axis(0).categories,
@@ -159,9 +201,10 @@ void TestParallelCoordinatesModel::categoricalAxis()
 void TestParallelCoordinatesModel::numericParamsAndNaturalOrder()
 {
     ParallelCoordinatesModel model;
-    model.setRuns(snapshot({makeRun("a", {}, {{"lr", "0.1"}, {"name", "trial-10"}, {"mixed", "1"}}),
-        makeRun("b", {}, {{"lr", "0.3"}, {"name", "trial-2"}, {"mixed", "abc"}}),
-        makeRun("c", {}, {{"lr", "0.2"}, {"name", "Trial-3"}, {"mixed", ""}})}));
+    QVERIFY(applyRuns(model,
+        snapshot({makeRun("a", {}, {{"lr", "0.1"}, {"name", "trial-10"}, {"mixed", "1"}}),
+            makeRun("b", {}, {{"lr", "0.3"}, {"name", "trial-2"}, {"mixed", "abc"}}),
+            makeRun("c", {}, {{"lr", "0.2"}, {"name", "Trial-3"}, {"mixed", ""}})})));
     model.setAxes({{Kind::Param, QStringLiteral("lr")}, {Kind::Param, QStringLiteral("name")},
         {Kind::Param, QStringLiteral("mixed")}});
     QVERIFY(!model.axis(0).categorical);
@@ -178,7 +221,8 @@ void TestParallelCoordinatesModel::numericParamsAndNaturalOrder()
 void TestParallelCoordinatesModel::flippedAxisAndInverse()
 {
     ParallelCoordinatesModel model;
-    model.setRuns(snapshot({makeRun("a", {{"m", 0.0}}), makeRun("b", {{"m", 2.5}}), makeRun("c", {{"m", 10.0}})}));
+    QVERIFY(applyRuns(
+        model, snapshot({makeRun("a", {{"m", 0.0}}), makeRun("b", {{"m", 2.5}}), makeRun("c", {{"m", 10.0}})})));
     model.setAxes({{Kind::Metric, QStringLiteral("m")}});
     model.setFlipped(0, true);
     QCOMPARE(positions(model, 0), (QList<double> {1.0, 0.75, 0.0}));
@@ -199,7 +243,8 @@ void TestParallelCoordinatesModel::flippedAxisAndInverse()
 void TestParallelCoordinatesModel::ticks()
 {
     ParallelCoordinatesModel model;
-    model.setRuns(snapshot({makeRun("a", {{"m", 0.3}, {"lr", 1e-5}}), makeRun("b", {{"m", 1.7}, {"lr", 0.1}})}));
+    QVERIFY(applyRuns(
+        model, snapshot({makeRun("a", {{"m", 0.3}, {"lr", 1e-5}}), makeRun("b", {{"m", 1.7}, {"lr", 0.1}})})));
     model.setAxes({{Kind::Metric, QStringLiteral("m")}, {Kind::Metric, QStringLiteral("lr")}});
     QStringList labels;
     for (const auto& tick : model.ticks(0))
@@ -268,7 +313,7 @@ void TestParallelCoordinatesModel::varyingAxesOnFixture()
 
     // The trials on their axes: batch_size is numeric, ordered by value not text.
     ParallelCoordinatesModel model;
-    model.setRuns(std::make_shared<const RunList>(trials));
+    QVERIFY(applyRuns(model, std::make_shared<const RunList>(trials)));
     model.setAxes(trialAxes);
     QVERIFY(!model.axis(0).categorical);
     for (int r = 0; r < model.runCount(); ++r) {
@@ -280,7 +325,8 @@ void TestParallelCoordinatesModel::varyingAxesOnFixture()
 void TestParallelCoordinatesModel::axesKeepStateWhenReordered()
 {
     ParallelCoordinatesModel model;
-    model.setRuns(snapshot({makeRun("a", {{"m", 1.0}, {"n", 5.0}}), makeRun("b", {{"m", 2.0}, {"n", 6.0}})}));
+    QVERIFY(
+        applyRuns(model, snapshot({makeRun("a", {{"m", 1.0}, {"n", 5.0}}), makeRun("b", {{"m", 2.0}, {"n", 6.0}})})));
     const ParallelAxisSpec m {Kind::Metric, QStringLiteral("m")};
     const ParallelAxisSpec n {Kind::Metric, QStringLiteral("n")};
     model.setAxes({m, n});
@@ -330,7 +376,7 @@ void TestParallelCoordinatesModel::brushMatchesBruteForce()
     }
     const RunListSnapshot list = snapshot(runs);
     ParallelCoordinatesModel model;
-    model.setRuns(list);
+    QVERIFY(applyRuns(model, list));
     const QList<ParallelAxisSpec> specs = {{Kind::Metric, QStringLiteral("loss")}, {Kind::Metric, QStringLiteral("lr")},
         {Kind::Metric, QStringLiteral("acc")}, {Kind::Param, QStringLiteral("optimizer")}};
     model.setAxes(specs);
@@ -426,7 +472,7 @@ void TestParallelCoordinatesModel::brushMatchesBruteForce()
 void TestParallelCoordinatesModel::brushOnlyMissingLane()
 {
     ParallelCoordinatesModel model;
-    model.setRuns(snapshot({makeRun("a", {{"m", 1.0}}), makeRun("b", {}), makeRun("c", {{"m", kNaN}})}));
+    QVERIFY(applyRuns(model, snapshot({makeRun("a", {{"m", 1.0}}), makeRun("b", {}), makeRun("c", {{"m", kNaN}})})));
     model.setAxes({{Kind::Metric, QStringLiteral("m")}});
     model.brushPositions(0, -1.0, -1.0, true);
     QCOMPARE(
@@ -437,8 +483,9 @@ void TestParallelCoordinatesModel::brushOnlyMissingLane()
 void TestParallelCoordinatesModel::colourByMetric()
 {
     ParallelCoordinatesModel model;
-    model.setRuns(snapshot({makeRun("a", {{"m", 2.0}}), makeRun("b", {{"m", 4.0}}), makeRun("c", {{"m", 3.0}}),
-        makeRun("d", {{"m", kInf}})}));
+    QVERIFY(applyRuns(model,
+        snapshot({makeRun("a", {{"m", 2.0}}), makeRun("b", {{"m", 4.0}}), makeRun("c", {{"m", 3.0}}),
+            makeRun("d", {{"m", kInf}})})));
     QCOMPARE(model.colorValue(0), -1.0f);
     model.setColorMetric(QStringLiteral("m"));
     QCOMPARE(model.colorMin(), 2.0);
@@ -485,6 +532,199 @@ void TestParallelCoordinatesModel::proxyRestrictsToRunIds()
     QCOMPARE(proxy.rowCount(), 0);
     proxy.setRunIdFilter(std::nullopt);
     QCOMPARE(proxy.rowCount(), 5);
+}
+
+void TestParallelCoordinatesModel::workerBuildEqualsSynchronous()
+{
+    // The same runs, axes and scales placed on a worker and on this thread: the same numbers.
+    const RunListSnapshot runs = sweep(2000, 11);
+    const QList<ParallelAxisSpec> specs
+        = {{Kind::Param, QStringLiteral("optimizer")}, {Kind::Param, QStringLiteral("lr")},
+            {Kind::Metric, QStringLiteral("loss")}, {Kind::Metric, QStringLiteral("acc")}};
+    ParallelCoordinatesModel onWorker;
+    ParallelCoordinatesModel here;
+    for (ParallelCoordinatesModel* model : {&onWorker, &here}) {
+        model->setAxes(specs);
+        model->setScale(1, ParallelAxisScale::Log);
+        model->setScale(3, ParallelAxisScale::Quantile);
+        model->setColorMetric(QStringLiteral("acc"));
+    }
+    QSignalSpy appliedHere(&here, &ParallelCoordinatesModel::runsApplied);
+    here.setRunsNow(runs);
+    QCOMPARE(appliedHere.count(), 1); // before it returns
+    QVERIFY(!here.runsPending());
+
+    QSignalSpy applied(&onWorker, &ParallelCoordinatesModel::runsApplied);
+    onWorker.setRuns(runs);
+    // Nothing changes before the event loop runs: the model still describes no runs.
+    QVERIFY(onWorker.runsPending());
+    QCOMPARE(onWorker.runCount(), 0);
+    QCOMPARE(onWorker.axis(1).values.size(), std::size_t(0));
+    QVERIFY(applied.wait());
+    QCOMPARE(applied.count(), 1);
+    QVERIFY(!onWorker.runsPending());
+
+    QCOMPARE(onWorker.runs(), runs);
+    QCOMPARE(onWorker.runCount(), 2000);
+    QCOMPARE(onWorker.axes(), specs);
+    for (int a = 0; a < specs.size(); ++a) {
+        QCOMPARE(onWorker.axis(a).scale, here.axis(a).scale);
+        QCOMPARE(onWorker.axis(a).categories, here.axis(a).categories);
+        QCOMPARE(onWorker.axis(a).missingCount, here.axis(a).missingCount);
+        QCOMPARE(positions(onWorker, a), positions(here, a));
+    }
+    QCOMPARE(onWorker.axis(1).scale, ParallelAxisScale::Log);
+    QVERIFY(onWorker.axis(2).missingCount > 100); // one run in ten lacks the loss
+    QCOMPARE(onWorker.axis(0).categories.size(), 3);
+    for (int r = 0; r < 2000; r += 97) {
+        QCOMPARE(onWorker.colorValue(r), here.colorValue(r));
+        QCOMPARE(onWorker.runRgb(r), runColor(onWorker.runId(r).toStdString()).rgb());
+    }
+    QCOMPARE(onWorker.availableAxes(), ParallelCoordinatesModel::availableAxes(*runs));
+}
+
+void TestParallelCoordinatesModel::newestRunsWinOverStaleBuild()
+{
+    // Three requests before the event loop runs: the first is building, the second is replaced by
+    // the third. Only the third is ever shown, and runsApplied() comes once.
+    const RunListSnapshot first = sweep(20000, 1); // large: still building when the others come
+    const RunListSnapshot second = sweep(300, 2);
+    const RunListSnapshot third = sweep(500, 3);
+    ParallelCoordinatesModel model;
+    model.setAxes({{Kind::Metric, QStringLiteral("loss")}});
+    QSignalSpy applied(&model, &ParallelCoordinatesModel::runsApplied);
+    model.setRuns(first);
+    model.setRuns(second);
+    model.setRuns(third);
+    QVERIFY(model.runsPending());
+    QVERIFY(applied.wait());
+    QCOMPARE(applied.count(), 1);
+    QCOMPARE(model.runs(), third);
+    QCOMPARE(model.runCount(), 500);
+    QCOMPARE(model.runId(0), QStringLiteral("s3-0"));
+    // Nothing is left building, so no stale result can arrive later.
+    QVERIFY(!model.runsPending());
+    QCOMPARE(model.axis(0).values.size(), std::size_t(500));
+    for (int r = 0; r < 500; ++r) {
+        const Metric* loss = third->runs[static_cast<std::size_t>(r)].metric("loss");
+        const double value = model.axis(0).values[static_cast<std::size_t>(r)];
+        QVERIFY(loss ? value == loss->point.value : std::isnan(value));
+    }
+
+    // A synchronous set while a build runs makes that build stale as well.
+    model.setRuns(first);
+    model.setRunsNow(second);
+    QCOMPARE(model.runs(), second);
+    QCOMPARE(applied.count(), 2);
+    QTRY_VERIFY(!model.runsPending());
+    QCOMPARE(model.runs(), second); // the worker's result for `first` was dropped
+    QCOMPARE(applied.count(), 2);
+}
+
+void TestParallelCoordinatesModel::stateCarriesAcrossTheSwap()
+{
+    const ParallelAxisSpec lr {Kind::Param, QStringLiteral("lr")};
+    const ParallelAxisSpec opt {Kind::Param, QStringLiteral("optimizer")};
+    const ParallelAxisSpec loss {Kind::Metric, QStringLiteral("loss")};
+    const ParallelAxisSpec acc {Kind::Metric, QStringLiteral("acc")};
+    ParallelCoordinatesModel model;
+    QVERIFY(applyRuns(model, sweep(400, 5)));
+    model.setAxes({lr, opt, loss});
+    model.setScale(0, ParallelAxisScale::Log);
+    model.setFlipped(2, true);
+    model.setBrush(2, AxisBrush {0.5, 1.5, false});
+    model.setBrush(1, AxisBrush {0.0, 0.0, false}); // a category: its index may mean another one later
+    model.setColorMetric(QStringLiteral("acc"));
+
+    // New runs are placed; meanwhile the person reorders, flips and rescales, still on the old runs.
+    const RunListSnapshot next = sweep(3000, 6);
+    QSignalSpy applied(&model, &ParallelCoordinatesModel::runsApplied);
+    model.setRuns(next);
+    model.moveAxis(2, 0); // loss, lr, optimizer
+    model.setFlipped(1, true); // lr
+    model.setScale(0, ParallelAxisScale::Quantile); // loss
+    QCOMPARE(model.runCount(), 400);
+    QVERIFY(applied.wait());
+    QCOMPARE(model.runCount(), 3000);
+    QCOMPARE(model.axes(), (QList<ParallelAxisSpec> {loss, lr, opt}));
+    QVERIFY(model.axis(0).flipped);
+    QCOMPARE(model.axis(0).scale, ParallelAxisScale::Quantile);
+    QVERIFY(model.axis(1).flipped);
+    QCOMPARE(model.axis(1).scale, ParallelAxisScale::Log);
+    QVERIFY(!model.axis(2).brush); // the categorical brush is lifted
+    QVERIFY(model.axis(0).brush);
+    // The numeric brush filters the new runs: exactly those with 0.5 <= loss <= 1.5.
+    QSet<QString> expected;
+    for (const Run& run : next->runs) {
+        const Metric* m = run.metric("loss");
+        if (m && m->point.value >= 0.5 && m->point.value <= 1.5)
+            expected.insert(QString::fromStdString(run.info.runId));
+    }
+    QVERIFY(expected.size() > 1000 && expected.size() < 2000);
+    QCOMPARE(model.brushedRunIds(), std::optional<QSet<QString>>(expected));
+    // Quantile positions of the new values: the highest loss at the top, so at 0 when flipped.
+    const auto highest = std::max_element(next->runs.begin(), next->runs.end(), [](const Run& a, const Run& b) {
+        const Metric* ma = a.metric("loss");
+        const Metric* mb = b.metric("loss");
+        return (ma ? ma->point.value : -1.0) < (mb ? mb->point.value : -1.0);
+    });
+    QCOMPARE(model.position(0, static_cast<int>(highest - next->runs.begin())), 0.0f);
+    QCOMPARE(model.colorMetric(), QStringLiteral("acc"));
+    QVERIFY(model.colorValue(0) >= 0.0f);
+
+    // Axes chosen while a build runs are built for the new runs, on the worker.
+    model.setRuns(sweep(700, 7));
+    model.setAxes({acc, loss});
+    QVERIFY(model.runsPending());
+    QVERIFY(applied.wait());
+    QVERIFY(!model.runsPending());
+    QCOMPARE(model.runCount(), 700);
+    QCOMPARE(model.axes(), (QList<ParallelAxisSpec> {acc, loss}));
+    QCOMPARE(model.axis(0).values.size(), std::size_t(700));
+    QCOMPARE(model.axis(0).values[3], model.runs()->runs[3].metric("acc")->point.value);
+    QVERIFY(model.axis(1).flipped);
+}
+
+void TestParallelCoordinatesModel::defaultAxesKeepTheirOrder()
+{
+    // The default axes of the new runs, built on the worker, are exactly defaultAxes().
+    const RunListSnapshot nlp = loadFixture("640513601518546733");
+    QVERIFY(nlp);
+    ParallelCoordinatesModel model;
+    QVERIFY(applyRuns(model, nlp, ParallelCoordinatesModel::AxisChoice::Default));
+    const QList<ParallelAxisSpec> defaults = ParallelCoordinatesModel::defaultAxes(*nlp);
+    QCOMPARE(model.axes(), defaults);
+    QCOMPARE(defaults.size(), 6);
+
+    // Text params with a value per run are left out, as defaultAxes() does.
+    std::vector<Run> many;
+    for (int i = 0; i < 150; ++i)
+        many.push_back(makeRun(std::to_string(i), {{"m", i * 0.5}},
+            {{"checkpoint", "/ckpt/" + std::to_string(i)}, {"seed", std::to_string(i)}, {"opt", i % 2 ? "a" : "b"}}));
+    const RunListSnapshot manyRuns = snapshot(many);
+    ParallelCoordinatesModel other;
+    QVERIFY(applyRuns(other, manyRuns, ParallelCoordinatesModel::AxisChoice::Default));
+    QCOMPARE(other.axes(), ParallelCoordinatesModel::defaultAxes(*manyRuns));
+    QCOMPARE(other.axes().size(), 3);
+
+    // Reordered by the person, then new runs with one axis more: the shown axes keep their order,
+    // the new one takes its default place.
+    model.moveAxis(0, 5); // fold to the end
+    const QList<ParallelAxisSpec> reordered = model.axes();
+    QVERIFY(reordered != defaults);
+    auto withSeed = std::make_shared<RunList>(*nlp);
+    for (std::size_t i = 0; i < withSeed->runs.size(); ++i) {
+        auto& params = withSeed->runs[i].params;
+        params.push_back(KeyValue {"seed", std::to_string(i)});
+        std::sort(params.begin(), params.end(), [](const KeyValue& a, const KeyValue& b) { return a.key < b.key; });
+    }
+    QVERIFY(applyRuns(model, withSeed, ParallelCoordinatesModel::AxisChoice::Default));
+    const ParallelAxisSpec seed {Kind::Param, QStringLiteral("seed")};
+    const qsizetype seedAt = ParallelCoordinatesModel::defaultAxes(*withSeed).indexOf(seed);
+    QVERIFY(seedAt >= 0);
+    QList<ParallelAxisSpec> expected = reordered;
+    expected.insert(seedAt, seed);
+    QCOMPARE(model.axes(), expected);
 }
 
 QTEST_GUILESS_MAIN(TestParallelCoordinatesModel)

@@ -2,8 +2,11 @@
 // The parallel-coordinates view offscreen: brushing with the mouse filters a runs table through its
 // proxy (exactly the runs in range, several axes ANDed, a click outside clears), lines outside the
 // brushes turn faint grey, the missing lane, hover and click, reordering by dragging a title, flipping
-// by double-click, categorical labels shown in full without overlap, colour by metric, exports, and
-// the line image drawn off the GUI thread (placeholder first, bursts coalesced into one image).
+// by double-click, categorical labels shown in full without overlap, colour by metric, exports, the
+// line image drawn off the GUI thread (placeholder first, bursts coalesced into one image), new runs
+// placed off the GUI thread (the old lines stay until then, the newest runs win, brushes carry over),
+// and the panel's PNG/SVG export written atomically.
+#include "parallelcoordinatespanel.h"
 #include "parallelcoordinatesview.h"
 #include "runcolors.h"
 #include "runsortproxymodel.h"
@@ -12,6 +15,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QFile>
 #include <QRandomGenerator>
 #include <QScrollArea>
 #include <QSignalSpy>
@@ -100,6 +104,14 @@ QColor inkAt(const QImage& image, QPointF at)
     return best;
 }
 
+// Runs are placed on a worker thread: set them and wait until the view shows them.
+bool applyRuns(ParallelCoordinatesView& view, RunListSnapshot runs)
+{
+    QSignalSpy applied(&view, &ParallelCoordinatesView::runsApplied);
+    view.setRuns(std::move(runs));
+    return applied.wait() && applied.count() == 1 && !view.runsPending();
+}
+
 // The line image is drawn on a worker thread: wait until the one on screen shows the current state.
 bool waitForLines(ParallelCoordinatesView& view)
 {
@@ -154,6 +166,8 @@ private Q_SLOTS:
     void colourByMetricAndExports();
     void manyRunsAreRasterizedWhereTheDataSays();
     void linesArriveFromAWorker();
+    void newRunsArriveFromAWorker();
+    void panelExportIsAtomic();
     void screenshot();
 };
 
@@ -169,7 +183,7 @@ void TestParallelCoordinates::brushingFiltersTheRunsTable()
     QCOMPARE(proxy.rowCount(), static_cast<int>(runs->runs.size()));
 
     ParallelCoordinatesView view;
-    view.setRuns(runs);
+    QVERIFY(applyRuns(view, runs));
     view.setAxes({{Kind::Param, QStringLiteral("batch_size")}, {Kind::Metric, QStringLiteral("loss")},
         {Kind::Param, QStringLiteral("optimizer")}, {Kind::Metric, QStringLiteral("val_accuracy")}});
     connect(&view, &ParallelCoordinatesView::brushChanged, &proxy,
@@ -265,7 +279,8 @@ void TestParallelCoordinates::brushingFiltersTheRunsTable()
 void TestParallelCoordinates::linesOutsideBrushAreFaint()
 {
     ParallelCoordinatesView view;
-    view.setRuns(snapshot({makeRun("low", {{"m", 0.0}, {"n", 0.0}}), makeRun("high", {{"m", 1.0}, {"n", 1.0}})}));
+    QVERIFY(applyRuns(
+        view, snapshot({makeRun("low", {{"m", 0.0}, {"n", 0.0}}), makeRun("high", {{"m", 1.0}, {"n", 1.0}})})));
     view.setAxes({{Kind::Metric, QStringLiteral("m")}, {Kind::Metric, QStringLiteral("n")}});
     view.resize(500, 320);
     view.show();
@@ -295,8 +310,9 @@ void TestParallelCoordinates::linesOutsideBrushAreFaint()
 void TestParallelCoordinates::missingLaneHoverAndClick()
 {
     ParallelCoordinatesView view;
-    view.setRuns(snapshot({makeRun("full", {{"m", 1.0}, {"n", 2.0}}), makeRun("lacks-m", {{"n", 5.0}}),
-        makeRun("other", {{"m", 3.0}, {"n", 4.0}})}));
+    QVERIFY(applyRuns(view,
+        snapshot({makeRun("full", {{"m", 1.0}, {"n", 2.0}}), makeRun("lacks-m", {{"n", 5.0}}),
+            makeRun("other", {{"m", 3.0}, {"n", 4.0}})})));
     view.setAxes({{Kind::Metric, QStringLiteral("m")}, {Kind::Metric, QStringLiteral("n")}});
     view.resize(600, 360);
     view.show();
@@ -334,8 +350,8 @@ void TestParallelCoordinates::missingLaneHoverAndClick()
 void TestParallelCoordinates::dragTitleReordersAxes()
 {
     ParallelCoordinatesView view;
-    view.setRuns(
-        snapshot({makeRun("a", {{"x", 1}, {"y", 2}, {"z", 3}}), makeRun("b", {{"x", 2}, {"y", 1}, {"z", 0}})}));
+    QVERIFY(applyRuns(
+        view, snapshot({makeRun("a", {{"x", 1}, {"y", 2}, {"z", 3}}), makeRun("b", {{"x", 2}, {"y", 1}, {"z", 0}})})));
     const ParallelAxisSpec x {Kind::Metric, QStringLiteral("x")};
     const ParallelAxisSpec y {Kind::Metric, QStringLiteral("y")};
     const ParallelAxisSpec z {Kind::Metric, QStringLiteral("z")};
@@ -355,7 +371,7 @@ void TestParallelCoordinates::dragTitleReordersAxes()
 void TestParallelCoordinates::doubleClickTitleFlips()
 {
     ParallelCoordinatesView view;
-    view.setRuns(snapshot({makeRun("a", {{"x", 1}, {"y", 2}}), makeRun("b", {{"x", 2}, {"y", 1}})}));
+    QVERIFY(applyRuns(view, snapshot({makeRun("a", {{"x", 1}, {"y", 2}}), makeRun("b", {{"x", 2}, {"y", 1}})})));
     view.resize(500, 320);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
@@ -385,7 +401,7 @@ void TestParallelCoordinates::categoricalLabelsShownInFull()
     QScrollArea area;
     auto* owned = new ParallelCoordinatesView; // the area owns it
     ParallelCoordinatesView& view = *owned;
-    view.setRuns(snapshot(runs));
+    QVERIFY(applyRuns(view, snapshot(runs)));
     view.setAxes({{Kind::Param, QStringLiteral("config")}, {Kind::Metric, QStringLiteral("m")}});
     area.setWidget(owned);
     area.setWidgetResizable(true);
@@ -421,7 +437,8 @@ void TestParallelCoordinates::categoricalLabelsShownInFull()
 void TestParallelCoordinates::colourByMetricAndExports()
 {
     ParallelCoordinatesView view;
-    view.setRuns(snapshot({makeRun("worst", {{"acc", 0.1}, {"x", 0.0}}), makeRun("best", {{"acc", 0.9}, {"x", 1.0}})}));
+    QVERIFY(applyRuns(
+        view, snapshot({makeRun("worst", {{"acc", 0.1}, {"x", 0.0}}), makeRun("best", {{"acc", 0.9}, {"x", 1.0}})})));
     view.setAxes({{Kind::Metric, QStringLiteral("x")}, {Kind::Metric, QStringLiteral("acc")}});
     view.setColorMetric(QStringLiteral("acc"));
     view.resize(500, 340);
@@ -455,7 +472,7 @@ void TestParallelCoordinates::manyRunsAreRasterizedWhereTheDataSays()
     for (int i = 0; i < 400; ++i)
         runs.push_back(makeRun(std::to_string(i), {{"m", i % 4}, {"n", i % 4}}));
     ParallelCoordinatesView view;
-    view.setRuns(snapshot(runs));
+    QVERIFY(applyRuns(view, snapshot(runs)));
     view.setColorMetric(QStringLiteral("m"));
     view.resize(600, 400);
     view.show();
@@ -496,7 +513,7 @@ void TestParallelCoordinates::linesArriveFromAWorker()
     for (int i = 0; i < 400; ++i)
         runs.push_back(makeRun(std::to_string(i), {{"m", i % 2}, {"n", i % 2}}));
     ParallelCoordinatesView view;
-    view.setRuns(snapshot(runs));
+    QVERIFY(applyRuns(view, snapshot(runs)));
     view.resize(600, 400);
     const QColor background = view.palette().color(QPalette::Base);
     auto inkAtLevel = [&view](double position) {
@@ -535,12 +552,135 @@ void TestParallelCoordinates::linesArriveFromAWorker()
     QVERIFY(!near(inkAtLevel(0.0), grey, 12));
 }
 
+void TestParallelCoordinates::newRunsArriveFromAWorker()
+{
+    // 400 runs on two levels, the top level brushed.
+    std::vector<Run> two;
+    for (int i = 0; i < 400; ++i)
+        two.push_back(makeRun("a" + std::to_string(i), {{"m", i % 2}, {"n", i % 2}}));
+    ParallelCoordinatesView view;
+    QVERIFY(applyRuns(view, snapshot(two)));
+    view.setBrush(0, AxisBrush {1.0, 1.0, false});
+    view.resize(600, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(waitForLines(view));
+    auto inkAtLevel = [&view](double position) {
+        return inkAt(view.grab().toImage(), (view.pointAt(0, position) + view.pointAt(1, position)) / 2);
+    };
+    const QColor before = inkAtLevel(1.0);
+
+    // Then new runs twice before the event loop runs: many (still being placed when the second
+    // set comes), then 600 on three levels. Only the last set is ever shown.
+    std::vector<Run> many;
+    for (int i = 0; i < 30000; ++i)
+        many.push_back(makeRun("b" + std::to_string(i), {{"m", i % 7}, {"n", i % 5}}));
+    std::vector<Run> three;
+    for (int i = 0; i < 600; ++i)
+        three.push_back(makeRun("c" + std::to_string(i), {{"m", i % 3}, {"n", i % 3}}));
+    const RunListSnapshot last = snapshot(three);
+    QSignalSpy applied(&view, &ParallelCoordinatesView::runsApplied);
+    QSignalSpy brushed(&view, &ParallelCoordinatesView::brushChanged);
+    view.setRuns(snapshot(many));
+    view.setRuns(last);
+    QVERIFY(view.runsPending());
+    QVERIFY(view.lineCachePending());
+    // Meanwhile the previous runs stay on screen, and hovering still finds them.
+    QCOMPARE(view.model().runCount(), 400);
+    QVERIFY(near(inkAtLevel(1.0), before, 3));
+    QVERIFY(view.runAt((view.pointAt(0, 1.0) + view.pointAt(1, 1.0)) / 2).startsWith(QLatin1Char('a')));
+
+    QVERIFY(applied.wait());
+    QCOMPARE(applied.count(), 1);
+    QCOMPARE(view.model().runs(), last);
+    // The brush (m = 1) carried over: it keeps the 200 runs of the middle level of the new runs.
+    QCOMPARE(brushed.count(), 1);
+    QSet<QString> middle;
+    for (int i = 1; i < 600; i += 3)
+        middle.insert(QStringLiteral("c%1").arg(i));
+    QCOMPARE(view.brushedRunIds(), std::optional<QSet<QString>>(middle));
+    QVERIFY(waitForLines(view));
+    QVERIFY(!view.runsPending());
+    QCOMPARE(applied.count(), 1); // the stale result for the 30,000 runs never arrived
+    // The middle level is drawn in colour; the top one, outside the brush, is grey.
+    const QColor kept = inkAtLevel(0.5);
+    QVERIFY2(kept.hsvSaturation() > 60, qPrintable(kept.name()));
+    const QColor grey = inkAtLevel(1.0);
+    QVERIFY2(
+        std::abs(grey.red() - grey.blue()) < 12 && std::abs(grey.red() - grey.green()) < 12, qPrintable(grey.name()));
+}
+
+void TestParallelCoordinates::panelExportIsAtomic()
+{
+    ParallelCoordinatesPanel panel;
+    QSignalSpy applied(panel.view(), &ParallelCoordinatesView::runsApplied);
+    panel.setRuns(sweep(200));
+    QVERIFY2(panel.statusText().contains(QStringLiteral("Placing 200 runs")), qPrintable(panel.statusText()));
+    QVERIFY(applied.wait());
+    QVERIFY2(panel.statusText().contains(QStringLiteral("200 runs on")), qPrintable(panel.statusText()));
+    panel.resize(900, 520);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString png = dir.filePath(QStringLiteral("plot.png"));
+    QString error;
+    QVERIFY2(panel.exportImage(png, &error), qPrintable(error));
+    const QImage image(png);
+    QVERIFY(!image.isNull());
+    QVERIFY(image.width() >= 800 && image.height() >= 500);
+    // The lines are in it: plenty of coloured pixels, not only the background and the axes.
+    int coloured = 0;
+    for (int y = 0; y < image.height(); y += 2) {
+        for (int x = 0; x < image.width(); x += 2)
+            coloured += image.pixelColor(x, y).hsvSaturation() > 80 ? 1 : 0;
+    }
+    QVERIFY2(coloured > 2000, qPrintable(QString::number(coloured)));
+    const QString svg = dir.filePath(QStringLiteral("plot.svg"));
+    QVERIFY2(panel.exportImage(svg, &error), qPrintable(error));
+    QVERIFY(QSvgRenderer(svg).isValid());
+
+    // A folder where no new file can be created: an export fails and the file already there stays
+    // as it was (the old export wrote straight into it). Permissions do not stop root, so there a
+    // name so long that the temporary file beside it cannot be named does the same.
+    QTemporaryDir locked;
+    QVERIFY(locked.isValid());
+    const QFileDevice::Permissions writable = QFile::permissions(locked.path());
+    QVERIFY(QFile::setPermissions(locked.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner));
+    QFile probe(QDir(locked.path()).filePath(QStringLiteral("probe")));
+    const bool permissionsIgnored = probe.open(QIODevice::WriteOnly);
+    if (permissionsIgnored)
+        probe.remove();
+    const QString stem = permissionsIgnored ? QString(245, QLatin1Char('p')) : QStringLiteral("plot");
+    const QByteArray previous("an earlier export, not to be damaged\n");
+    for (const QString& suffix : {QStringLiteral(".png"), QStringLiteral(".svg")}) {
+        const QString path = QDir(locked.path()).filePath(stem + suffix);
+        QVERIFY(QFile::setPermissions(locked.path(), writable));
+        {
+            QFile existing(path);
+            QVERIFY(existing.open(QIODevice::WriteOnly));
+            existing.write(previous);
+        }
+        QVERIFY(QFile::setPermissions(locked.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner));
+        error.clear();
+        QVERIFY(!panel.exportImage(path, &error));
+        QVERIFY2(error.contains(stem + suffix), qPrintable(error));
+        QFile kept(path);
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), previous);
+    }
+    QVERIFY(QFile::setPermissions(locked.path(), writable));
+    // Nothing half-written is left beside them.
+    QCOMPARE(QDir(locked.path()).entryList(QDir::Files | QDir::Hidden).size(), 2);
+}
+
 void TestParallelCoordinates::screenshot()
 {
     // A sweep of 400 runs, coloured by accuracy, with a brush on the learning rate.
     ParallelCoordinatesView view;
     const RunListSnapshot runs = sweep(400);
-    view.setRuns(runs);
+    QVERIFY(applyRuns(view, runs));
     view.setAxes({{Kind::Param, QStringLiteral("optimizer")}, {Kind::Param, QStringLiteral("lr")},
         {Kind::Param, QStringLiteral("batch_size")}, {Kind::Param, QStringLiteral("dropout")},
         {Kind::Metric, QStringLiteral("val_loss")}, {Kind::Metric, QStringLiteral("val_accuracy")}});
