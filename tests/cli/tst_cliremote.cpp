@@ -2,6 +2,7 @@
 // runlens-cli with --store http://… against a local server that answers with the exchanges recorded
 // from a real MLflow 2.22 tracking server: every read command prints what the server returned, and
 // every write command sends exactly the request MLflow's own client sent when it was recorded.
+#include "recordedpages.h"
 #include "replayserver.h"
 
 #include <QProcess>
@@ -122,50 +123,26 @@ CliResult TestCliRemote::run(QStringList args, const QString& store)
 
 json TestCliRemote::recordedPages(std::initializer_list<int> seqs, const char* field) const
 {
-    json all = json::array();
-    for (int seq : seqs) {
-        for (const auto& item : recorded(seq).value(field, json::array()))
-            all.push_back(item);
-    }
-    return all;
+    return runlens::test::recordedPages(*m_server, seqs, field);
 }
 
 void TestCliRemote::initTestCase()
 {
     m_server = std::make_unique<ReplayServer>(ReplayServer::defaultTranscript());
     QVERIFY(m_server->start());
-    // The CLI asks in pages of 1,000 where the recording used small pages, and names stages in their
-    // canonical case where the recording sent "production" on purpose. These requests are answered
-    // with what the server returned to the same question recorded in smaller pages (MLflow's paging
-    // only splits a result) or with another case (MLflow matches stages case-insensitively).
-    const json activeExperiments = recordedPages({3, 4, 5}, "experiments");
-    const json models = recordedPages({65, 66}, "registered_models");
-    const json imageRuns = recordedPages({16, 17, 18, 19}, "runs");
-    const json allExperiments = recorded(6);
+    // Listings asked in pages of 1,000 are answered with the recorded smaller pages joined (see
+    // recordedpages.h). The recording sent the stage "production" on purpose, where the CLI names
+    // it "Production": MLflow matches stages case-insensitively, so both get the recorded answer.
+    const ReplayServer::Handler pages = runlens::test::recordedPagesHandler(*m_server);
     const ReplayResponse archived = m_server->exchange(115).response;
     m_server->setHandler([=](const ReplayRequest& r) -> std::optional<ReplayResponse> {
         const json body = json::parse(r.body.toStdString(), nullptr, false);
-        if (r.path == std::string(kApi) + "/experiments/search" && body.value("max_results", 0) == 1000
-            && !body.contains("filter") && !body.contains("page_token")) {
-            const std::string view = body.value("view_type", "ACTIVE_ONLY");
-            if (view == "ACTIVE_ONLY")
-                return ReplayResponse::json(200, {{"experiments", activeExperiments}});
-            if (view == "ALL")
-                return ReplayResponse::json(200, allExperiments);
-        }
-        if (r.path == std::string(kApi) + "/registered-models/search" && r.queryValue("max_results") == "1000"
-            && r.queryValue("filter").empty() && r.queryValue("page_token").empty())
-            return ReplayResponse::json(200, {{"registered_models", models}});
-        if (r.path == std::string(kApi) + "/runs/search" && body.value("experiment_ids", json()) == json {"1"}
-            && body.value("order_by", json()) == json {"attributes.start_time DESC"} && !body.contains("filter")
-            && !body.contains("page_token"))
-            return ReplayResponse::json(200, {{"runs", imageRuns}});
         if (r.path == std::string(kApi) + "/model-versions/transition-stage"
             && body
                 == json {{"name", "rest-scratch-model"}, {"version", "3"}, {"stage", "Production"},
                     {"archive_existing_versions", true}})
             return archived;
-        return std::nullopt;
+        return pages(r);
     });
 }
 
