@@ -4,9 +4,13 @@
 // (what a mouse move costs: cached image + hover line + brush bands; through the platform's repaint,
 // and the widget's own paint into an image), the hover hit test, and a brush
 // change (re-filtering every run). The reference is filling an image of the same size with one colour.
-// The line cache is drawn on a worker thread: for a brush change and for setRuns it also prints the
-// GUI thread's share (the call plus one event-loop pass, which hands the job over) and the time until
-// the new image is on screen.
+// The line cache is drawn on a worker thread: for a brush change it also prints the GUI thread's share
+// (the call plus one event-loop pass, which hands the job over) and the time until the new image is on
+// screen. New runs are placed on a worker too: for setRuns it prints what the call costs the GUI
+// thread, the longest the GUI thread went without serving its event loop until the new image showed
+// (a 1 ms timer measures the gaps), the pure build the worker runs, the swap on the GUI thread, and
+// the times until the runs are applied and drawn. The reference is the synchronous path
+// (setRunsNow: the build, the swap and the layout on the GUI thread, as setRuns did before).
 //
 //   bench_parallel [--runs 10000] [--axes 20] [--repeat 9] [--width 1600] [--height 900] [--save]
 //
@@ -18,6 +22,7 @@
 #include <QEventLoop>
 #include <QImage>
 #include <QMouseEvent>
+#include <QTimer>
 
 #include <algorithm>
 #include <chrono>
@@ -94,6 +99,48 @@ void waitForLines(ParallelCoordinatesView& view)
     loop.exec();
 }
 
+// Runs the event loop until the view has placed the runs given to setRuns().
+void waitForRuns(ParallelCoordinatesView& view)
+{
+    if (!view.runsPending())
+        return;
+    QEventLoop loop;
+    QObject::connect(&view, &ParallelCoordinatesView::runsApplied, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+// The longest stretch the GUI thread spent without serving its event loop, by a 1 ms timer.
+class StallMeter
+{
+public:
+    StallMeter()
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(1);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            m_worst = std::max(m_worst, msSince(m_last));
+            m_last = Clock::now();
+        });
+    }
+    void start()
+    {
+        m_worst = 0;
+        m_last = Clock::now();
+        m_timer.start();
+    }
+    double stop()
+    {
+        m_worst = std::max(m_worst, msSince(m_last));
+        m_timer.stop();
+        return m_worst;
+    }
+
+private:
+    QTimer m_timer;
+    Clock::time_point m_last;
+    double m_worst = 0;
+};
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -115,9 +162,10 @@ int main(int argc, char** argv)
     ParallelCoordinatesView view;
     view.resize(width, height);
     start = Clock::now();
-    view.setRuns(list); // default axes: all of them vary
+    view.setRunsNow(list); // default axes: all of them vary
     const double setRunsMs = msSince(start);
-    std::printf("  setRuns (axes, positions, layout): %8.2f ms, %d axes shown\n", setRunsMs, view.model().axisCount());
+    std::printf(
+        "  setRunsNow (axes, positions, layout): %8.2f ms, %d axes shown\n", setRunsMs, view.model().axisCount());
     view.setAxisScale(1, ParallelAxisScale::Log);
     view.show();
     QCoreApplication::processEvents();
@@ -184,9 +232,9 @@ int main(int argc, char** argv)
     std::printf("  %-44s %10.3f %12.1f\n", "hover hit test (one position)", median(hoverMs), median(hoverMs) / ref);
     std::printf("  %-44s %10.3f %12.1f\n", "brush change (filter all runs)", median(brushMs), median(brushMs) / ref);
 
-    // Off the GUI thread: what a brush change and new runs cost the GUI thread, and how long until
-    // the new image shows.
-    std::vector<double> brushGuiMs, brushReadyMs, runsGuiMs, runsReadyMs;
+    // Off the GUI thread: what a brush change costs the GUI thread, and how long until the new image
+    // shows.
+    std::vector<double> brushGuiMs, brushReadyMs;
     for (int pass = 0; pass <= repeat; ++pass) {
         waitForLines(view);
         auto t = Clock::now();
@@ -199,25 +247,71 @@ int main(int argc, char** argv)
         waitForLines(view);
         const double brushReady = msSince(t);
         view.clearBrushes();
-        waitForLines(view);
-        t = Clock::now();
-        view.setRuns(list);
-        QCoreApplication::processEvents();
-        const double runsGui = msSince(t);
-        waitForLines(view);
-        const double runsReady = msSince(t);
         if (pass == 0)
             continue;
         brushGuiMs.push_back(brushGui);
         brushReadyMs.push_back(brushReady);
-        runsGuiMs.push_back(runsGui);
-        runsReadyMs.push_back(runsReady);
     }
     std::printf("\n  line cache drawn on a worker thread:\n");
-    std::printf("  %-44s %10.3f\n", "brush change: GUI thread", median(brushGuiMs));
-    std::printf("  %-44s %10.3f\n", "brush change: until the new image is ready", median(brushReadyMs));
-    std::printf("  %-44s %10.3f\n", "setRuns: GUI thread", median(runsGuiMs));
-    std::printf("  %-44s %10.3f\n", "setRuns: until the new image is ready", median(runsReadyMs));
+    std::printf("  %-52s %10.3f\n", "brush change: GUI thread", median(brushGuiMs));
+    std::printf("  %-52s %10.3f\n", "brush change: until the new image is ready", median(brushReadyMs));
+
+    // New runs (the same 10,000 again, as a refresh delivers them), with a brush that carries over.
+    // Reference: the synchronous path, everything on the GUI thread.
+    std::vector<double> syncMs, syncStallMs, callMs, stallMs, appliedMs, readyMs, buildMs, swapMs;
+    StallMeter meter;
+    AxisBrush kept;
+    kept.low = 0.1;
+    kept.high = 0.6;
+    view.setBrush(axes - 1, kept);
+    for (int pass = 0; pass <= repeat; ++pass) {
+        waitForLines(view);
+        meter.start();
+        auto t = Clock::now();
+        view.setRunsNow(list);
+        const double sync = msSince(t);
+        waitForLines(view);
+        const double syncStall = meter.stop();
+
+        meter.start();
+        t = Clock::now();
+        view.setRuns(list);
+        const double call = msSince(t);
+        waitForRuns(view);
+        const double applied = msSince(t);
+        waitForLines(view);
+        const double ready = msSince(t);
+        const double stall = std::max(call, meter.stop());
+
+        // The two halves on their own: the pure build (what the worker runs) and the swap.
+        ParallelCoordinatesModel model;
+        const auto input = model.buildInput(list, ParallelCoordinatesModel::AxisChoice::Default);
+        t = Clock::now();
+        ParallelCoordinatesModel::BuildResult built = ParallelCoordinatesModel::build(input);
+        const double build = msSince(t);
+        t = Clock::now();
+        model.apply(std::move(built));
+        const double swap = msSince(t);
+        if (pass == 0)
+            continue;
+        syncMs.push_back(sync);
+        syncStallMs.push_back(syncStall);
+        callMs.push_back(call);
+        stallMs.push_back(stall);
+        appliedMs.push_back(applied);
+        readyMs.push_back(ready);
+        buildMs.push_back(build);
+        swapMs.push_back(swap);
+    }
+    std::printf("\n  new runs (%d x %d axes, a brush kept):\n", runs, axes);
+    std::printf("  %-52s %10.3f\n", "reference: setRunsNow, synchronous (GUI thread)", median(syncMs));
+    std::printf("  %-52s %10.3f\n", "reference: longest GUI stall until drawn", median(syncStallMs));
+    std::printf("  %-52s %10.3f\n", "setRuns: the call (GUI thread)", median(callMs));
+    std::printf("  %-52s %10.3f\n", "setRuns: longest GUI stall until drawn", median(stallMs));
+    std::printf("  %-52s %10.3f\n", "setRuns: until applied (runsApplied)", median(appliedMs));
+    std::printf("  %-52s %10.3f\n", "setRuns: until the new image is ready", median(readyMs));
+    std::printf("  %-52s %10.3f\n", "worker: ParallelCoordinatesModel::build", median(buildMs));
+    std::printf("  %-52s %10.3f\n", "GUI: ParallelCoordinatesModel::apply (the swap)", median(swapMs));
     if (argc > 1 && std::strcmp(argv[argc - 1], "--save") == 0)
         view.grab().save(QStringLiteral("/tmp/bench_parallel.png"));
     return 0;

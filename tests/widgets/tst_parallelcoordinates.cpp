@@ -612,15 +612,29 @@ void TestParallelCoordinates::newRunsArriveFromAWorker()
 
 void TestParallelCoordinates::panelExportIsAtomic()
 {
+    auto colouredPixels = [](const QImage& image) {
+        int coloured = 0;
+        for (int y = 0; y < image.height(); y += 2) {
+            for (int x = 0; x < image.width(); x += 2)
+                coloured += image.pixelColor(x, y).hsvSaturation() > 80 ? 1 : 0;
+        }
+        return coloured;
+    };
     ParallelCoordinatesPanel panel;
-    QSignalSpy applied(panel.view(), &ParallelCoordinatesView::runsApplied);
-    panel.setRuns(sweep(200));
-    QVERIFY2(panel.statusText().contains(QStringLiteral("Placing 200 runs")), qPrintable(panel.statusText()));
-    QVERIFY(applied.wait());
-    QVERIFY2(panel.statusText().contains(QStringLiteral("200 runs on")), qPrintable(panel.statusText()));
     panel.resize(900, 520);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QSignalSpy applied(panel.view(), &ParallelCoordinatesView::runsApplied);
+    panel.setRuns(sweep(200));
+    // While the first runs are placed: "Loading…" and no lines, and the status says so.
+    QVERIFY2(panel.statusText().contains(QStringLiteral("Placing 200 runs")), qPrintable(panel.statusText()));
+    const QImage loading = panel.grab().toImage();
+    QCOMPARE(colouredPixels(loading), 0);
+    const QString shots = qEnvironmentVariable("RUNLENS_SCREENSHOT_DIR");
+    if (!shots.isEmpty())
+        QVERIFY(loading.save(QDir(shots).filePath(QStringLiteral("parallel-coordinates-loading.png"))));
+    QVERIFY(applied.wait());
+    QVERIFY2(panel.statusText().contains(QStringLiteral("200 runs on")), qPrintable(panel.statusText()));
 
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
@@ -631,12 +645,10 @@ void TestParallelCoordinates::panelExportIsAtomic()
     QVERIFY(!image.isNull());
     QVERIFY(image.width() >= 800 && image.height() >= 500);
     // The lines are in it: plenty of coloured pixels, not only the background and the axes.
-    int coloured = 0;
-    for (int y = 0; y < image.height(); y += 2) {
-        for (int x = 0; x < image.width(); x += 2)
-            coloured += image.pixelColor(x, y).hsvSaturation() > 80 ? 1 : 0;
-    }
+    const int coloured = colouredPixels(image);
     QVERIFY2(coloured > 2000, qPrintable(QString::number(coloured)));
+    if (!shots.isEmpty())
+        QVERIFY(QFile::copy(png, QDir(shots).filePath(QStringLiteral("parallel-coordinates-export.png"))));
     const QString svg = dir.filePath(QStringLiteral("plot.svg"));
     QVERIFY2(panel.exportImage(svg, &error), qPrintable(error));
     QVERIFY(QSvgRenderer(svg).isValid());
