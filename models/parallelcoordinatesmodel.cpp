@@ -90,8 +90,18 @@ ParallelCoordinatesModel::ParallelCoordinatesModel(QObject* parent)
     connect(&m_watcher, &QFutureWatcher<BuildResult>::finished, this, &ParallelCoordinatesModel::buildFinished);
 }
 
-// A build still running holds only its own input: it finishes on the pool and its result is dropped.
-ParallelCoordinatesModel::~ParallelCoordinatesModel() = default;
+// A build still running holds only its own input: it stops early on the pool, its result unread.
+ParallelCoordinatesModel::~ParallelCoordinatesModel()
+{
+    supersedeBuild();
+}
+
+void ParallelCoordinatesModel::supersedeBuild()
+{
+    ++m_generation; // a result of the running build is now stale
+    if (m_cancelRunning)
+        m_cancelRunning->store(true, std::memory_order_relaxed);
+}
 
 void ParallelCoordinatesModel::setThreadPool(QThreadPool* pool)
 {
@@ -100,7 +110,7 @@ void ParallelCoordinatesModel::setThreadPool(QThreadPool* pool)
 
 void ParallelCoordinatesModel::setRuns(RunListSnapshot runs, AxisChoice axes)
 {
-    ++m_generation; // whatever is being built now is stale
+    supersedeBuild();
     m_pending = Request {std::move(runs), axes};
     if (!m_building)
         startBuild();
@@ -116,7 +126,7 @@ void ParallelCoordinatesModel::showDefaultAxes()
 
 void ParallelCoordinatesModel::setRunsNow(RunListSnapshot runs, AxisChoice axes)
 {
-    ++m_generation;
+    supersedeBuild();
     m_pending.reset();
     BuildInput input = buildInput(std::move(runs), axes);
     input.generation = m_generation;
@@ -131,6 +141,8 @@ void ParallelCoordinatesModel::startBuild()
     // The input is taken now, not at setRuns(): it carries the axes and scales chosen meanwhile.
     BuildInput input = buildInput(m_running.runs, m_running.axes);
     input.generation = m_generation;
+    m_cancelRunning = std::make_shared<std::atomic<bool>>(false);
+    input.cancelled = m_cancelRunning;
     m_building = true;
     QThreadPool* pool = m_pool ? m_pool.data() : QThreadPool::globalInstance();
     m_watcher.setFuture(QtConcurrent::run(pool, [input = std::move(input)] { return build(input); }));
@@ -177,6 +189,8 @@ ParallelCoordinatesModel::BuildResult ParallelCoordinatesModel::build(const Buil
         for (const Run& run : runs->runs)
             result.runColors.push_back(runColor(run.info.runId).rgb());
     }
+    // A stale build's result is dropped anyway: stop between axes once told so.
+    auto stale = [&input] { return input.cancelled && input.cancelled->load(std::memory_order_relaxed); };
     auto add = [&](Axis axis) {
         const qsizetype known = input.axes.indexOf(axis.spec);
         axis.scale = axis.categorical || known < 0 ? ParallelAxisScale::Linear
@@ -189,6 +203,8 @@ ParallelCoordinatesModel::BuildResult ParallelCoordinatesModel::build(const Buil
         // too many categories, so tooManyCategories() need not parse them again.
         if (runs) {
             for (const ParallelAxisSpec& spec : result.availableAxes) {
+                if (stale())
+                    return result;
                 if (!varies(*runs, spec))
                     continue;
                 Axis axis = buildAxis(runs, spec);
@@ -198,8 +214,11 @@ ParallelCoordinatesModel::BuildResult ParallelCoordinatesModel::build(const Buil
             }
         }
     } else {
-        for (const ParallelAxisSpec& spec : input.axes)
+        for (const ParallelAxisSpec& spec : input.axes) {
+            if (stale())
+                return result;
             add(buildAxis(runs, spec));
+        }
     }
     Colors colors = computeColors(runs, input.colorMetric);
     result.colorValues = std::move(colors.values);
@@ -326,7 +345,7 @@ void ParallelCoordinatesModel::setAxes(const QList<ParallelAxisSpec>& specs)
     if (m_pending) {
         m_pending->axes = AxisChoice::Keep;
     } else if (m_building) {
-        ++m_generation;
+        supersedeBuild();
         m_pending = Request {m_running.runs, AxisChoice::Keep};
     }
 }

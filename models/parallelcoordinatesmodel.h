@@ -12,6 +12,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -112,6 +114,8 @@ public:
         std::vector<ParallelAxisScale> scales; // per entry of `axes`
         QString colorMetric;
         quint64 generation = 0;
+        // Set once a newer request made this build stale: it stops early, its result is dropped.
+        std::shared_ptr<const std::atomic<bool>> cancelled;
     };
 
     /** What a build produces: handed whole to the GUI thread, never touched by the worker again. */
@@ -148,7 +152,7 @@ public:
 
     /** The input of a build of `runs` against the current axes, scales and colour metric. */
     BuildInput buildInput(RunListSnapshot runs, AxisChoice axes) const;
-    /** Pure: touches nothing but `input`, so it runs on any thread. */
+    /** Pure: reads nothing but `input` (and its cancel flag), so it runs on any thread. */
     static BuildResult build(const BuildInput& input);
     /**
      * Swaps a build's result in: the axes follow the result (AxisChoice::Default, in the order shown
@@ -250,6 +254,7 @@ private:
     static Colors computeColors(const RunList* runs, const QString& metric);
     void startBuild();
     void buildFinished();
+    void supersedeBuild();
     void updatePasses();
     void updateColors();
 
@@ -272,6 +277,7 @@ private:
     bool m_building = false; // at most one build at a time
     std::optional<Request> m_pending; // the newest request, waiting for the running build
     Request m_running; // what the running build places (to rebuild it when its axes change)
+    std::shared_ptr<std::atomic<bool>> m_cancelRunning; // tells the running build it is stale
     QPointer<QThreadPool> m_pool;
     QFutureWatcher<BuildResult> m_watcher;
 };
