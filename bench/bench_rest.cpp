@@ -12,14 +12,19 @@
 #include "reststore.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QThread>
+#include <QThreadPool>
+#include <QtConcurrent>
 
 using namespace runlens;
 using json = nlohmann::json;
@@ -142,10 +147,77 @@ int main(int argc, char** argv)
         }
     }
 
+    // Metric histories of many selected runs, as the chart panel loads them: one task per history
+    // on a pool of workers (the session's pool has 2-4 threads), HttpClient bounding the requests
+    // in flight. Each reply waits kLatencyMs on the server, standing in for a network round trip;
+    // the reference fetches the same histories one after the other.
+    constexpr int kHistories = 40;
+    constexpr int kLatencyMs = 25;
+    const auto& recordedHistory = server.exchange(44); // 3,000 points of train/loss
+    server.setHandler(
+        [&recordedHistory](const runlens::test::ReplayRequest& r) -> std::optional<runlens::test::ReplayResponse> {
+            if (r.path != "/api/2.0/mlflow/metrics/get-history")
+                return std::nullopt;
+            auto reply = recordedHistory.response;
+            reply.delayMs = kLatencyMs;
+            return reply;
+        });
+    const auto historyIds = [](int i) {
+        char id[33];
+        std::snprintf(id, sizeof id, "%032x", i);
+        return std::string(id);
+    };
+    // The session's pool: 2-4 threads for local stores, as many as the connection has requests in
+    // flight (6) for a server, since those threads only wait.
+    const int localWorkers = std::clamp(QThread::idealThreadCount(), 2, 4);
+    const int serverWorkers = std::max(localWorkers, RestConnection {}.maxConcurrentRequests);
+    std::vector<double> sequential;
+    std::map<int, std::vector<double>> concurrent;
+    std::map<int, std::vector<double>> firstArrived;
+    std::map<int, int> inFlight;
+    for (int r = 0; r < std::max(3, repetitions / 2); ++r) {
+        auto start = Clock::now();
+        for (int i = 0; i < kHistories; ++i)
+            sink += (*store)->metricHistory(historyIds(i), "train/loss").value().size();
+        sequential.push_back(msSince(start));
+
+        for (int workers : {localWorkers, serverWorkers}) {
+            QThreadPool pool;
+            pool.setMaxThreadCount(workers);
+            server.clearLog();
+            start = Clock::now();
+            std::atomic<bool> first {false};
+            std::atomic<double> firstMs {0};
+            std::vector<QFuture<std::size_t>> futures;
+            for (int i = 0; i < kHistories; ++i) {
+                futures.push_back(QtConcurrent::run(&pool, [&, id = historyIds(i)] {
+                    auto h = (*store)->metricHistory(id, "train/loss");
+                    if (!first.exchange(true))
+                        firstMs = msSince(start);
+                    return h ? h->size() : std::size_t(0);
+                }));
+            }
+            for (auto& f : futures)
+                sink += f.result();
+            concurrent[workers].push_back(msSince(start));
+            firstArrived[workers].push_back(firstMs);
+            inFlight[workers] = std::max(inFlight[workers], server.maxInFlight());
+        }
+    }
+
     std::printf("median of %d, per %d runs:\n", repetitions, kRuns);
     std::printf("  HTTP transfer only (HttpClient)   %8.2f ms\n", median(transfer));
     std::printf("  json::parse only (reference)      %8.2f ms\n", median(parseOnly));
     std::printf("  parse + convert to Run values     %8.2f ms\n", median(parseAndConvert));
     std::printf("  RestStore::searchRuns over HTTP   %8.2f ms\n", median(roundTrip));
+    std::printf("%d histories of 3,000 points, %d ms server latency each, median of %d:\n", kHistories, kLatencyMs,
+        int(sequential.size()));
+    std::printf("  one after the other (reference)   %8.1f ms\n", median(sequential));
+    for (const auto& [workers, times] : concurrent) {
+        std::printf(
+            "  %d workers%s %8.1f ms  (%.1fx faster; first history after %.1f ms; %d requests in flight at most)\n",
+            workers, workers == serverWorkers ? " (server pool)  " : " (local pool)   ", median(times),
+            median(sequential) / median(times), median(firstArrived[workers]), inFlight[workers]);
+    }
     return sink == 0 ? 1 : 0;
 }

@@ -106,6 +106,11 @@ void StoreSession::openWith(const QString& uriOrPath, std::function<Result<std::
                 }
                 m_store = std::shared_ptr<Store>(std::move(opened->value()));
                 m_uri = toQString(m_store->uri());
+                // A server call blocks its worker for a network round trip while the CPU idles: let as
+                // many run as the connection allows in flight, so many histories load concurrently.
+                const int local = std::clamp(QThread::idealThreadCount(), 2, 4);
+                const auto* rest = dynamic_cast<const RestStore*>(m_store.get());
+                m_pool.setMaxThreadCount(rest ? std::max(local, rest->connection().maxConcurrentRequests) : local);
                 Q_EMIT this->opened(m_uri);
                 reloadExperiments();
             },

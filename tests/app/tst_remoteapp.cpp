@@ -9,6 +9,7 @@
 #include "metricchartview.h"
 #include "recordedpages.h"
 #include "registrypanel.h"
+#include "restconnection.h"
 #include "replayserver.h"
 #include "rundetailsmodel.h"
 #include "rundetailspanel.h"
@@ -25,6 +26,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 
 using namespace runlens;
 using json = nlohmann::json;
@@ -128,6 +130,10 @@ void TestRemoteApp::browsesFiltersAndCharts()
     QTRY_COMPARE(runIds(window.runProxy()), failed);
     QVERIFY(window.setRunFilter(QString()));
     QTRY_COMPARE(runIds(window.runProxy()), all);
+
+    // Histories load on as many workers as the connection allows requests in flight: those workers
+    // wait on the network, not on the CPU.
+    QVERIFY(window.session()->threadPool()->maxThreadCount() >= RestConnection {}.maxConcurrentRequests);
 
     // The baseline run: details from runs/get, charts from get-history, at full resolution.
     QVERIFY(window.selectRun(QString::fromUtf8(kBaseline)));
