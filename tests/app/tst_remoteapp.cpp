@@ -2,6 +2,9 @@
 // The whole application against a tracking server: a local server answers with the exchanges
 // recorded from a real MLflow 2.22 server, and the window browses, filters, charts, edits a run and
 // moves a model version through it, with every write sent exactly as MLflow's client sent it.
+#include "artifactbrowser.h"
+#include "artifactpreview.h"
+#include "artifacttreemodel.h"
 #include "experimentlistmodel.h"
 #include "experimentlistview.h"
 #include "mainwindow.h"
@@ -9,8 +12,8 @@
 #include "metricchartview.h"
 #include "recordedpages.h"
 #include "registrypanel.h"
-#include "restconnection.h"
 #include "replayserver.h"
+#include "restconnection.h"
 #include "rundetailsmodel.h"
 #include "rundetailspanel.h"
 #include "runeditor.h"
@@ -19,14 +22,17 @@
 #include "storesession.h"
 
 #include <QBuffer>
+#include <QPlainTextEdit>
 #include <QScopeGuard>
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThreadPool>
+#include <QTreeView>
 
 using namespace runlens;
 using json = nlohmann::json;
@@ -156,6 +162,37 @@ void TestRemoteApp::browsesFiltersAndCharts()
             + QByteArray::number(qint64(points.back()["timestamp"].get<std::int64_t>()));
         QVERIFY(csv().contains(last));
     }
+    // Its artifacts: the tree lists what the server listed (exchange 53), a file previews from the
+    // bytes get-artifact returned (exchange 60, a PNG).
+    RunDetailsPanel* details = window.detailsPanel();
+    details->tabs()->setCurrentIndex(details->tabs()->count() - 1);
+    ArtifactBrowser* browser = details->artifacts();
+    const json& listed = m_server->exchange(53).responseJson["files"];
+    QTRY_COMPARE(browser->model()->rowCount(), int(listed.size()));
+    for (int row = 0; row < browser->model()->rowCount(); ++row) {
+        const QString name = browser->model()->index(row, 0).data().toString();
+        QVERIFY2(std::any_of(listed.begin(), listed.end(),
+                     [&](const json& f) { return QString::fromStdString(f["path"].get<std::string>()) == name; }),
+            qPrintable(name));
+    }
+    QSignalSpy shown(browser->preview(), &ArtifactPreview::shown);
+    for (int seq : {59, 62}) { // notes.txt, and a name with spaces, '&' and non-ASCII letters
+        const auto& exchange = m_server->exchange(seq);
+        QString path;
+        for (const auto& [k, v] : exchange.query) {
+            if (k == "path")
+                path = QString::fromStdString(v);
+        }
+        const QModelIndex file = browser->model()->indexForPath(path);
+        QVERIFY2(file.isValid(), qPrintable(path));
+        shown.clear();
+        browser->treeView()->setCurrentIndex(file);
+        QVERIFY(shown.wait());
+        QCOMPARE(browser->preview()->kind(), ArtifactPreview::Kind::Text);
+        QCOMPARE(browser->preview()->textView()->toPlainText(), QString::fromUtf8(exchange.response.body));
+    }
+    QCOMPARE(m_server->requestCount("/get-artifact"), 2);
+
     // Histories the recording does not hold are reported per metric; the rest is unaffected.
     for (const QString& failure : charts->failures())
         QVERIFY2(!failure.contains(QStringLiteral("lr:")) && !failure.contains(QStringLiteral("train/loss:")),
