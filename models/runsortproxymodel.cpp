@@ -3,6 +3,8 @@
 
 #include "runtablemodel.h"
 
+#include <QColor>
+
 #include <algorithm>
 #include <cmath>
 #include <iterator>
@@ -140,6 +142,16 @@ struct RunSortProxyModel::SortKey
     std::vector<TextChunk> chunks;
 };
 
+struct RunSortProxyModel::RunTree
+{
+    std::vector<int> parent; // source row of the parent run; -1 for a root
+    std::vector<int> depth;
+    std::vector<int> childCount;
+    std::vector<QString> runId;
+    QHash<QString, int> rowOfRun;
+    bool branches = false; // some run has a child
+};
+
 RunSortProxyModel::RunSortProxyModel(QObject* parent)
     : QSortFilterProxyModel(parent)
 {
@@ -179,12 +191,31 @@ void RunSortProxyModel::setSourceModel(QAbstractItemModel* source)
         disconnect(connection);
     m_sourceConnections.clear();
     dropSortKeys();
+    dropTree();
+    m_parentOfRun.clear();
+    m_resortPending = false;
     if (source) {
         // Connected before the base class connects, so the keys are current when it re-sorts.
-        auto drop = [this] { dropSortKeys(); };
+        auto drop = [this] {
+            dropSortKeys();
+            dropTree();
+            m_resortPending = false;
+        };
         m_sourceConnections = {
+            connect(source, &QAbstractItemModel::dataChanged, this, &RunSortProxyModel::treeDataChanged),
             connect(source, &QAbstractItemModel::dataChanged, this, &RunSortProxyModel::sourceDataChanged),
             connect(source, &QAbstractItemModel::rowsInserted, this, &RunSortProxyModel::sourceRowsInserted),
+            connect(source, &QAbstractItemModel::rowsInserted, this,
+                [this](const QModelIndex& parent, int first, int last) {
+                    if (!parent.isValid())
+                        treeRowsInserted(first, last);
+                }),
+            connect(source, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+                [this](const QModelIndex& parent, int first, int last) {
+                    if (!parent.isValid())
+                        treeRowsAboutToBeRemoved(first, last);
+                }),
+            connect(source, &QAbstractItemModel::rowsRemoved, this, [this] { dropTree(); }),
             connect(source, &QAbstractItemModel::rowsRemoved, this, &RunSortProxyModel::sourceRowsRemoved),
             connect(source, &QAbstractItemModel::rowsMoved, this, drop),
             connect(source, &QAbstractItemModel::columnsInserted, this, drop),
@@ -196,11 +227,66 @@ void RunSortProxyModel::setSourceModel(QAbstractItemModel* source)
             connect(source, &QAbstractItemModel::modelReset, this, drop),
         };
     }
+    if (source) {
+        // Qt finds the sort column after a column change through source row 0, which the filter may have
+        // hidden; then it drops the sort although the column is still there. Work out where it went.
+        m_sourceConnections << connect(source, &QAbstractItemModel::columnsInserted, this,
+            [this](const QModelIndex& parent, int first, int last) {
+                const int column = m_treeOrderOnly ? -1 : sortColumn();
+                if (!parent.isValid())
+                    m_expectedSortColumn = column >= first ? column + (last - first + 1) : column;
+            })
+                            << connect(source, &QAbstractItemModel::columnsRemoved, this,
+                                   [this](const QModelIndex& parent, int first, int last) {
+                                       const int column = m_treeOrderOnly ? -1 : sortColumn();
+                                       if (parent.isValid())
+                                           return;
+                                       if (column < first)
+                                           m_expectedSortColumn = column;
+                                       else
+                                           m_expectedSortColumn = column > last ? column - (last - first + 1) : -1;
+                                   });
+    }
     QSortFilterProxyModel::setSourceModel(source);
+    if (source) {
+        m_sourceConnections << connect(
+            source, &QAbstractItemModel::columnsInserted, this, &RunSortProxyModel::afterColumnChange)
+                            << connect(source, &QAbstractItemModel::columnsRemoved, this,
+                                   &RunSortProxyModel::afterColumnChange);
+        // After the base class has placed inserted and changed rows: fix what a change to the tree needs.
+        m_sourceConnections
+            << connect(source, &QAbstractItemModel::rowsInserted, this, &RunSortProxyModel::afterSourceChange)
+            << connect(source, &QAbstractItemModel::rowsRemoved, this, &RunSortProxyModel::afterSourceChange)
+            << connect(source, &QAbstractItemModel::dataChanged, this, &RunSortProxyModel::afterSourceChange);
+    }
 }
 
 bool RunSortProxyModel::lessThan(const QModelIndex& left, const QModelIndex& right) const
 {
+    if (m_nested && left.model() == sourceModel() && right.model() == sourceModel() && !left.parent().isValid()
+        && !right.parent().isValid()) {
+        const RunTree& t = tree();
+        int x = left.row();
+        int y = right.row();
+        if (x == y || x < 0 || y < 0 || std::size_t(x) >= t.parent.size() || std::size_t(y) >= t.parent.size())
+            return false;
+        // Walk both up to the same depth: if they meet, one is the other's ancestor and goes above it.
+        while (t.depth[std::size_t(x)] > t.depth[std::size_t(y)])
+            x = t.parent[std::size_t(x)];
+        while (t.depth[std::size_t(y)] > t.depth[std::size_t(x)])
+            y = t.parent[std::size_t(y)];
+        if (x == y) {
+            // A descending sort asks lessThan(right, left): flip so the ancestor stays on top.
+            const bool leftIsAncestor = x == left.row();
+            return sortOrder() == Qt::AscendingOrder ? leftIsAncestor : !leftIsAncestor;
+        }
+        // Then up to the ancestors that are siblings; their order is the order of their subtrees.
+        while (t.parent[std::size_t(x)] != t.parent[std::size_t(y)]) {
+            x = t.parent[std::size_t(x)];
+            y = t.parent[std::size_t(y)];
+        }
+        return siblingLessThan(x, y, left.column());
+    }
     if (left.model() != sourceModel() || right.model() != sourceModel() || left.column() != right.column()
         || left.parent().isValid() || right.parent().isValid()) {
         // Not a row of the flat table the keys describe: compare the values themselves.
@@ -395,10 +481,29 @@ void RunSortProxyModel::setRunIdFilter(std::optional<QSet<QString>> runIds)
     if (runIds == m_runIds)
         return;
     m_runIds = std::move(runIds);
+    m_searchMatchesValid = false;
     invalidateFilter();
 }
 
 bool RunSortProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
+{
+    if (m_nested && !sourceParent.isValid()) {
+        // Nested: a run below a collapsed run is hidden. The quick search and the run-id filter keep a
+        // run that matches and, so it is seen in context, each of its ancestors even when the ancestor
+        // does not match (data() greys such context rows); a matching parent does not bring its other
+        // children along. A collapsed ancestor still hides a match below it: the ancestor's row shows
+        // (closed), and expanding it reveals the match, so the arrows always tell the truth.
+        if (hiddenByCollapse(sourceRow))
+            return false;
+        if (!searchActive())
+            return true;
+        const std::vector<quint8>& matches = searchMatches();
+        return std::size_t(sourceRow) < matches.size() && matches[std::size_t(sourceRow)] != 0;
+    }
+    return rowMatches(sourceRow, sourceParent);
+}
+
+bool RunSortProxyModel::rowMatches(int sourceRow, const QModelIndex& sourceParent) const
 {
     if (m_runIds) {
         const QString runId
@@ -407,6 +512,377 @@ bool RunSortProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourc
             return false;
     }
     return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);
+}
+
+const RunSortProxyModel::RunTree& RunSortProxyModel::tree() const
+{
+    const QAbstractItemModel* source = sourceModel();
+    const int rows = source ? source->rowCount() : 0;
+    if (m_tree && m_tree->parent.size() == std::size_t(rows))
+        return *m_tree;
+
+    auto t = std::make_unique<RunTree>();
+    const std::size_t n = std::size_t(rows);
+    t->parent.assign(n, -1);
+    t->depth.assign(n, 0);
+    t->childCount.assign(n, 0);
+    t->runId.resize(n);
+    t->rowOfRun.reserve(rows);
+    std::vector<QString> parentIds(n);
+    m_parentOfRun.clear();
+    for (int row = 0; row < rows; ++row) {
+        const QModelIndex index = source->index(row, 0);
+        t->runId[std::size_t(row)] = index.data(RunTableModel::RunIdRole).toString();
+        parentIds[std::size_t(row)] = index.data(RunTableModel::ParentRunIdRole).toString();
+        t->rowOfRun.insert(t->runId[std::size_t(row)], row);
+        if (!parentIds[std::size_t(row)].isEmpty())
+            m_parentOfRun.insert(t->runId[std::size_t(row)], parentIds[std::size_t(row)]);
+    }
+    // A parent that is not in the table (another experiment, deleted, not loaded) leaves a root; so does
+    // a run naming itself.
+    for (std::size_t row = 0; row < n; ++row) {
+        if (parentIds[row].isEmpty())
+            continue;
+        const auto it = t->rowOfRun.constFind(parentIds[row]);
+        if (it != t->rowOfRun.constEnd() && std::size_t(*it) != row)
+            t->parent[row] = *it;
+    }
+    // Depths, walking each chain once. Damaged data can hold a parent cycle; every run on one becomes a
+    // root (its other descendants hang below it as usual), so no walk up a chain can loop.
+    std::vector<quint8> state(n, 0); // 0 not seen, 1 on the chain being walked, 2 done
+    std::vector<int> chain;
+    for (std::size_t start = 0; start < n; ++start) {
+        if (state[start] != 0)
+            continue;
+        chain.clear();
+        int r = int(start);
+        while (r >= 0 && state[std::size_t(r)] == 0) {
+            state[std::size_t(r)] = 1;
+            chain.push_back(r);
+            r = t->parent[std::size_t(r)];
+        }
+        if (r >= 0 && state[std::size_t(r)] == 1) {
+            const auto cycle = std::find(chain.begin(), chain.end(), r);
+            for (auto it = cycle; it != chain.end(); ++it) {
+                t->parent[std::size_t(*it)] = -1;
+                t->depth[std::size_t(*it)] = 0;
+                state[std::size_t(*it)] = 2;
+            }
+            chain.erase(cycle, chain.end());
+        }
+        for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+            const int parent = t->parent[std::size_t(*it)];
+            t->depth[std::size_t(*it)] = parent < 0 ? 0 : t->depth[std::size_t(parent)] + 1;
+            state[std::size_t(*it)] = 2;
+        }
+    }
+    for (std::size_t row = 0; row < n; ++row) {
+        if (t->parent[row] >= 0) {
+            ++t->childCount[std::size_t(t->parent[row])];
+            t->branches = true;
+        }
+    }
+    m_tree = std::move(t);
+    return *m_tree;
+}
+
+void RunSortProxyModel::dropTree()
+{
+    m_tree.reset();
+    m_searchMatchesValid = false;
+}
+
+bool RunSortProxyModel::siblingLessThan(int left, int right, int column) const
+{
+    // Ties keep the source's order in both directions (a descending sort asks lessThan(right, left)),
+    // and make the order total, so no two subtrees interleave.
+    const bool ascending = sortOrder() == Qt::AscendingOrder;
+    const bool bySourceRow = ascending ? left < right : left > right;
+    if (m_treeOrderOnly || column < 0)
+        return bySourceRow;
+    if (m_keyColumn != column || m_keyRole != sortRole() || m_keys.size() != m_tree->parent.size())
+        buildSortKeys(column);
+    const SortKey& a = m_keys[std::size_t(left)];
+    const SortKey& b = m_keys[std::size_t(right)];
+    if (a.missing != b.missing)
+        return missingLessThan(a.missing, b.missing, sortOrder());
+    if (a.missing == 0) {
+        const int c = compareSortKeys(a, b);
+        if (c != 0)
+            return c < 0;
+    }
+    return bySourceRow;
+}
+
+bool RunSortProxyModel::hiddenByCollapse(int sourceRow) const
+{
+    if (m_collapsed.isEmpty())
+        return false;
+    const RunTree& t = tree();
+    if (sourceRow < 0 || std::size_t(sourceRow) >= t.parent.size())
+        return false;
+    for (int p = t.parent[std::size_t(sourceRow)]; p >= 0; p = t.parent[std::size_t(p)]) {
+        if (m_collapsed.contains(t.runId[std::size_t(p)]))
+            return true;
+    }
+    return false;
+}
+
+bool RunSortProxyModel::searchActive() const
+{
+    return m_runIds.has_value() || !filterRegularExpression().pattern().isEmpty();
+}
+
+const std::vector<quint8>& RunSortProxyModel::searchMatches() const
+{
+    const RunTree& t = tree();
+    const QRegularExpression pattern = filterRegularExpression();
+    if (m_searchMatchesValid && m_searchMatches.size() == t.parent.size() && m_searchPattern == pattern
+        && m_searchColumn == filterKeyColumn() && m_searchRole == filterRole())
+        return m_searchMatches;
+    const std::size_t n = t.parent.size();
+    m_searchMatches.assign(n, 0);
+    for (std::size_t row = 0; row < n; ++row) {
+        if (rowMatches(int(row), {}))
+            m_searchMatches[row] = 1;
+    }
+    for (std::size_t row = 0; row < n; ++row) {
+        if (m_searchMatches[row] != 1)
+            continue;
+        // Stops at an ancestor already marked: its own ancestors are marked, or will be when it is reached.
+        for (int p = t.parent[row]; p >= 0 && m_searchMatches[std::size_t(p)] == 0; p = t.parent[std::size_t(p)])
+            m_searchMatches[std::size_t(p)] = 2;
+    }
+    m_searchPattern = pattern;
+    m_searchColumn = filterKeyColumn();
+    m_searchRole = filterRole();
+    m_searchMatchesValid = true;
+    return m_searchMatches;
+}
+
+void RunSortProxyModel::treeRowsInserted(int first, int last)
+{
+    dropTree();
+    if (!m_nested)
+        return;
+    const RunTree& t = tree();
+    for (std::size_t row = 0; row < t.parent.size(); ++row) {
+        const int parent = t.parent[row];
+        const bool inserted = int(row) >= first && int(row) <= last;
+        if (parent < 0 || (parent >= first && parent <= last) == inserted)
+            continue;
+        if (inserted)
+            m_countChanged << t.runId[std::size_t(parent)]; // a new child of a run already shown
+        else
+            m_resortPending = true; // a run already shown found its parent: it moves below it
+    }
+}
+
+void RunSortProxyModel::treeRowsAboutToBeRemoved(int first, int last)
+{
+    if (!m_nested)
+        return;
+    const RunTree& t = tree(); // the source still holds the rows
+    for (std::size_t row = 0; row < t.parent.size(); ++row) {
+        const int parent = t.parent[row];
+        const bool removed = int(row) >= first && int(row) <= last;
+        if (parent < 0 || (parent >= first && parent <= last) == removed)
+            continue;
+        if (removed)
+            m_countChanged << t.runId[std::size_t(parent)];
+        else
+            m_resortPending = true; // its parent goes: it becomes a root
+    }
+}
+
+void RunSortProxyModel::treeDataChanged(
+    const QModelIndex& topLeft, const QModelIndex& bottomRight, const QList<int>& roles)
+{
+    m_searchMatchesValid = false;
+    if (topLeft.parent().isValid())
+        return;
+    if (!m_nested) {
+        dropTree();
+        return;
+    }
+    if (!roles.isEmpty() && !roles.contains(RunTableModel::ParentRunIdRole) && !roles.contains(sortRole()))
+        return;
+    const QAbstractItemModel* source = sourceModel();
+    for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
+        const QModelIndex index = source->index(row, 0);
+        const QString runId = index.data(RunTableModel::RunIdRole).toString();
+        if (m_parentOfRun.value(runId) != index.data(RunTableModel::ParentRunIdRole).toString()) {
+            dropTree();
+            m_resortPending = true;
+            return;
+        }
+    }
+    // The base class moves a changed row on its own; a parent's subtree must move with it.
+    const int column = sortColumn();
+    if (m_treeOrderOnly || column < topLeft.column() || column > bottomRight.column())
+        return;
+    const RunTree& t = tree();
+    for (int row = topLeft.row(); row <= bottomRight.row() && std::size_t(row) < t.childCount.size(); ++row) {
+        if (t.childCount[std::size_t(row)] > 0) {
+            m_resortPending = true;
+            return;
+        }
+    }
+}
+
+void RunSortProxyModel::afterSourceChange()
+{
+    if (!m_nested) {
+        m_resortPending = false;
+        m_countChanged.clear();
+        return;
+    }
+    if (m_resortPending) {
+        m_resortPending = false;
+        m_countChanged.clear();
+        invalidate();
+        return;
+    }
+    // A change may make a match of a run whose ancestors were hidden, or end one.
+    if (searchActive())
+        invalidateRowsFilter();
+    if (m_countChanged.isEmpty())
+        return;
+    const QStringList parents = std::exchange(m_countChanged, {});
+    const RunTree& t = tree();
+    for (const QString& runId : parents) {
+        const int row = t.rowOfRun.value(runId, -1);
+        const QModelIndex index = row >= 0 ? mapFromSource(sourceModel()->index(row, 0)) : QModelIndex();
+        if (index.isValid())
+            Q_EMIT dataChanged(index, index, {RunTableModel::ChildCountRole, RunTableModel::ExpandedRole});
+    }
+}
+
+void RunSortProxyModel::afterColumnChange()
+{
+    const int expected = std::exchange(m_expectedSortColumn, -2);
+    if (expected == -2)
+        return;
+    if (m_nested && expected < 0) {
+        if (!m_treeOrderOnly || sortColumn() != 0)
+            sort(-1, Qt::AscendingOrder);
+        return;
+    }
+    if (!m_treeOrderOnly && expected != sortColumn())
+        QSortFilterProxyModel::sort(expected, sortOrder());
+}
+
+void RunSortProxyModel::setNestedRuns(bool nested)
+{
+    if (m_nested == nested)
+        return;
+    const int column = m_treeOrderOnly ? -1 : sortColumn();
+    m_nested = nested;
+    dropTree();
+    m_resortPending = false;
+    m_countChanged.clear();
+    if (nested && column < 0) {
+        m_treeOrderOnly = true;
+        QSortFilterProxyModel::sort(0, Qt::AscendingOrder);
+    } else if (!nested && m_treeOrderOnly) {
+        m_treeOrderOnly = false;
+        QSortFilterProxyModel::sort(-1, Qt::AscendingOrder);
+    }
+    invalidate();
+    Q_EMIT nestedRunsChanged(nested);
+}
+
+bool RunSortProxyModel::hasNestedRuns() const
+{
+    return m_nested && sourceModel() && tree().branches;
+}
+
+void RunSortProxyModel::sort(int column, Qt::SortOrder order)
+{
+    // With no sort column the base class keeps the source's order and never asks lessThan(), where the
+    // tree is made; so sort on the first column, comparing siblings by source row only.
+    const bool treeOnly = m_nested && column < 0;
+    const int sortOn = treeOnly ? 0 : column;
+    const Qt::SortOrder direction = treeOnly ? Qt::AscendingOrder : order;
+    if (treeOnly != m_treeOrderOnly) {
+        m_treeOrderOnly = treeOnly;
+        if (dynamicSortFilter() && sortColumn() == sortOn && sortOrder() == direction) {
+            invalidate(); // the base class would see nothing to do
+            return;
+        }
+    }
+    QSortFilterProxyModel::sort(sortOn, direction);
+}
+
+void RunSortProxyModel::setExpanded(const QString& runId, bool expanded)
+{
+    if (expanded == isExpanded(runId))
+        return;
+    if (expanded)
+        m_collapsed.remove(runId);
+    else
+        m_collapsed.insert(runId);
+    expansionUpdated();
+}
+
+void RunSortProxyModel::expandAll()
+{
+    if (m_collapsed.isEmpty())
+        return;
+    m_collapsed.clear();
+    expansionUpdated();
+}
+
+void RunSortProxyModel::collapseAll()
+{
+    if (!sourceModel())
+        return;
+    const RunTree& t = tree();
+    QSet<QString> parents;
+    for (std::size_t row = 0; row < t.childCount.size(); ++row) {
+        if (t.childCount[row] > 0)
+            parents.insert(t.runId[row]);
+    }
+    if (parents == m_collapsed)
+        return;
+    m_collapsed = std::move(parents);
+    expansionUpdated();
+}
+
+void RunSortProxyModel::expansionUpdated()
+{
+    if (m_nested) {
+        invalidateRowsFilter();
+        if (rowCount() > 0)
+            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, 0), {RunTableModel::ExpandedRole});
+    }
+    Q_EMIT expansionChanged();
+}
+
+QVariant RunSortProxyModel::data(const QModelIndex& index, int role) const
+{
+    if (role == RunTableModel::DepthRole || role == RunTableModel::ChildCountRole
+        || role == RunTableModel::ExpandedRole) {
+        if (!m_nested || !index.isValid() || !sourceModel())
+            return {};
+        const RunTree& t = tree();
+        const std::size_t row = std::size_t(mapToSource(index).row());
+        if (row >= t.parent.size())
+            return {};
+        if (role == RunTableModel::DepthRole)
+            return t.depth[row];
+        if (role == RunTableModel::ChildCountRole)
+            return t.childCount[row];
+        return t.childCount[row] > 0 && !m_collapsed.contains(t.runId[row]);
+    }
+    if (role == Qt::ForegroundRole && m_nested && index.isValid() && searchActive()) {
+        // Rows shown only because a descendant matches are context: greyed.
+        const std::vector<quint8>& matches = searchMatches();
+        const std::size_t row = std::size_t(mapToSource(index).row());
+        if (row < matches.size() && matches[row] == 2)
+            return QColor(0x88, 0x88, 0x88);
+    }
+    return QSortFilterProxyModel::data(index, role);
 }
 
 } // namespace runlens

@@ -483,6 +483,10 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
         return sortValue(*run, column);
     case RunIdRole:
         return toQString(run->info.runId);
+    case ParentRunIdRole:
+        if (const std::string* parent = run->tag(kParentRunIdTag))
+            return toQString(*parent);
+        return QString();
     case ExportRole:
         if (column.kind == ColumnKind::Metric) {
             if (const MetricPoint* p = metricPoint(*run, column))
@@ -723,6 +727,10 @@ QHash<int, QByteArray> RunTableModel::roleNames() const
     names.insert(RawValueRole, "rawValue");
     names.insert(SortRole, "sortValue");
     names.insert(RunIdRole, "runId");
+    names.insert(ParentRunIdRole, "parentRunId");
+    names.insert(DepthRole, "depth");
+    names.insert(ChildCountRole, "childCount");
+    names.insert(ExpandedRole, "expanded");
     return names;
 }
 

@@ -35,7 +35,16 @@ public:
         ColumnKeyRole, // header: the param or metric key
         ColumnGroupRole, // header: "Run", "Parameters" or "Metrics"
         ExportRole, // the text to copy or export: as shown, but metrics with every digit
+        ParentRunIdRole, // the run id in the mlflow.parentRunId tag; empty for a run that is not nested
+        // Answered by RunSortProxyModel in nested mode (the tree depends on which runs are loaded);
+        // invalid in flat mode.
+        DepthRole, // 0 for a root run, 1 for its children, ...
+        ChildCountRole, // runs in the table whose parent is this run
+        ExpandedRole, // false when this run's children are hidden
     };
+
+    /** The tag MLflow sets on a nested run: the id of its parent run. */
+    static constexpr const char* kParentRunIdTag = "mlflow.parentRunId";
 
     enum class ColumnKind
     {
