@@ -2,13 +2,17 @@
 #include "runtableview.h"
 
 #include "runitemdelegate.h"
+#include "runnamedelegate.h"
+#include "runsortproxymodel.h"
 #include "runtableheaderview.h"
 #include "runtablemodel.h"
 #include "tableexport.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QKeyEvent>
+#include <QMouseEvent>
 #include <QScrollBar>
 #include <QSet>
 
@@ -29,6 +33,26 @@ RunTableView::RunTableView(QWidget* parent)
     setHorizontalHeader(m_header);
 
     setItemDelegate(new RunItemDelegate(this));
+    // The run name is always the model's first column.
+    m_nameDelegate = new RunNameDelegate(itemDelegate(), this);
+    setItemDelegateForColumn(0, m_nameDelegate);
+    m_expandAll = new QAction(tr("E&xpand All Runs"), this);
+    m_expandAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Right));
+    m_expandAll->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_collapseAll = new QAction(tr("Co&llapse All Runs"), this);
+    m_collapseAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Left));
+    m_collapseAll->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(m_expandAll);
+    addAction(m_collapseAll);
+    connect(m_expandAll, &QAction::triggered, this, [this] {
+        if (RunSortProxyModel* proxy = runProxy())
+            proxy->expandAll();
+    });
+    connect(m_collapseAll, &QAction::triggered, this, [this] {
+        if (RunSortProxyModel* proxy = runProxy())
+            proxy->collapseAll();
+    });
+    updateTreeActions();
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setSelectionMode(QAbstractItemView::ExtendedSelection);
     setAlternatingRowColors(true);
@@ -49,7 +73,11 @@ void RunTableView::setModel(QAbstractItemModel* model)
     disconnect(m_aboutToReset);
     disconnect(m_reset);
     disconnect(m_columnsInserted);
+    disconnect(m_nestedChanged);
     QTableView::setModel(model);
+    if (RunSortProxyModel* proxy = runProxy())
+        m_nestedChanged = connect(proxy, &RunSortProxyModel::nestedRunsChanged, this, &RunTableView::updateTreeActions);
+    updateTreeActions();
     if (!model)
         return;
     m_columnsInserted = connect(model, &QAbstractItemModel::columnsInserted, this,
@@ -230,8 +258,101 @@ void RunTableView::copySelection()
         QApplication::clipboard()->setText(text);
 }
 
+RunSortProxyModel* RunTableView::runProxy() const
+{
+    return qobject_cast<RunSortProxyModel*>(model());
+}
+
+void RunTableView::updateTreeActions()
+{
+    const RunSortProxyModel* proxy = runProxy();
+    const bool tree = proxy && proxy->nestedRuns();
+    m_expandAll->setEnabled(tree);
+    m_collapseAll->setEnabled(tree);
+}
+
+bool RunTableView::toggleBranchAt(const QPoint& position)
+{
+    RunSortProxyModel* proxy = runProxy();
+    const QModelIndex index = indexAt(position);
+    if (!proxy || !index.isValid() || index.column() != 0)
+        return false;
+    if (!m_nameDelegate->branchRect(visualRect(index), index, this).contains(position))
+        return false;
+    const QString runId = index.data(RunTableModel::RunIdRole).toString();
+    proxy->setExpanded(runId, !proxy->isExpanded(runId));
+    return true;
+}
+
+void RunTableView::mousePressEvent(QMouseEvent* event)
+{
+    // A click on the arrow opens or closes the run without selecting it.
+    if (event->button() == Qt::LeftButton && toggleBranchAt(event->position().toPoint())) {
+        event->accept();
+        return;
+    }
+    QTableView::mousePressEvent(event);
+}
+
+void RunTableView::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    // The second click of a quick double click on the arrow toggles again, as in a tree view.
+    if (event->button() == Qt::LeftButton && toggleBranchAt(event->position().toPoint())) {
+        event->accept();
+        return;
+    }
+    QTableView::mouseDoubleClickEvent(event);
+}
+
+bool RunTableView::stepInTree(bool right)
+{
+    RunSortProxyModel* proxy = runProxy();
+    const QModelIndex current = currentIndex();
+    if (!proxy || !proxy->nestedRuns() || !current.isValid())
+        return false;
+    const QString runId = current.data(RunTableModel::RunIdRole).toString();
+    const int children = current.data(RunTableModel::ChildCountRole).toInt();
+    const int depth = current.data(RunTableModel::DepthRole).toInt();
+    const bool expanded = children > 0 && proxy->isExpanded(runId);
+    int target = -1;
+    if (right) {
+        if (children > 0 && !expanded) {
+            proxy->setExpanded(runId, true);
+            return true;
+        }
+        // Open already: to the first child shown (the quick search may hide them all).
+        if (expanded && current.row() + 1 < proxy->rowCount()
+            && proxy->index(current.row() + 1, 0).data(RunTableModel::DepthRole).toInt() > depth)
+            target = current.row() + 1;
+    } else {
+        if (expanded) {
+            proxy->setExpanded(runId, false);
+            return true;
+        }
+        // Closed or a leaf: to the parent, the nearest row above that is one level up.
+        for (int row = current.row() - 1; depth > 0 && row >= 0; --row) {
+            if (proxy->index(row, 0).data(RunTableModel::DepthRole).toInt() < depth) {
+                target = row;
+                break;
+            }
+        }
+    }
+    if (target < 0)
+        return children > 0 || depth > 0; // a tree key on a tree row; nothing to do
+    const QModelIndex next = proxy->index(target, current.column());
+    selectionModel()->setCurrentIndex(next, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    scrollTo(next);
+    return true;
+}
+
 void RunTableView::keyPressEvent(QKeyEvent* event)
 {
+    const Qt::KeyboardModifiers modifiers = event->modifiers() & ~Qt::KeypadModifier;
+    if ((event->key() == Qt::Key_Right || event->key() == Qt::Key_Left) && modifiers == Qt::NoModifier
+        && stepInTree(event->key() == Qt::Key_Right)) {
+        event->accept();
+        return;
+    }
     // The default copies one cell; a row of a runs table is what one wants in a spreadsheet.
     if (event == QKeySequence::Copy) {
         copySelection();

@@ -7,12 +7,20 @@
 
 namespace runlens {
 
+class RunNameDelegate;
+class RunSortProxyModel;
 class RunTableHeaderView;
 
 /**
  * The runs table: sortable by clicking a header, a group band over params and metrics, and column
  * widths fitted to a sample of the contents whenever the model resets. The sort column is kept
  * across resets by its kind and key, since column positions change with the loaded keys.
+ *
+ * Over a RunSortProxyModel in nested mode the Run column shows the runs as a tree: indented, with a
+ * branch arrow that expands or collapses a parent on a click; Right/Left expand and collapse the
+ * current run (or move to its first child / its parent, as in a tree), and expandAllAction() /
+ * collapseAllAction() (Ctrl+Shift+Right / Ctrl+Shift+Left while the table has focus) open or close
+ * every parent.
  */
 class RunTableView final : public QTableView
 {
@@ -22,6 +30,11 @@ public:
 
     void setModel(QAbstractItemModel* model) override;
     RunTableHeaderView* runHeader() const { return m_header; }
+    RunNameDelegate* nameDelegate() const { return m_nameDelegate; }
+
+    /** Expand / collapse every nested run; enabled while the model shows nested runs as a tree. */
+    QAction* expandAllAction() const { return m_expandAll; }
+    QAction* collapseAllAction() const { return m_collapseAll; }
 
     /** Logical columns in the order shown, hidden ones left out. */
     QList<int> visibleColumns() const;
@@ -46,6 +59,8 @@ public:
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
 
 Q_SIGNALS:
     /** The person changed the layout (moved a column, or through the column chooser). */
@@ -57,6 +72,12 @@ private:
     void restoreSortAndFit();
     void fitColumns();
     void extendSelectionToColumns(int first, int last);
+    RunSortProxyModel* runProxy() const;
+    void updateTreeActions();
+    /** Toggles the run whose branch arrow is at `position`; false when there is no arrow there. */
+    bool toggleBranchAt(const QPoint& position);
+    /** Right / Left on a nested run; false when the key means nothing there. */
+    bool stepInTree(bool right);
 
     RunTableHeaderView* m_header = nullptr;
     int m_sortKind = -1;
@@ -67,6 +88,10 @@ private:
     QMetaObject::Connection m_aboutToReset;
     QMetaObject::Connection m_reset;
     QMetaObject::Connection m_columnsInserted;
+    QMetaObject::Connection m_nestedChanged;
+    RunNameDelegate* m_nameDelegate = nullptr;
+    QAction* m_expandAll = nullptr;
+    QAction* m_collapseAll = nullptr;
 };
 
 } // namespace runlens

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "experimentlistmodel.h"
 #include "experimentlistview.h"
+#include "runnamedelegate.h"
 #include "runsortproxymodel.h"
 #include "runtableheaderview.h"
 #include "runtablemodel.h"
@@ -8,6 +9,7 @@
 #include "storefactory.h"
 #include "taskprogresswidget.h"
 
+#include <QAction>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -38,6 +40,9 @@ private Q_SLOTS:
     void fittedColumnsStayReadable();
     void experimentViewSpeaksIds();
     void progressWidgetCancels();
+    void branchArrowClickToggles();
+    void leftRightKeysWalkTheTree();
+    void expandAndCollapseAllActions();
 
 private:
     std::unique_ptr<Store> m_store;
@@ -165,6 +170,130 @@ void TestRunTableView::progressWidgetCancels()
     QCOMPARE(cancel.count(), 1);
     progress.finish();
     QVERIFY(progress.isHidden());
+}
+
+namespace {
+
+const QString kSweep = QStringLiteral("ffdcfc59b6b64c2b8659aed1362b3cab"); // hpo-sweep, parent of trial-0..2
+
+int rowOf(const QAbstractItemModel& model, const QString& runId)
+{
+    for (int row = 0; row < model.rowCount(); ++row) {
+        if (model.index(row, 0).data(RunTableModel::RunIdRole).toString() == runId)
+            return row;
+    }
+    return -1;
+}
+
+} // namespace
+
+void TestRunTableView::branchArrowClickToggles()
+{
+    RunTableModel model;
+    RunSortProxyModel proxy;
+    proxy.setSourceModel(&model);
+    model.setRuns(m_images);
+    RunTableView view;
+    view.setModel(&proxy);
+    view.resize(900, 500);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+    // Flat: no arrow anywhere.
+    int sweep = rowOf(proxy, kSweep);
+    QVERIFY(sweep >= 0);
+    QModelIndex index = proxy.index(sweep, 0);
+    QVERIFY(view.nameDelegate()->branchRect(view.visualRect(index), index, &view).isEmpty());
+
+    proxy.setNestedRuns(true);
+    sweep = rowOf(proxy, kSweep);
+    index = proxy.index(sweep, 0);
+    const QRect arrow = view.nameDelegate()->branchRect(view.visualRect(index), index, &view);
+    QVERIFY(!arrow.isEmpty());
+    QVERIFY(view.visualRect(index).contains(arrow));
+    // A child's name starts one level further right than its parent's.
+    const QModelIndex child = proxy.index(sweep + 1, 0);
+    QCOMPARE(child.data(RunTableModel::DepthRole).toInt(), 1);
+    const QRect childSlot = view.nameDelegate()->branchRect(view.visualRect(child), child, &view);
+    QCOMPARE(childSlot.left() - arrow.left(), RunNameDelegate::indentation(&view));
+
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, arrow.center());
+    QVERIFY(!proxy.isExpanded(kSweep));
+    QCOMPARE(proxy.rowCount(), 11);
+    QVERIFY(view.selectedRows().isEmpty()); // the arrow toggles; it does not select
+
+    sweep = rowOf(proxy, kSweep);
+    index = proxy.index(sweep, 0);
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {},
+        view.nameDelegate()->branchRect(view.visualRect(index), index, &view).center());
+    QVERIFY(proxy.isExpanded(kSweep));
+    QCOMPARE(proxy.rowCount(), 14);
+
+    // A click on the name selects the run and toggles nothing.
+    sweep = rowOf(proxy, kSweep);
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, view.visualRect(proxy.index(sweep, 0)).center());
+    QCOMPARE(view.selectedRows(), QList<int> {sweep});
+    QCOMPARE(proxy.rowCount(), 14);
+}
+
+void TestRunTableView::leftRightKeysWalkTheTree()
+{
+    RunTableModel model;
+    RunSortProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.setNestedRuns(true);
+    model.setRuns(m_images);
+    RunTableView view;
+    view.setModel(&proxy);
+    view.resize(900, 500);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setFocus();
+
+    int sweep = rowOf(proxy, kSweep);
+    view.selectionModel()->setCurrentIndex(
+        proxy.index(sweep, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QTest::keyClick(&view, Qt::Key_Left);
+    QVERIFY(!proxy.isExpanded(kSweep));
+    QCOMPARE(proxy.rowCount(), 11);
+    QCOMPARE(view.currentIndex().data(RunTableModel::RunIdRole).toString(), kSweep); // stays on the parent
+    QTest::keyClick(&view, Qt::Key_Right);
+    QVERIFY(proxy.isExpanded(kSweep));
+    QCOMPARE(proxy.rowCount(), 14);
+
+    // Right on an open parent goes to its first child; Left there goes back up to the parent.
+    QTest::keyClick(&view, Qt::Key_Right);
+    sweep = rowOf(proxy, kSweep);
+    QCOMPARE(view.currentIndex().row(), sweep + 1);
+    QCOMPARE(view.currentIndex().data(RunTableModel::ParentRunIdRole).toString(), kSweep);
+    QCOMPARE(view.selectedRows(), QList<int> {sweep + 1});
+    QTest::keyClick(&view, Qt::Key_Left);
+    QCOMPARE(view.currentIndex().data(RunTableModel::RunIdRole).toString(), kSweep);
+    QVERIFY(proxy.isExpanded(kSweep)); // moving up closes nothing
+}
+
+void TestRunTableView::expandAndCollapseAllActions()
+{
+    RunTableModel model;
+    RunSortProxyModel proxy;
+    proxy.setSourceModel(&model);
+    model.setRuns(m_images);
+    RunTableView view;
+    view.setModel(&proxy);
+    QVERIFY(!view.collapseAllAction()->isEnabled());
+    proxy.setNestedRuns(true);
+    QVERIFY(view.collapseAllAction()->isEnabled());
+    QVERIFY(view.expandAllAction()->isEnabled());
+    QVERIFY(view.actions().contains(view.collapseAllAction()));
+    QCOMPARE(view.collapseAllAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Left));
+
+    view.collapseAllAction()->trigger();
+    QCOMPARE(proxy.rowCount(), 11);
+    QVERIFY(!proxy.isExpanded(kSweep));
+    view.expandAllAction()->trigger();
+    QCOMPARE(proxy.rowCount(), 14);
+    proxy.setNestedRuns(false);
+    QVERIFY(!view.expandAllAction()->isEnabled());
 }
 
 QTEST_MAIN(TestRunTableView)
