@@ -2,6 +2,7 @@
 #include "storesession.h"
 
 #include "reststore.h"
+#include "runsearch.h"
 #include "storefactory.h"
 #include "taskcontrol.h"
 
@@ -223,18 +224,47 @@ void StoreSession::loadRuns(const QStringList& experimentIds)
     // Dataset inputs are not shown in the table; everything else is.
     query.fields = kAllRunFields & ~static_cast<RunFields>(RunField::Inputs);
 
+    // Only the filter changed since every run was read from a file store: filter what was read, as
+    // MlrunsStore::searchRuns does after its own read. Anything else (F5, an edit, live refresh)
+    // reads the store.
+    std::shared_ptr<const RunList> readBefore;
+    if (m_filterChanged && m_store->kind() == StoreKind::File && m_unfiltered.runs
+        && m_unfiltered.store == m_store.get() && m_unfiltered.experimentIds == experimentIds
+        && m_unfiltered.view == m_runView)
+        readBefore = m_unfiltered.runs;
+    if (readBefore) {
+        // A filter on what was not read (dataset inputs) needs the store.
+        auto search = RunSearch::parse(query.filter, query.orderBy);
+        if (search && (search->requiredFields() & ~query.fields) != 0)
+            readBefore.reset();
+    }
+    m_filterChanged = false;
+
     setRunsPending(true);
     Q_EMIT runsLoading(experimentIds);
     (void)QtConcurrent::run(
-        &m_pool, [this, generation, experimentIds, store = m_store, control = m_runsControl, query] {
-            auto result = std::make_shared<Result<RunList>>(store->searchRuns(query, control.get()));
+        &m_pool, [this, generation, experimentIds, store = m_store, control = m_runsControl, query, readBefore] {
+            auto result = std::make_shared<Result<RunList>>(
+                readBefore ? filterRuns(*readBefore, query) : store->searchRuns(query, control.get()));
             QMetaObject::invokeMethod(
                 this,
-                [this, generation, experimentIds, result] {
+                [this, generation, experimentIds, result, unfiltered = query.filter.empty(), local = bool(readBefore),
+                    store = store.get(), view = query.view] {
                     if (generation != m_runsGeneration)
                         return;
                     m_runsControl.reset();
                     setRunsPending(false);
+                    if (!local) {
+                        // A store read is the newest state: it replaces the unfiltered runs, or, when
+                        // filtered, makes them too old to filter again.
+                        m_unfiltered = {};
+                        if (unfiltered && result->ok()) {
+                            m_unfiltered = {store, experimentIds, view,
+                                std::make_shared<const RunList>(std::move(result->value()))};
+                            Q_EMIT runsLoaded(experimentIds, m_unfiltered.runs);
+                            return;
+                        }
+                    }
                     if (!result->ok()) {
                         if (result->error().code == ErrorCode::Cancelled)
                             Q_EMIT runsCancelled(experimentIds);
@@ -246,6 +276,31 @@ void StoreSession::loadRuns(const QStringList& experimentIds)
                 },
                 Qt::QueuedConnection);
         });
+}
+
+void StoreSession::setRunFilter(const QString& filter)
+{
+    m_filterChanged = m_filterChanged || filter != m_runFilter;
+    m_runFilter = filter;
+}
+
+Result<RunList> StoreSession::filterRuns(const RunList& all, const RunQuery& query)
+{
+    auto search = RunSearch::parse(query.filter, query.orderBy);
+    if (!search)
+        return search.error();
+    RunList list;
+    list.problems = all.problems;
+    if (!search->hasFilter()) {
+        list.runs = all.runs;
+        return list;
+    }
+    for (const Run& run : all.runs) {
+        if (search->matches(run, SearchDialect::FileStore))
+            list.runs.push_back(run);
+    }
+    search->sort(list.runs, SearchDialect::FileStore);
+    return list;
 }
 
 void StoreSession::cancelRuns()

@@ -50,7 +50,12 @@ public:
      * The search filter (formats §D) every later runs load passes to the store, so each store applies
      * its own MLflow semantics. Does not reload by itself.
      */
-    void setRunFilter(const QString& filter) { m_runFilter = filter; }
+    /**
+     * The filter of later run loads; does not reload. When only the filter changed since the last
+     * load of a file store, the next load filters the runs last read instead of reading every run
+     * file again: the file store itself reads them all and then applies the same search code.
+     */
+    void setRunFilter(const QString& filter);
     QString runFilter() const { return m_runFilter; }
     /** Which runs later loads list: active (the default, as MLflow's UI), deleted, or both. */
     void setRunView(ViewType view) { m_runView = view; }
@@ -86,6 +91,7 @@ private:
     void openWith(const QString& uriOrPath, std::function<Result<std::unique_ptr<Store>>()> opener);
     void loadRunCounts();
     void setRunsPending(bool pending);
+    static Result<RunList> filterRuns(const RunList& all, const RunQuery& query);
 
     QThreadPool m_pool;
     std::shared_ptr<Store> m_store;
@@ -105,6 +111,18 @@ private:
     bool m_showDeletedExperiments = false;
     std::vector<std::string> m_deletedExperimentIds; // listed, so their runs are counted too
     bool m_runsPending = false;
+
+    // The newest read of every run of m_unfilteredIds (no filter), while no store read has come after
+    // it; a filter change on a file store is evaluated over it (see setRunFilter).
+    struct UnfilteredRuns
+    {
+        const Store* store = nullptr;
+        QStringList experimentIds;
+        ViewType view = ViewType::ActiveOnly;
+        std::shared_ptr<const RunList> runs;
+    };
+    UnfilteredRuns m_unfiltered;
+    bool m_filterChanged = false;
 };
 
 } // namespace runlens
