@@ -302,6 +302,17 @@ void MainWindow::createActions()
     m_showDeleted->setCheckable(true);
     m_showDeleted->setToolTip(tr("List deleted runs too, so they can be restored"));
     connect(m_showDeleted, &QAction::toggled, this, &MainWindow::setShowDeletedRuns);
+    // Nested runs (a sweep's trials below the sweep) as a tree in the runs table; on unless turned off.
+    m_nestedRuns = view->addAction(tr("&Nested Runs as Tree"));
+    m_nestedRuns->setCheckable(true);
+    m_nestedRuns->setChecked(QSettings().value(QStringLiteral("RunTable/nestedRuns"), true).toBool());
+    m_runProxy->setNestedRuns(m_nestedRuns->isChecked());
+    connect(m_nestedRuns, &QAction::toggled, this, [this](bool nested) {
+        m_runProxy->setNestedRuns(nested);
+        QSettings().setValue(QStringLiteral("RunTable/nestedRuns"), nested);
+    });
+    view->addAction(m_runView->expandAllAction());
+    view->addAction(m_runView->collapseAllAction());
     view->addSeparator();
     view->addAction(m_problemDock->toggleViewAction());
 

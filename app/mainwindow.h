@@ -194,6 +194,7 @@ private:
     QDockWidget* m_registryDock = nullptr;
     QTimer* m_selectionTimer = nullptr;
     QAction* m_showDeleted = nullptr;
+    QAction* m_nestedRuns = nullptr; // View > Nested Runs as Tree
     MetricValuesLoader* m_metricValues = nullptr;
     QAction* m_showDeletedExperiments = nullptr;
 

@@ -128,27 +128,38 @@ void TestMainWindow::browsesFixtureStore()
     QVERIFY(!runNames(window.runProxy()).contains(QStringLiteral("deleted-run")));
 
     // Sort by the "loss" metric: ascending on the first click, descending on the second; runs
-    // without a loss stay at the bottom both times.
+    // without a loss stay at the bottom both times. Nested runs show as a tree by default: the trials
+    // follow their sweep (which has no loss), sorted among themselves.
     RunTableView* table = window.runView();
+    QVERIFY(window.runProxy()->nestedRuns());
     const int loss = window.runModel()->columnOf(RunTableModel::ColumnKind::Metric, QStringLiteral("loss"));
     QVERIFY(loss > 0);
     clickHeader(table, loss);
     QCOMPARE(table->horizontalHeader()->sortIndicatorSection(), loss);
     QCOMPARE(table->horizontalHeader()->sortIndicatorOrder(), Qt::AscendingOrder);
     QStringList names = runNames(window.runProxy());
-    QCOMPARE(names.mid(0, 6),
-        (QStringList {QStringLiteral("trial-0"), QStringLiteral("still-running"), QStringLiteral("killed-by-user"),
-            QStringLiteral("trial-1"), QStringLiteral("trial-2"), QStringLiteral("crashed-oom")}));
-    for (int row = 6; row < window.runProxy()->rowCount(); ++row)
-        QVERIFY(!window.runProxy()->index(row, loss).data(RunTableModel::SortRole).isValid());
+    QCOMPARE(names.mid(0, 3),
+        (QStringList {
+            QStringLiteral("still-running"), QStringLiteral("killed-by-user"), QStringLiteral("crashed-oom")}));
+    int sweep = names.indexOf(QStringLiteral("hpo-sweep"));
+    QCOMPARE(names.mid(sweep, 4),
+        (QStringList {QStringLiteral("hpo-sweep"), QStringLiteral("trial-0"), QStringLiteral("trial-1"),
+            QStringLiteral("trial-2")}));
+    for (int row = 3; row < window.runProxy()->rowCount(); ++row) {
+        if (row <= sweep || row > sweep + 3)
+            QVERIFY(!window.runProxy()->index(row, loss).data(RunTableModel::SortRole).isValid());
+    }
 
     clickHeader(table, loss);
     QCOMPARE(table->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
     names = runNames(window.runProxy());
-    QCOMPARE(names.mid(0, 6),
-        (QStringList {QStringLiteral("crashed-oom"), QStringLiteral("trial-2"), QStringLiteral("trial-1"),
-            QStringLiteral("killed-by-user"), QStringLiteral("still-running"), QStringLiteral("trial-0")}));
-    QVERIFY(!window.runProxy()->index(window.runProxy()->rowCount() - 1, loss).data(RunTableModel::SortRole).isValid());
+    QCOMPARE(names.mid(0, 3),
+        (QStringList {
+            QStringLiteral("crashed-oom"), QStringLiteral("killed-by-user"), QStringLiteral("still-running")}));
+    sweep = names.indexOf(QStringLiteral("hpo-sweep"));
+    QCOMPARE(names.mid(sweep, 4),
+        (QStringList {QStringLiteral("hpo-sweep"), QStringLiteral("trial-2"), QStringLiteral("trial-1"),
+            QStringLiteral("trial-0")}));
 
     // Two experiments at once: one table, with an Experiment column.
     loaded.clear();
