@@ -3,8 +3,11 @@
 // experiment), sorting by a metric and by a param through the proxy, narrowing by quick search, a
 // refresh where 1% of the runs changed (in place, no reset), with the sorting proxy and without.
 // The reference is a deep copy of the same RunList: what touching every run once costs at least.
+// Then the same sorts on a sweep of nested runs (--parents parents, the other runs their children,
+// tagged mlflow.parentRunId) with the proxy's nested mode off and on, collapsing and expanding every
+// parent, and a live refresh in nested mode.
 //
-//   bench_runtable [--runs 20000] [--params 40] [--metrics 60] [--repeat 7]
+//   bench_runtable [--runs 20000] [--params 40] [--metrics 60] [--parents 20] [--repeat 7]
 //
 // Figures are medians of --repeat passes after one untimed warm-up. Nothing asserts on time.
 
@@ -51,7 +54,8 @@ double timeMedian(int repeat, const std::function<void()>& setup, const std::fun
 }
 
 // Runs as a sweep logs them: every run has every param (some text) and most metrics.
-std::shared_ptr<RunList> makeRuns(int runs, int params, int metrics, unsigned seed)
+// With `parents` > 0 the first `parents` runs are sweeps and every other run is a child of one of them.
+std::shared_ptr<RunList> makeRuns(int runs, int params, int metrics, unsigned seed, int parents = 0)
 {
     std::mt19937 rng(seed);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -83,6 +87,11 @@ std::shared_ptr<RunList> makeRuns(int runs, int params, int metrics, unsigned se
             metric.point = {1700000000000, unit(rng), 100}; // {timestamp, value, step}
             run.metrics.push_back(metric);
         }
+        if (parents > 0 && r >= parents) {
+            char parent[33];
+            std::snprintf(parent, sizeof parent, "%032x", r % parents);
+            run.tags.push_back({"mlflow.parentRunId", parent}); // tags stay sorted by key
+        }
         run.tags.push_back({"mlflow.runName", run.info.runName});
         list->runs.push_back(std::move(run));
     }
@@ -99,6 +108,7 @@ int main(int argc, char** argv)
     int params = 40;
     int metrics = 60;
     int repeat = 7;
+    int parents = 20;
     for (int i = 1; i + 1 < argc; i += 2) {
         const int value = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--runs"))
@@ -109,6 +119,8 @@ int main(int argc, char** argv)
             metrics = value;
         else if (!std::strcmp(argv[i], "--repeat"))
             repeat = value;
+        else if (!std::strcmp(argv[i], "--parents"))
+            parents = value;
     }
 
     const std::shared_ptr<RunList> list = makeRuns(runs, params, metrics, 42);
@@ -192,5 +204,99 @@ int main(int argc, char** argv)
     std::printf(
         "  quick search \"run-19\" (%5d rows)     %8.1f ms  (%.2fx reference)\n", matched, search, search / reference);
     std::printf("  refresh, 1%% changed, sorted, in place %8.1f ms  (%.2fx reference)\n", refresh, refresh / reference);
+    std::printf("  the same refresh, model only (no proxy)%8.1f ms  (%.2fx reference)\n", refreshModelOnly,
+        refreshModelOnly / reference);
+
+    // Nested runs: the same sorts on a sweep, the tree off and on.
+    const std::shared_ptr<RunList> sweep = makeRuns(runs, params, metrics, 43, parents);
+    const RunListSnapshot sweepSnapshot = sweep;
+    RunTableModel nestedModel;
+    RunSortProxyModel nestedProxy;
+    nestedProxy.setSourceModel(&nestedModel);
+    nestedModel.setRuns(sweepSnapshot);
+    const int sweepMetric = nestedModel.columnOf(RunTableModel::ColumnKind::Metric, QStringLiteral("m007"));
+    const int sweepParam = nestedModel.columnOf(RunTableModel::ColumnKind::Param, QStringLiteral("p003"));
+    const int sweepName = nestedModel.columnOf(RunTableModel::ColumnKind::Name);
+    const auto otherFirst = [&](int other) {
+        return [&nestedProxy, other] {
+            if (other >= 0)
+                nestedProxy.sort(other, Qt::AscendingOrder);
+            nestedProxy.sort(-1);
+            nestedProxy.rowCount();
+        };
+    };
+    struct NestedFigures
+    {
+        double metric = 0, param = 0, metricCold = 0, nameCold = 0;
+    };
+    // rowCount() after each sort: a proxy that re-sorts by invalidate() does the work on the next access.
+    const auto sortOn = [&](int column, Qt::SortOrder order) {
+        return [&nestedProxy, column, order] {
+            nestedProxy.sort(column, order);
+            nestedProxy.rowCount();
+        };
+    };
+    const auto measureSorts = [&] {
+        NestedFigures f;
+        f.metric = timeMedian(repeat, otherFirst(-1), sortOn(sweepMetric, Qt::DescendingOrder));
+        f.param = timeMedian(repeat, otherFirst(-1), sortOn(sweepParam, Qt::AscendingOrder));
+        f.metricCold = timeMedian(repeat, otherFirst(sweepParam), sortOn(sweepMetric, Qt::DescendingOrder));
+        f.nameCold = timeMedian(repeat, otherFirst(sweepMetric), sortOn(sweepName, Qt::AscendingOrder));
+        return f;
+    };
+    nestedProxy.setNestedRuns(false);
+    const NestedFigures flat = measureSorts();
+    nestedProxy.setNestedRuns(true);
+    const NestedFigures tree = measureSorts();
+    nestedProxy.sort(sweepMetric, Qt::DescendingOrder);
+    const double collapse = timeMedian(
+        repeat, [&] { nestedProxy.expandAll(); }, [&] { nestedProxy.collapseAll(); });
+    const int collapsedRows = nestedProxy.rowCount();
+    // The tree order with no sort column (the source's order among siblings), from the flat, unsorted state.
+    nestedProxy.expandAll();
+    const double treeOnly = timeMedian(
+        repeat,
+        [&] {
+            nestedProxy.setNestedRuns(false);
+            nestedProxy.sort(-1);
+            nestedProxy.rowCount();
+        },
+        [&] {
+            nestedProxy.setNestedRuns(true);
+            nestedProxy.rowCount();
+        });
+    nestedProxy.sort(sweepMetric, Qt::DescendingOrder);
+    const double expand = timeMedian(
+        repeat, [&] { nestedProxy.collapseAll(); }, [&] { nestedProxy.expandAll(); });
+    nestedProxy.setFilterFixedString(QString());
+    const double nestedSearch = timeMedian(
+        repeat, [&] { nestedProxy.setFilterFixedString(QString()); },
+        [&] { nestedProxy.setFilterFixedString(QStringLiteral("run-19")); });
+    const int nestedMatched = nestedProxy.rowCount();
+    nestedProxy.setFilterFixedString(QString());
+    auto sweepChanged = std::make_shared<RunList>(*sweep);
+    for (std::size_t r = std::size_t(parents); r < sweepChanged->runs.size(); r += 100)
+        sweepChanged->runs[r].metrics.front().point.value += 1.0;
+    const RunListSnapshot sweepFresh = sweepChanged;
+    flip = true; // the model holds sweepSnapshot: every timed pass changes 1% of the children
+    const double nestedRefresh = timeMedian(
+        repeat, [] {},
+        [&] {
+            nestedModel.setRuns(flip ? sweepSnapshot : sweepFresh);
+            flip = !flip;
+        });
+
+    std::printf("nested runs: %d parents, %d children each, median of %d\n", parents,
+        parents > 0 ? (runs - parents) / parents : 0, repeat);
+    std::printf("                                          flat      tree\n");
+    std::printf("  sort by a metric                      %8.1f  %8.1f ms\n", flat.metric, tree.metric);
+    std::printf("  sort by a param, natural order        %8.1f  %8.1f ms\n", flat.param, tree.param);
+    std::printf("  sort by a metric, column keyed afresh %8.1f  %8.1f ms\n", flat.metricCold, tree.metricCold);
+    std::printf("  sort by run name, keyed afresh        %8.1f  %8.1f ms\n", flat.nameCold, tree.nameCold);
+    std::printf("  nested on, no sort column (tree only)           %8.1f ms\n", treeOnly);
+    std::printf("  collapse all (%5d rows left)                  %8.1f ms\n", collapsedRows, collapse);
+    std::printf("  expand all                                      %8.1f ms\n", expand);
+    std::printf("  quick search \"run-19\" (%5d rows)               %8.1f ms\n", nestedMatched, nestedSearch);
+    std::printf("  refresh, 1%% of children changed, sorted          %8.1f ms\n", nestedRefresh);
     return 0;
 }
