@@ -99,7 +99,7 @@ int main(int argc, char** argv)
     const ScatterField y {ScatterFieldKind::Metric, QStringLiteral("val_loss")};
     const ScatterField colour {ScatterFieldKind::Param, QStringLiteral("depth")};
 
-    std::vector<double> buildMs, fieldsMs, layoutMs, paintMs, highlightMs;
+    std::vector<double> buildMs, fieldsMs, layoutMs, paintMs, highlightMs, repaintMs;
     std::shared_ptr<const ScatterData> data;
     ScatterPlotView view;
     view.resize(width, height);
@@ -127,6 +127,16 @@ int main(int argc, char** argv)
         }
         const double paint = msSince(start);
 
+        // A repaint while the pointer moves: the layer is drawn once, then each repaint is the
+        // cached layer plus the hover ring.
+        const ScatterPoint& middle = data->points()[data->points().size() / 2];
+        view.hoverAt(view.dataToPixel(middle.x, middle.y));
+        static_cast<QWidget&>(view).render(&frame);
+        view.hoverAt(view.dataToPixel(middle.x, middle.y) + QPointF(1, 0));
+        start = Clock::now();
+        static_cast<QWidget&>(view).render(&frame);
+        const double repaint = msSince(start);
+
         start = Clock::now();
         view.setHighlightedRuns(pass % 2 ? selected : QSet<QString> {});
         const double highlight = msSince(start);
@@ -136,6 +146,7 @@ int main(int argc, char** argv)
             fieldsMs.push_back(listFields);
             layoutMs.push_back(layout);
             paintMs.push_back(paint);
+            repaintMs.push_back(repaint);
             highlightMs.push_back(highlight);
         }
         if (fields.isEmpty())
@@ -146,6 +157,7 @@ int main(int argc, char** argv)
     std::printf("  numericFields               %8.2f ms\n", median(fieldsMs));
     std::printf("  view layout + grid index    %8.2f ms\n", median(layoutMs));
     std::printf("  full paint (sprites)        %8.2f ms\n", median(paintMs));
+    std::printf("  repaint, hover moving       %8.2f ms  (the drawn plot cached)\n", median(repaintMs));
     std::printf("  set highlighted runs        %8.2f ms\n", median(highlightMs));
 
     // The cost of a vector (SVG-style) paint, for comparison with the sprites.
