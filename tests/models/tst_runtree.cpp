@@ -139,6 +139,8 @@ private Q_SLOTS:
     void refreshMovesSubtrees();
     void quickSearchKeepsAncestors();
     void runIdFilterKeepsAncestors();
+    void sortSurvivesColumnChangeWithFirstRowHidden_data();
+    void sortSurvivesColumnChangeWithFirstRowHidden();
 
 private:
     RunListSnapshot m_images;
@@ -586,6 +588,40 @@ void TestRunTree::runIdFilterKeepsAncestors()
             QStringLiteral("R2")}));
     proxy.setRunIdFilter(std::nullopt);
     QCOMPARE(proxy.rowCount(), 10);
+}
+
+void TestRunTree::sortSurvivesColumnChangeWithFirstRowHidden_data()
+{
+    QTest::addColumn<bool>("nested");
+    QTest::newRow("flat") << false;
+    QTest::newRow("nested") << true;
+}
+
+void TestRunTree::sortSurvivesColumnChangeWithFirstRowHidden()
+{
+    // Qt re-finds the sort column after a column change through source row 0; hidden by the quick
+    // search, the sort was dropped although its column stayed.
+    QFETCH(bool, nested);
+    RunTableModel model;
+    RunSortProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.setNestedRuns(nested);
+    std::vector<Run> runs = sweepRuns();
+    for (Run& run : runs)
+        run.params.push_back({"extra", "1"});
+    model.setRuns(snapshot(runs));
+    const int score = model.columnOf(RunTableModel::ColumnKind::Metric, QStringLiteral("score"));
+    proxy.sort(score, Qt::DescendingOrder);
+    proxy.setFilterFixedString(QStringLiteral("c")); // hides R3 ... and keeps c1 (source row 0) out of it
+    proxy.setRunIdFilter(QSet<QString> {QStringLiteral("c3"), QStringLiteral("c4"), QStringLiteral("g")});
+    model.setRuns(snapshot(sweepRuns())); // the "extra" param column goes, left of "score"
+    QCOMPARE(model.columnOf(RunTableModel::ColumnKind::Metric, QStringLiteral("score")), score - 1);
+    QCOMPARE(proxy.sortColumn(), score - 1);
+    QCOMPARE(proxy.sortOrder(), Qt::DescendingOrder);
+    if (nested)
+        QCOMPARE(rowIds(proxy), (QStringList {QStringLiteral("P"), QStringLiteral("c4"), QStringLiteral("c3")}));
+    else
+        QCOMPARE(rowIds(proxy), (QStringList {QStringLiteral("c4"), QStringLiteral("c3")}));
 }
 
 QTEST_MAIN(TestRunTree)
