@@ -293,8 +293,33 @@ void RunTableModel::updateRuns(RunListSnapshot fresh)
     for (const Run& run : fresh->runs)
         byId.emplace(run.info.runId, &run);
 
-    // Removed runs: contiguous ranges from the bottom up, so earlier row numbers stay valid.
     const auto gone = [&](int row) { return !byId.count(m_rows[static_cast<std::size_t>(row)]->info.runId); };
+
+    // A new filter removes thousands of scattered rows. Each removal signal costs a sorting proxy and
+    // the view a pass over every row (20,000 runs filtered to half: minutes), so past a few ranges
+    // the rows change in one layout change that moves the persistent indexes (selection, current
+    // row) to where their runs now are.
+    int removedRanges = 0;
+    for (int r = 0; r < static_cast<int>(m_rows.size()) && removedRanges <= kMaxRowSignals; ++r) {
+        if (gone(r) && (r == 0 || !gone(r - 1)))
+            ++removedRanges;
+    }
+    // Many new runs (a filter cleared) land scattered in a sorted proxy: as many signals again.
+    std::size_t newRuns = 0;
+    if (fresh->runs.size() > m_rows.size() + kMaxRowSignals || removedRanges > 0) {
+        std::unordered_set<std::string_view> shown;
+        shown.reserve(m_rows.size());
+        for (const Run* run : m_rows)
+            shown.insert(run->info.runId);
+        for (const Run& run : fresh->runs)
+            newRuns += shown.count(run.info.runId) ? 0 : 1;
+    }
+    if (removedRanges > kMaxRowSignals || newRuns > std::size_t(kMaxRowSignals)) {
+        relayoutRuns(*fresh, byId);
+        return;
+    }
+
+    // Removed runs: contiguous ranges from the bottom up, so earlier row numbers stay valid.
     int row = static_cast<int>(m_rows.size()) - 1;
     while (row >= 0) {
         if (!gone(row)) {
@@ -342,6 +367,37 @@ void RunTableModel::updateRuns(RunListSnapshot fresh)
         m_rows.insert(m_rows.end(), added.begin(), added.end());
         endInsertRows();
     }
+}
+
+void RunTableModel::relayoutRuns(const RunList& fresh, const std::unordered_map<std::string_view, const Run*>& byId)
+{
+    Q_EMIT layoutAboutToBeChanged();
+    // Kept runs stay in their order, new ones follow in the store's order, as updateRuns places them.
+    std::vector<const Run*> rows;
+    rows.reserve(fresh.runs.size());
+    std::unordered_map<std::string_view, int> newRow;
+    newRow.reserve(fresh.runs.size());
+    for (const Run* old : m_rows) {
+        const auto it = byId.find(old->info.runId);
+        if (it == byId.end())
+            continue;
+        newRow.emplace(it->second->info.runId, static_cast<int>(rows.size()));
+        rows.push_back(it->second);
+    }
+    for (const Run& run : fresh.runs) {
+        if (newRow.emplace(run.info.runId, static_cast<int>(rows.size())).second)
+            rows.push_back(&run);
+    }
+    const QModelIndexList before = persistentIndexList();
+    QModelIndexList after;
+    after.reserve(before.size());
+    for (const QModelIndex& index : before) {
+        const auto it = newRow.find(m_rows[static_cast<std::size_t>(index.row())]->info.runId);
+        after.push_back(it == newRow.end() ? QModelIndex() : createIndex(it->second, index.column()));
+    }
+    m_rows = std::move(rows);
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged();
 }
 
 const MetricPoint* RunTableModel::metricPoint(const Run& run, const Column& column) const

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -126,6 +127,9 @@ private:
     void updateColumns(std::vector<Column> columns);
     void countColumns();
     void updateRuns(RunListSnapshot fresh);
+    void relayoutRuns(const RunList& fresh, const std::unordered_map<std::string_view, const Run*>& byId);
+    // Past this many removed ranges or new rows a refresh is one layout change, not row signals.
+    static constexpr int kMaxRowSignals = 32;
     QVariant displayValue(const Run& run, const Column& column) const;
     QVariant rawValue(const Run& run, const Column& column) const;
     QVariant sortValue(const Run& run, const Column& column) const;

@@ -41,6 +41,7 @@ class TestRunRefresh : public QObject
 private Q_SLOTS:
     void refreshUpdatesInPlace();
     void newColumnsInsertInPlace();
+    void scatteredRemovalsAreOneLayoutChange();
 };
 
 void TestRunRefresh::refreshUpdatesInPlace()
@@ -183,6 +184,87 @@ void TestRunRefresh::newColumnsInsertInPlace()
     QCOMPARE(model.columnCount(), columns);
     QCOMPARE(model.columnOf(RunTableModel::ColumnKind::Param, QStringLiteral("aaa_new_param")), -1);
     QCOMPARE(selectedRunId(view), selected);
+}
+
+void TestRunRefresh::scatteredRemovalsAreOneLayoutChange()
+{
+    // 4,000 runs (the fixture's, with fresh ids), then a filter keeps every third: thousands of
+    // scattered removals arrive as one layout change; the selected runs that remain stay selected,
+    // the sort holds, and proxy and view agree with the model.
+    auto store = openStore(RUNLENS_FIXTURE_DIR "/file/mlruns");
+    QVERIFY(store.ok());
+    const RunListSnapshot images = loadRuns(*store.value(), "900844674041952973");
+    QVERIFY(images);
+    auto many = std::make_shared<RunList>();
+    for (int i = 0; i < 4000; ++i) {
+        Run run = images->runs[std::size_t(i) % images->runs.size()];
+        run.info.runId = QStringLiteral("%1").arg(i, 32, 10, QLatin1Char('0')).toStdString();
+        run.info.runName = "run-" + std::to_string(i);
+        many->runs.push_back(std::move(run));
+    }
+    RunTableModel model;
+    QAbstractItemModelTester tester(&model);
+    RunSortProxyModel proxy;
+    QAbstractItemModelTester proxyTester(&proxy);
+    proxy.setSourceModel(&model);
+    model.setRuns(many);
+    RunTableView view;
+    view.setModel(&proxy);
+    view.sortByColumn(0, Qt::DescendingOrder);
+    // Select ten runs, some of which the filter keeps.
+    for (int row = 0; row < 10; ++row)
+        view.selectionModel()->select(proxy.index(row * 7, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QSet<QString> selected;
+    for (const QModelIndex& index : view.selectionModel()->selectedRows())
+        selected.insert(index.data(RunTableModel::RunIdRole).toString());
+    QCOMPARE(selected.size(), 10);
+
+    auto kept = std::make_shared<RunList>();
+    QSet<QString> keptIds;
+    for (std::size_t i = 0; i < many->runs.size(); i += 3) {
+        kept->runs.push_back(many->runs[i]);
+        keptIds.insert(QString::fromStdString(many->runs[i].info.runId));
+    }
+    QSignalSpy layout(&model, &QAbstractItemModel::layoutChanged);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    model.setRuns(kept);
+    QCOMPARE(layout.count(), 1);
+    QCOMPARE(removed.count(), 0);
+    QCOMPARE(reset.count(), 0);
+    QCOMPARE(model.rowCount(), int(kept->runs.size()));
+    QCOMPARE(proxy.rowCount(), int(kept->runs.size()));
+    QSet<QString> shown;
+    for (int row = 0; row < proxy.rowCount(); ++row) {
+        shown.insert(proxy.index(row, 0).data(RunTableModel::RunIdRole).toString());
+        if (row > 0) // still sorted by name, descending
+            QVERIFY(proxy.compareValues(proxy.index(row - 1, 0).data(RunTableModel::SortRole),
+                        proxy.index(row, 0).data(RunTableModel::SortRole))
+                >= 0);
+    }
+    QCOMPARE(shown, keptIds);
+    QSet<QString> stillSelected;
+    for (const QModelIndex& index : view.selectionModel()->selectedRows())
+        stillSelected.insert(index.data(RunTableModel::RunIdRole).toString());
+    QCOMPARE(stillSelected, selected & keptIds);
+    QVERIFY(!stillSelected.isEmpty());
+
+    // And back (the filter cleared): the runs return in one layout change too, sorted into place.
+    layout.clear();
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    model.setRuns(many);
+    QCOMPARE(layout.count(), 1);
+    QCOMPARE(inserted.count(), 0);
+    QCOMPARE(reset.count(), 0);
+    QCOMPARE(proxy.rowCount(), 4000);
+    stillSelected.clear();
+    for (const QModelIndex& index : view.selectionModel()->selectedRows())
+        stillSelected.insert(index.data(RunTableModel::RunIdRole).toString());
+    QCOMPARE(stillSelected, selected & keptIds);
+    for (int row = 1; row < proxy.rowCount(); ++row)
+        QVERIFY(proxy.compareValues(proxy.index(row - 1, 0).data(RunTableModel::SortRole),
+                    proxy.index(row, 0).data(RunTableModel::SortRole))
+            >= 0);
 }
 
 QTEST_MAIN(TestRunRefresh)
