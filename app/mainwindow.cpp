@@ -49,6 +49,7 @@
 #include <QPointer>
 #include <QSaveFile>
 #include <QScreen>
+#include <QSet>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -522,11 +523,15 @@ void MainWindow::onRunsLoaded(const QStringList& ids, const RunListSnapshot& run
     // The selection survives an in-place refresh; the panels still need the fresh values, and charts
     // of runs still logging need their histories again.
     m_selectionTimer->start();
+    QSet<QString> charted;
+    for (const ChartRun& run : m_charts->runs())
+        charted.insert(run.runId);
     bool chartsRunning = false;
-    for (const ChartRun& charted : m_charts->runs()) {
-        for (const Run& run : runs->runs)
-            chartsRunning = chartsRunning
-                || (run.info.status == RunStatus::Running && QString::fromStdString(run.info.runId) == charted.runId);
+    for (const Run& run : runs->runs) {
+        if (charted.isEmpty() || chartsRunning)
+            break;
+        chartsRunning
+            = run.info.status == RunStatus::Running && charted.contains(QString::fromStdString(run.info.runId));
     }
     if (chartsRunning)
         m_charts->reloadHistories();

@@ -244,17 +244,24 @@ void StoreSession::loadRuns(const QStringList& experimentIds)
     Q_EMIT runsLoading(experimentIds);
     (void)QtConcurrent::run(
         &m_pool, [this, generation, experimentIds, store = m_store, control = m_runsControl, query, readBefore] {
-            auto result = std::make_shared<Result<RunList>>(
-                readBefore ? filterRuns(*readBefore, query) : store->searchRuns(query, control.get()));
+            // With the filter cleared, the runs read before are the answer as they are: no copy.
+            const bool asRead = readBefore && query.filter.empty();
+            auto result = std::make_shared<Result<RunList>>(asRead ? Result<RunList>(RunList {})
+                    : readBefore                                   ? filterRuns(*readBefore, query)
+                                                                   : store->searchRuns(query, control.get()));
             QMetaObject::invokeMethod(
                 this,
-                [this, generation, experimentIds, result, unfiltered = query.filter.empty(), local = bool(readBefore),
+                [this, generation, experimentIds, result, unfiltered = query.filter.empty(), readBefore, asRead,
                     store = store.get(), view = query.view] {
                     if (generation != m_runsGeneration)
                         return;
                     m_runsControl.reset();
                     setRunsPending(false);
-                    if (!local) {
+                    if (asRead) {
+                        Q_EMIT runsLoaded(experimentIds, readBefore);
+                        return;
+                    }
+                    if (!readBefore) {
                         // A store read is the newest state: it replaces the unfiltered runs, or, when
                         // filtered, makes them too old to filter again.
                         m_unfiltered = {};

@@ -82,7 +82,8 @@ void TestMainWindow::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QApplication::setOrganizationName(QStringLiteral("Runlens"));
-    QApplication::setApplicationName(QStringLiteral("Runlens-test"));
+    QApplication::setApplicationName(
+        QStringLiteral("Runlens-test-mainwindow")); // own settings: tests may run in parallel
     qunsetenv("MLFLOW_TRACKING_URI");
 }
 

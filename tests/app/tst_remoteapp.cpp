@@ -85,7 +85,7 @@ void TestRemoteApp::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QApplication::setOrganizationName(QStringLiteral("Runlens"));
-    QApplication::setApplicationName(QStringLiteral("Runlens-test"));
+    QApplication::setApplicationName(QStringLiteral("Runlens-test-remote")); // own settings: tests may run in parallel
     qunsetenv("MLFLOW_TRACKING_URI");
     m_server = std::make_unique<ReplayServer>(ReplayServer::defaultTranscript());
     QVERIFY(m_server->start());

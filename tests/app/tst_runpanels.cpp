@@ -83,7 +83,7 @@ void TestRunPanels::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QApplication::setOrganizationName(QStringLiteral("Runlens"));
-    QApplication::setApplicationName(QStringLiteral("Runlens-test"));
+    QApplication::setApplicationName(QStringLiteral("Runlens-test-panels")); // own settings: tests may run in parallel
     qunsetenv("MLFLOW_TRACKING_URI");
 }
 
