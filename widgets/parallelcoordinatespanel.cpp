@@ -2,6 +2,7 @@
 #include "parallelcoordinatespanel.h"
 
 #include "chartexport.h"
+#include "numberformat.h"
 #include "parallelcoordinatesmodel.h"
 #include "parallelcoordinatesview.h"
 
@@ -12,6 +13,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QSaveFile>
 #include <QScrollArea>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -53,7 +55,7 @@ ParallelCoordinatesPanel::ParallelCoordinatesPanel(QWidget* parent)
     m_clearButton->setToolTip(tr("Show every run in the table again"));
     auto* exportButton = new QToolButton(this);
     exportButton->setText(tr("Export\u2026"));
-    exportButton->setToolTip(tr("Save the plot as PNG or SVG"));
+    exportButton->setToolTip(tr("Save the plot as PNG or SVG, or its data as CSV"));
     // Menus are filled when opened, so they list the axes of the runs shown at that moment.
     connect(m_axesButton->menu(), &QMenu::aboutToShow, this, &ParallelCoordinatesPanel::fillAxesMenu);
     connect(m_colourButton->menu(), &QMenu::aboutToShow, this, &ParallelCoordinatesPanel::fillColourMenu);
@@ -171,14 +173,58 @@ bool ParallelCoordinatesPanel::exportImage(const QString& path, QString* error) 
     return ChartExport::savePngImage(m_view->render(size), path, error);
 }
 
+bool ParallelCoordinatesPanel::exportCsv(const QString& path, QString* error) const
+{
+    const ParallelCoordinatesModel& model = m_view->model();
+    const RunListSnapshot runs = model.runs();
+    QSaveFile file(path);
+    if (!ChartExport::openForWriting(file, error))
+        return false;
+    QByteArray out = "run_id,run_name,passes_brushes";
+    for (int a = 0; a < model.axisCount(); ++a) {
+        const ParallelAxisSpec& spec = model.axis(a).spec;
+        out += ','
+            + ChartExport::csvField(
+                (spec.kind == ParallelAxisSpec::Kind::Metric ? QStringLiteral("metrics.") : QStringLiteral("params."))
+                + spec.key);
+    }
+    out += '\n';
+    for (int run = 0; runs && run < model.runCount(); ++run) {
+        const Run& r = runs->runs[static_cast<std::size_t>(run)];
+        out += ChartExport::csvField(model.runId(run)) + ',' + ChartExport::csvField(model.runName(run)) + ','
+            + (model.passes(run) ? "true" : "false");
+        for (int a = 0; a < model.axisCount(); ++a) {
+            const ParallelAxisSpec& spec = model.axis(a).spec;
+            const std::string key = spec.key.toStdString();
+            out += ',';
+            if (spec.kind == ParallelAxisSpec::Kind::Metric) {
+                if (const Metric* m = r.metric(key))
+                    out += QByteArray::fromStdString(formatDouble(m->point.value));
+            } else if (const std::string* p = r.param(key)) {
+                out += ChartExport::csvField(QString::fromStdString(*p));
+            }
+        }
+        out += '\n';
+    }
+    if (file.write(out) != out.size()) {
+        if (error)
+            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        file.cancelWriting();
+        return false;
+    }
+    return ChartExport::commitFile(file, error);
+}
+
 void ParallelCoordinatesPanel::exportDialog()
 {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export Parallel Coordinates"),
-        QStringLiteral("parallel-coordinates.png"), tr("PNG image (*.png);;SVG image (*.svg)"));
+        QStringLiteral("parallel-coordinates.png"),
+        tr("PNG image (*.png);;SVG image (*.svg);;Plotted data, CSV (*.csv)"));
     if (path.isEmpty())
         return;
     QString error;
-    if (!exportImage(path, &error))
+    const bool csv = QFileInfo(path).suffix().compare(QLatin1String("csv"), Qt::CaseInsensitive) == 0;
+    if (!(csv ? exportCsv(path, &error) : exportImage(path, &error)))
         QMessageBox::warning(this, tr("Export Failed"), error);
 }
 

@@ -35,6 +35,12 @@ public:
      * message) an existing file is left untouched.
      */
     bool exportImage(const QString& path, QString* error = nullptr) const;
+    /**
+     * The plotted data as CSV, written atomically: a row per run with its id, name, whether it passes
+     * the brushes, and its exact value on each axis shown (params as logged, metrics with every
+     * digit, written as MLflow writes them: "nan", "inf"; empty when the run has none).
+     */
+    bool exportCsv(const QString& path, QString* error = nullptr) const;
 
 private:
     void fillAxesMenu();

@@ -168,6 +168,7 @@ private Q_SLOTS:
     void linesArriveFromAWorker();
     void newRunsArriveFromAWorker();
     void panelExportIsAtomic();
+    void panelCsvHasExactValues();
     void screenshot();
 };
 
@@ -685,6 +686,93 @@ void TestParallelCoordinates::panelExportIsAtomic()
     QVERIFY(QFile::setPermissions(locked.path(), writable));
     // Nothing half-written is left beside them.
     QCOMPARE(QDir(locked.path()).entryList(QDir::Files | QDir::Hidden).size(), 2);
+}
+
+void TestParallelCoordinates::panelCsvHasExactValues()
+{
+    // The fixture's image runs (NaN and infinite metrics, runs lacking values), a brush on: every
+    // run is a row with its exact values, read back to the same doubles and strings.
+    const RunListSnapshot runs = loadFixture("900844674041952973");
+    QVERIFY(runs);
+    ParallelCoordinatesPanel panel;
+    QSignalSpy applied(panel.view(), &ParallelCoordinatesView::runsApplied);
+    panel.setRuns(runs);
+    QVERIFY(applied.wait());
+    const ParallelCoordinatesModel& model = panel.view()->model();
+    QVERIFY(model.axisCount() > 2);
+    int numeric = -1;
+    for (int a = 0; a < model.axisCount() && numeric < 0; ++a) {
+        if (!model.axis(a).categorical)
+            numeric = a;
+    }
+    QVERIFY(numeric >= 0);
+    panel.view()->setBrush(numeric, AxisBrush {model.axis(numeric).min, model.axis(numeric).min, false});
+    QVERIFY(model.passingCount() > 0 && model.passingCount() < model.runCount());
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("plot.csv"));
+    QString error;
+    QVERIFY2(panel.exportCsv(path, &error), qPrintable(error));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    // RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks (one param has one).
+    QList<QList<QByteArray>> rows {{}};
+    QByteArray field;
+    bool quoted = false;
+    const QByteArray text = file.readAll();
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text.at(i);
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text.at(i + 1) == '"')
+                field += text.at(++i);
+            else if (c == '"')
+                quoted = false;
+            else
+                field += c;
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',' || c == '\n') {
+            rows.back().push_back(std::exchange(field, {}));
+            if (c == '\n')
+                rows.push_back({});
+        } else {
+            field += c;
+        }
+    }
+    QVERIFY(rows.back().isEmpty() && field.isEmpty());
+    rows.pop_back();
+    QCOMPARE(rows.size(), model.runCount() + 1);
+    const QList<QByteArray>& header = rows.front();
+    QCOMPARE(header.size(), model.axisCount() + 3);
+    int checked = 0;
+    for (int run = 0; run < model.runCount(); ++run) {
+        const QList<QByteArray>& fields = rows.at(run + 1);
+        QCOMPARE(fields.size(), header.size());
+        QCOMPARE(QString::fromUtf8(fields.at(0)), model.runId(run));
+        QCOMPARE(fields.at(2), QByteArray(model.passes(run) ? "true" : "false"));
+        const Run& r = runs->runs.at(static_cast<std::size_t>(model.indexOfRun(model.runId(run))));
+        for (int a = 0; a < model.axisCount(); ++a) {
+            const ParallelAxisSpec& spec = model.axis(a).spec;
+            const QByteArray& field = fields.at(a + 3);
+            const std::string key = spec.key.toStdString();
+            if (spec.kind == ParallelAxisSpec::Kind::Metric) {
+                QCOMPARE(header.at(a + 3), (QStringLiteral("metrics.") + spec.key).toUtf8());
+                const Metric* m = r.metric(key);
+                QCOMPARE(field.isEmpty(), m == nullptr);
+                if (m) {
+                    const double back = std::stod(field.toStdString());
+                    QVERIFY2(
+                        back == m->point.value || (std::isnan(back) && std::isnan(m->point.value)), field.constData());
+                    ++checked;
+                }
+            } else {
+                const std::string* p = r.param(key);
+                QCOMPARE(field.toStdString(), p ? *p : std::string());
+            }
+        }
+    }
+    QVERIFY(checked > 0);
 }
 
 void TestParallelCoordinates::screenshot()
