@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // runlens-cli end to end on the MLflow 2.22 fixture file store, checked against what MLflow itself
 // read back from that store (tests/data/mlflow-2.22/expected.json, stores.file).
+#include "clirunner.h"
+
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -13,6 +15,7 @@
 #include <set>
 
 using nlohmann::json;
+using namespace runlens::test;
 
 // QCOMPARE cannot print nlohmann::json values; compare them as JSON and show both on failure.
 #define QCOMPARE_JSON(actual, expected)                                                                                \
@@ -23,13 +26,6 @@ using nlohmann::json;
     } while (false)
 
 namespace {
-
-struct CliResult
-{
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
 
 QString toQString(const char* text)
 {
@@ -47,24 +43,6 @@ QStringList args(const Args&... items)
     return QStringList {toQString(items)...};
 }
 
-CliResult runCli(const QStringList& args, const QString& workDir = {}, const QProcessEnvironment& env = {})
-{
-    QProcess p;
-    p.setProgram(QStringLiteral(RUNLENS_CLI_PATH));
-    p.setArguments(args);
-    QProcessEnvironment e = env.isEmpty() ? QProcessEnvironment::systemEnvironment() : env;
-    if (env.isEmpty())
-        e.remove(QStringLiteral("MLFLOW_TRACKING_URI"));
-    p.setProcessEnvironment(e);
-    if (!workDir.isEmpty())
-        p.setWorkingDirectory(workDir);
-    p.start();
-    if (!p.waitForFinished(120000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput().toStdString(),
-        p.readAllStandardError().toStdString()};
-}
-
 QString fixtureStore()
 {
     return QStringLiteral(RUNLENS_FIXTURE_DIR "/file/mlruns");
@@ -77,27 +55,6 @@ const json& expectedFileStore()
         return json::parse(in);
     }();
     return data["stores"]["file"];
-}
-
-// A value as expected.json writes it: a number, or "NaN"/"Infinity"/"-Infinity" — the same encoding
-// MLflow's REST API uses, so both sides compare as JSON; doubles bit for bit (keeps -0.0 apart).
-bool sameMetricValue(const json& a, const json& b)
-{
-    if (a.is_string() || b.is_string())
-        return a == b;
-    const double x = a.get<double>();
-    const double y = b.get<double>();
-    return std::memcmp(&x, &y, sizeof x) == 0;
-}
-
-std::map<std::string, std::string> keyValues(const json& list)
-{
-    std::map<std::string, std::string> out;
-    if (list.is_array()) {
-        for (const auto& kv : list)
-            out[kv["key"].get<std::string>()] = kv["value"].get<std::string>();
-    }
-    return out;
 }
 
 std::map<std::string, json> expectedRunsById(bool includeDeleted)

@@ -2,14 +2,13 @@
 // runlens-cli with --store http://… against a local server that answers with the exchanges recorded
 // from a real MLflow 2.22 tracking server: every read command prints what the server returned, and
 // every write command sends exactly the request MLflow's own client sent when it was recorded.
+#include "clirunner.h"
 #include "recordedpages.h"
 #include "replayserver.h"
 
-#include <QProcess>
 #include <QTcpServer>
 #include <QTest>
 
-#include <cstring>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -18,45 +17,12 @@ using json = nlohmann::json;
 using runlens::test::ReplayRequest;
 using runlens::test::ReplayResponse;
 using runlens::test::ReplayServer;
+using namespace runlens::test;
 
 namespace {
 
 constexpr const char* kScratchRun = "18af45f43b0c45f7bf02886a1d97731d"; // the run the transcript edits
 constexpr const char* kApi = "/api/2.0/mlflow";
-
-struct CliResult
-{
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
-
-QStringList words(std::initializer_list<const char*> items)
-{
-    QStringList out;
-    for (const char* i : items)
-        out << QString::fromUtf8(i);
-    return out;
-}
-
-bool sameMetricValue(const json& a, const json& b)
-{
-    if (a.is_string() || b.is_string())
-        return a == b;
-    const double x = a.get<double>();
-    const double y = b.get<double>();
-    return std::memcmp(&x, &y, sizeof x) == 0;
-}
-
-std::map<std::string, std::string> keyValues(const json& list)
-{
-    std::map<std::string, std::string> out;
-    if (list.is_array()) {
-        for (const auto& kv : list)
-            out[kv["key"].get<std::string>()] = kv["value"].get<std::string>();
-    }
-    return out;
-}
 
 std::vector<std::string> idsOf(const json& list, const char* field)
 {
@@ -108,17 +74,7 @@ private:
 CliResult TestCliRemote::run(QStringList args, const QString& store)
 {
     args << QStringLiteral("--store") << (store.isEmpty() ? QString::fromStdString(m_server->baseUrl()) : store);
-    QProcess p;
-    p.setProgram(QStringLiteral(RUNLENS_CLI_PATH));
-    p.setArguments(args);
-    p.start();
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput().toStdString(),
-        p.readAllStandardError().toStdString()};
+    return runCli(args);
 }
 
 json TestCliRemote::recordedPages(std::initializer_list<int> seqs, const char* field) const

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // runlens-cli's edit commands on copies of both MLflow 2.22 fixture stores, read back through the CLI.
+#include "clirunner.h"
+
 #include <QDir>
 #include <QDirIterator>
 #include <QProcess>
@@ -9,35 +11,9 @@
 #include <nlohmann/json.hpp>
 
 using nlohmann::json;
+using namespace runlens::test;
 
 namespace {
-
-struct CliResult
-{
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
-
-CliResult runCli(QStringList args)
-{
-    QProcess p;
-    p.setProgram(QStringLiteral(RUNLENS_CLI_PATH));
-    p.setArguments(args);
-    p.start();
-    if (!p.waitForFinished(120000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput().toStdString(),
-        p.readAllStandardError().toStdString()};
-}
-
-QStringList words(std::initializer_list<const char*> items)
-{
-    QStringList out;
-    for (const char* i : items)
-        out << QString::fromUtf8(i);
-    return out;
-}
 
 bool copyTree(const QString& from, const QString& to)
 {
