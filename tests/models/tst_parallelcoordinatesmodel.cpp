@@ -4,6 +4,7 @@
 // filter on random runs, the run-id restriction of the runs table's proxy, and runs placed on a worker:
 // the same numbers as on the calling thread, the newest of several requests wins, and flips, scales,
 // brushes and the order of the axes carry over to new runs.
+#include "fixtureruns.h"
 #include "parallelcoordinatesmodel.h"
 #include "runcolors.h"
 #include "runsortproxymodel.h"
@@ -19,6 +20,7 @@
 #include <limits>
 
 using namespace runlens;
+using runlens::test::loadFixture;
 
 namespace {
 
@@ -48,19 +50,6 @@ RunListSnapshot snapshot(std::vector<Run> runs)
     auto list = std::make_shared<RunList>();
     list->runs = std::move(runs);
     return list;
-}
-
-RunListSnapshot loadFixture(const std::string& experimentId)
-{
-    auto store = openStore(RUNLENS_FIXTURE_DIR "/file/mlruns");
-    if (!store)
-        return nullptr;
-    RunQuery query;
-    query.experimentIds = {experimentId};
-    auto result = store.value()->searchRuns(query);
-    if (!result)
-        return nullptr;
-    return std::make_shared<const RunList>(std::move(result.value()));
 }
 
 // Runs are placed on a worker: set them and wait until the model shows them (one runsApplied, no
@@ -268,7 +257,7 @@ void TestParallelCoordinatesModel::ticks()
 void TestParallelCoordinatesModel::varyingAxesOnFixture()
 {
     // nlp — sentiment: five folds, each with its own lr and model, and their own scores.
-    const RunListSnapshot nlp = loadFixture("640513601518546733");
+    const RunListSnapshot nlp = loadFixture({"640513601518546733"});
     QVERIFY(nlp);
     QCOMPARE(nlp->runs.size(), std::size_t(5));
     QCOMPARE(ParallelCoordinatesModel::defaultAxes(*nlp),
@@ -277,7 +266,7 @@ void TestParallelCoordinatesModel::varyingAxesOnFixture()
             {Kind::Metric, QStringLiteral("precision")}, {Kind::Metric, QStringLiteral("recall")}}));
 
     // image-classification's three grid trials share their optimizer: that axis is hidden.
-    const RunListSnapshot images = loadFixture("900844674041952973");
+    const RunListSnapshot images = loadFixture({"900844674041952973"});
     QVERIFY(images);
     RunList trials;
     for (const Run& run : images->runs) {
@@ -307,7 +296,7 @@ void TestParallelCoordinatesModel::varyingAxesOnFixture()
             {Kind::Metric, QStringLiteral("m")}}));
 
     // A single run varies in nothing.
-    const RunListSnapshot single = loadFixture("0");
+    const RunListSnapshot single = loadFixture({"0"});
     QVERIFY(single);
     QVERIFY(ParallelCoordinatesModel::defaultAxes(*single).isEmpty());
 
@@ -498,7 +487,7 @@ void TestParallelCoordinatesModel::colourByMetric()
 
 void TestParallelCoordinatesModel::proxyRestrictsToRunIds()
 {
-    const RunListSnapshot runs = loadFixture("640513601518546733");
+    const RunListSnapshot runs = loadFixture({"640513601518546733"});
     QVERIFY(runs);
     RunTableModel table;
     table.setRuns(runs);
@@ -688,7 +677,7 @@ void TestParallelCoordinatesModel::stateCarriesAcrossTheSwap()
 void TestParallelCoordinatesModel::defaultAxesKeepTheirOrder()
 {
     // The default axes of the new runs, built on the worker, are exactly defaultAxes().
-    const RunListSnapshot nlp = loadFixture("640513601518546733");
+    const RunListSnapshot nlp = loadFixture({"640513601518546733"});
     QVERIFY(nlp);
     ParallelCoordinatesModel model;
     QVERIFY(applyRuns(model, nlp, ParallelCoordinatesModel::AxisChoice::Default));

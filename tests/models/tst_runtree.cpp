@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "fixtureruns.h"
 #include "runsortproxymodel.h"
 #include "runtablemodel.h"
 #include "storefactory.h"
@@ -14,22 +15,12 @@
 #include <optional>
 
 using namespace runlens;
+using runlens::test::loadFixture;
 
 namespace {
 
 const std::string kImageClassification = "900844674041952973";
 const QString kSweep = QStringLiteral("ffdcfc59b6b64c2b8659aed1362b3cab"); // "hpo-sweep", parent of trial-0..2
-
-RunListSnapshot loadFixture(const std::string& experimentId)
-{
-    auto store = openStore(RUNLENS_FIXTURE_DIR "/file/mlruns");
-    if (!store)
-        return nullptr;
-    RunQuery query;
-    query.experimentIds = {experimentId};
-    auto result = store.value()->searchRuns(query);
-    return result ? std::make_shared<const RunList>(std::move(result.value())) : nullptr;
-}
 
 // A synthetic run: id doubles as name; `score` absent means the run never logged it.
 Run makeRun(const std::string& id, const std::string& parent = {}, std::optional<double> score = std::nullopt)
@@ -149,7 +140,7 @@ private:
 void TestRunTree::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
-    m_images = loadFixture(kImageClassification);
+    m_images = loadFixture({kImageClassification});
     QVERIFY(m_images);
     QCOMPARE(m_images->runs.size(), std::size_t(14));
 }

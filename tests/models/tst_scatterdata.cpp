@@ -2,6 +2,7 @@
 // Scatter data: which runs become points with which values, and why the others are left out, on the
 // MLflow-written fixture store and on hand-made runs with NaN, infinities, text params and values a log
 // scale cannot show; axis ticks; the CSV of the plotted points.
+#include "fixtureruns.h"
 #include "runcolors.h"
 #include "scatterdata.h"
 #include "storefactory.h"
@@ -16,6 +17,7 @@
 #include <limits>
 
 using namespace runlens;
+using runlens::test::loadFixture;
 
 namespace {
 
@@ -32,21 +34,6 @@ ScatterField metric(const char* key)
 ScatterField param(const char* key)
 {
     return {ScatterFieldKind::Param, QString::fromUtf8(key)};
-}
-
-RunListSnapshot loadFixture(std::vector<std::string> experimentIds)
-{
-    auto store = openStore(RUNLENS_FIXTURE_DIR "/file/mlruns");
-    if (!store) {
-        qWarning("%s", store.error().toString().c_str());
-        return nullptr;
-    }
-    RunQuery query;
-    query.experimentIds = std::move(experimentIds);
-    auto result = store.value()->searchRuns(query);
-    if (!result)
-        return nullptr;
-    return std::make_shared<const RunList>(std::move(result.value()));
 }
 
 Run makeRun(const std::string& id, std::vector<Metric> metrics, std::vector<KeyValue> params = {})

@@ -6,6 +6,7 @@
 // line image drawn off the GUI thread (placeholder first, bursts coalesced into one image), new runs
 // placed off the GUI thread (the old lines stay until then, the newest runs win, brushes carry over),
 // and the panel's PNG/SVG export written atomically.
+#include "fixtureruns.h"
 #include "parallelcoordinatespanel.h"
 #include "parallelcoordinatesview.h"
 #include "runcolors.h"
@@ -27,6 +28,7 @@
 #include <cmath>
 
 using namespace runlens;
+using runlens::test::loadFixture;
 
 namespace {
 
@@ -52,19 +54,6 @@ RunListSnapshot snapshot(std::vector<Run> runs)
     auto list = std::make_shared<RunList>();
     list->runs = std::move(runs);
     return list;
-}
-
-RunListSnapshot loadFixture(const std::string& experimentId)
-{
-    auto store = openStore(RUNLENS_FIXTURE_DIR "/file/mlruns");
-    if (!store)
-        return nullptr;
-    RunQuery query;
-    query.experimentIds = {experimentId};
-    auto result = store.value()->searchRuns(query);
-    if (!result)
-        return nullptr;
-    return std::make_shared<const RunList>(std::move(result.value()));
 }
 
 QSet<QString> proxyRunIds(const QAbstractItemModel& proxy)
@@ -174,7 +163,7 @@ private Q_SLOTS:
 
 void TestParallelCoordinates::brushingFiltersTheRunsTable()
 {
-    const RunListSnapshot runs = loadFixture("900844674041952973"); // image-classification
+    const RunListSnapshot runs = loadFixture({"900844674041952973"}); // image-classification
     QVERIFY(runs);
     RunTableModel table;
     table.setRuns(runs);
@@ -692,7 +681,7 @@ void TestParallelCoordinates::panelCsvHasExactValues()
 {
     // The fixture's image runs (NaN and infinite metrics, runs lacking values), a brush on: every
     // run is a row with its exact values, read back to the same doubles and strings.
-    const RunListSnapshot runs = loadFixture("900844674041952973");
+    const RunListSnapshot runs = loadFixture({"900844674041952973"});
     QVERIFY(runs);
     ParallelCoordinatesPanel panel;
     QSignalSpy applied(panel.view(), &ParallelCoordinatesView::runsApplied);

@@ -3,6 +3,7 @@
 // clicks and hovers finding the run under the pointer (the grid index agrees with a full scan on
 // 20,000 points), the table's selection drawn larger, log axes, colour by a metric, exports, and the
 // panel's toolbar and left-out counts on the fixture store.
+#include "fixtureruns.h"
 #include "runcolors.h"
 #include "scatterpanel.h"
 #include "scatterplotview.h"
@@ -25,6 +26,7 @@
 #include <cmath>
 
 using namespace runlens;
+using runlens::test::loadFixture;
 
 namespace {
 
@@ -38,21 +40,6 @@ ScatterField metric(const char* key)
 ScatterField param(const char* key)
 {
     return {ScatterFieldKind::Param, QString::fromUtf8(key)};
-}
-
-RunListSnapshot loadFixture(std::vector<std::string> experimentIds)
-{
-    auto store = openStore(RUNLENS_FIXTURE_DIR "/file/mlruns");
-    if (!store) {
-        qWarning("%s", store.error().toString().c_str());
-        return nullptr;
-    }
-    RunQuery query;
-    query.experimentIds = std::move(experimentIds);
-    auto result = store.value()->searchRuns(query);
-    if (!result)
-        return nullptr;
-    return std::make_shared<const RunList>(std::move(result.value()));
 }
 
 Run makeRun(const std::string& id, const std::string& name, std::vector<Metric> metrics)
