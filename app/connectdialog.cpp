@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "connectdialog.h"
 
-#include "reststore.h"
+#include "stores/rest/reststore.h"
 
 #include <QCheckBox>
 #include <QComboBox>

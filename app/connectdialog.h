@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "restconnection.h"
+#include "net/restconnection.h"
 
 #include <QDialog>
 

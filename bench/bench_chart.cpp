@@ -10,8 +10,8 @@
 // Figures are medians of --repeat passes after one untimed warm-up. Nothing asserts on time.
 
 #include "metricchartview.h"
-#include "seriesalignment.h"
-#include "seriesdecimation.h"
+#include "series/seriesalignment.h"
+#include "series/seriesdecimation.h"
 
 #include <QApplication>
 #include <QImage>

@@ -7,9 +7,10 @@
 // Usage: bench_rest [transcript.jsonl] [repetitions]
 
 #include "../tests/common/replayserver.h"
-#include "httpclient.h"
-#include "mlflowjson.h"
-#include "reststore.h"
+#include "net/httpclient.h"
+#include "parallelfor.h"
+#include "stores/rest/mlflowjson.h"
+#include "stores/rest/reststore.h"
 
 #include <algorithm>
 #include <atomic>
@@ -22,7 +23,6 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
-#include <QThread>
 #include <QThreadPool>
 #include <QtConcurrent>
 
@@ -169,8 +169,8 @@ int main(int argc, char** argv)
     };
     // The session's pool: 2-4 threads for local stores, as many as the connection has requests in
     // flight (6) for a server, since those threads only wait.
-    const int localWorkers = std::clamp(QThread::idealThreadCount(), 2, 4);
-    const int serverWorkers = std::max(localWorkers, RestConnection {}.maxConcurrentRequests);
+    const int localWorkers = sessionWorkerCount();
+    const int serverWorkers = sessionWorkerCount(RestConnection {}.maxConcurrentRequests);
     std::vector<double> sequential;
     std::map<int, std::vector<double>> concurrent;
     std::map<int, std::vector<double>> firstArrived;

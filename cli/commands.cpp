@@ -2,10 +2,10 @@
 #include "commands.h"
 
 #include "commandline.h"
-#include "mlflowjson.h"
-#include "numberformat.h"
 #include "storefactory.h"
+#include "stores/rest/mlflowjson.h"
 #include "tablewriter.h"
+#include "text/numberformat.h"
 
 #include <charconv>
 #include <ctime>

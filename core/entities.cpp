@@ -71,6 +71,12 @@ const std::string* findValue(const std::vector<KeyValue>& sorted, std::string_vi
     return it != sorted.end() && it->key == key ? &it->value : nullptr;
 }
 
+bool isPrompt(const std::vector<KeyValue>& sortedTags)
+{
+    const std::string* flag = findValue(sortedTags, kPromptTag);
+    return flag && *flag == "true";
+}
+
 bool isLaterPoint(const MetricPoint& candidate, const MetricPoint& current)
 {
     if (candidate.step != current.step)

@@ -52,6 +52,11 @@ struct KeyValue
 /** Finds a key in a list sorted by key; nullptr when absent. */
 const std::string* findValue(const std::vector<KeyValue>& sorted, std::string_view key);
 
+/** The tag by which MLflow (2.21+) marks a registered model and each of its versions as a prompt. */
+inline constexpr std::string_view kPromptTag = "mlflow.prompt.is_prompt";
+/** True when sorted tags mark a prompt (kPromptTag is "true"), the test every MLflow registry search makes. */
+bool isPrompt(const std::vector<KeyValue>& sortedTags);
+
 struct Experiment
 {
     std::string experimentId;

@@ -21,6 +21,17 @@ inline unsigned scanThreadCount(std::size_t n)
 }
 
 /**
+ * Threads for the app's pool of store calls. Local calls mostly wait on disk, so a few (2-4) keep
+ * one slow call from starving the rest; a server call only waits on the network, so a server gets
+ * as many as it may have requests in flight (requestsInFlight, 0 for a local store).
+ */
+inline int sessionWorkerCount(int requestsInFlight = 0)
+{
+    const int local = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 2, 4);
+    return std::max(local, requestsInFlight);
+}
+
+/**
  * Calls fn(index, worker) for every index in [0, n), worker in [0, threads). The calling thread is
  * worker 0. fn must not throw.
  */

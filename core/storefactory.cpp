@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "storefactory.h"
 
-#include "mlrunsstore.h"
-#include "reststore.h"
-#include "sqlitestore.h"
+#include "stores/mlruns/mlrunsstore.h"
+#include "stores/rest/reststore.h"
+#include "stores/sqlite/sqlitestore.h"
 #include "uri.h"
 
 #include <cstdlib>

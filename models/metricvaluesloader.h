@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "metricsummary.h"
+#include "series/metricsummary.h"
 
 #include <QFuture>
 #include <QHash>

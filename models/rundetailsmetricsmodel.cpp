@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "rundetailsmetricsmodel.h"
 
-#include "numberformat.h"
+#include "text/numberformat.h"
 
 #include <cmath>
 #include <limits>

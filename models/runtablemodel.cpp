@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runtablemodel.h"
 
-#include "numberformat.h"
 #include "runcolors.h"
+#include "text/numberformat.h"
 
 #include <QColor>
 #include <QDateTime>

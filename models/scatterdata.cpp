@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "scatterdata.h"
 
-#include "numberformat.h"
 #include "runcolors.h"
 #include "tableexport.h"
+#include "text/numberformat.h"
 
 #include <QDateTime>
 #include <QIODevice>

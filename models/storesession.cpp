@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "storesession.h"
 
-#include "reststore.h"
-#include "runsearch.h"
+#include "parallelfor.h"
+#include "search/runsearch.h"
 #include "storefactory.h"
+#include "stores/rest/reststore.h"
 #include "taskcontrol.h"
 
 #include <QMetaObject>
-#include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -50,8 +50,7 @@ struct ProgressRelay
 StoreSession::StoreSession(QObject* parent)
     : QObject(parent)
 {
-    // Store calls mostly wait on disk or network; a few threads keep one slow call from starving the rest.
-    m_pool.setMaxThreadCount(std::clamp(QThread::idealThreadCount(), 2, 4));
+    m_pool.setMaxThreadCount(sessionWorkerCount());
 }
 
 StoreSession::~StoreSession()
@@ -107,11 +106,8 @@ void StoreSession::openWith(const QString& uriOrPath, std::function<Result<std::
                 }
                 m_store = std::shared_ptr<Store>(std::move(opened->value()));
                 m_uri = toQString(m_store->uri());
-                // A server call blocks its worker for a network round trip while the CPU idles: let as
-                // many run as the connection allows in flight, so many histories load concurrently.
-                const int local = std::clamp(QThread::idealThreadCount(), 2, 4);
                 const auto* rest = dynamic_cast<const RestStore*>(m_store.get());
-                m_pool.setMaxThreadCount(rest ? std::max(local, rest->connection().maxConcurrentRequests) : local);
+                m_pool.setMaxThreadCount(sessionWorkerCount(rest ? rest->connection().maxConcurrentRequests : 0));
                 Q_EMIT this->opened(m_uri);
                 reloadExperiments();
             },
@@ -298,15 +294,7 @@ Result<RunList> StoreSession::filterRuns(const RunList& all, const RunQuery& que
         return search.error();
     RunList list;
     list.problems = all.problems;
-    if (!search->hasFilter()) {
-        list.runs = all.runs;
-        return list;
-    }
-    for (const Run& run : all.runs) {
-        if (search->matches(run, SearchDialect::FileStore))
-            list.runs.push_back(run);
-    }
-    search->sort(list.runs, SearchDialect::FileStore);
+    list.runs = search->apply(all.runs, SearchDialect::FileStore, query.maxResults);
     return list;
 }
 

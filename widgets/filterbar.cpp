@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "filterbar.h"
 
-#include "runsearch.h"
+#include "search/runsearch.h"
 
 #include <QApplication>
 #include <QHBoxLayout>

@@ -2,9 +2,9 @@
 #include "rundetailspanel.h"
 
 #include "artifactbrowser.h"
-#include "numberformat.h"
 #include "rundetailsmetricsmodel.h"
 #include "rundetailsmodel.h"
+#include "text/numberformat.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "textdiffview.h"
 
-#include "linediff.h"
 #include "store.h"
+#include "text/linediff.h"
 
 #include <QAction>
 #include <QCoreApplication>

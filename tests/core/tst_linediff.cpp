@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The line diff against a brute-force LCS on random small inputs, and on cases worked out by hand.
-#include "linediff.h"
+#include "text/linediff.h"
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The points a metric column's statistic picks from a history, against hand-worked cases and a
 // brute-force reference on the fixture store's real histories.
-#include "metricsummary.h"
+#include "series/metricsummary.h"
 #include "storefactory.h"
 
 #include <QTest>

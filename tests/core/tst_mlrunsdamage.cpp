@@ -5,7 +5,7 @@
 
 #include "artifactlisting.h"
 #include "expectedjson.h"
-#include "mlrunsstore.h"
+#include "stores/mlruns/mlrunsstore.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -4,7 +4,7 @@
 // appending metric lines as MLflow does while the store writes tags and stages (no point may be lost).
 // The parent waits on a pipe and on process exit, never on time.
 
-#include "mlrunsstore.h"
+#include "stores/mlruns/mlrunsstore.h"
 
 #include <QTemporaryDir>
 #include <QTest>

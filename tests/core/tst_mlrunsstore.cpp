@@ -4,9 +4,9 @@
 
 #include "artifactlisting.h"
 #include "expectedjson.h"
-#include "metricfile.h"
-#include "mlrunsstore.h"
-#include "yamlmeta.h"
+#include "io/yamlmeta.h"
+#include "stores/mlruns/metricfile.h"
+#include "stores/mlruns/mlrunsstore.h"
 
 #include <QDirIterator>
 #include <QTest>

@@ -4,10 +4,10 @@
 // version), so doing them again here must give those files byte for byte, timestamps aside; every
 // test also checks that nothing else in the store changed.
 
-#include "atomicfile.h"
-#include "mlrunsstore.h"
-#include "yamlmeta.h"
-#include "yamlwriter.h"
+#include "io/atomicfile.h"
+#include "io/yamlmeta.h"
+#include "io/yamlwriter.h"
+#include "stores/mlruns/mlrunsstore.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -2,8 +2,8 @@
 // Model-version and registered-model search (formats §D.6): hand-built versions for each rule, and
 // the registry MLflow wrote (expected.json, sqlite store) against the answers its server recorded
 // (rest-transcript.jsonl).
-#include "modelversionsearch.h"
-#include "registeredmodelsearch.h"
+#include "search/modelversionsearch.h"
+#include "search/registeredmodelsearch.h"
 
 #include <QFile>
 #include <QTest>

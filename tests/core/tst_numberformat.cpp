@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // formatDouble must write what Python's repr() writes (MLflow's metric files and UI text).
 // Expected strings were produced by CPython 3.11's repr() for the same doubles.
-#include "numberformat.h"
+#include "text/numberformat.h"
 
 #include <QTest>
 

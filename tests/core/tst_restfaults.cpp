@@ -2,11 +2,11 @@
 // RestStore when the network or the server misbehaves: every fault gives a StoreError that says
 // what happened and where, never a crash or a hang; cancellation aborts what is in flight.
 
-#include "httpclient.h"
+#include "artifactpath.h"
+#include "net/httpclient.h"
+#include "net/restconnection.h"
 #include "replayserver.h"
-#include "restconnection.h"
-#include "restpath.h"
-#include "reststore.h"
+#include "stores/rest/reststore.h"
 
 #include <memory>
 #include <mutex>

@@ -2,10 +2,10 @@
 // RestStore against the exchanges recorded with a real MLflow 2.22 server: every read the store does
 // is replayed from the transcript and its result compared with the recorded reply.
 
-#include "mlflowjson.h"
 #include "replayserver.h"
-#include "reststore.h"
 #include "storefactory.h"
+#include "stores/rest/mlflowjson.h"
+#include "stores/rest/reststore.h"
 
 #include <cmath>
 #include <functional>

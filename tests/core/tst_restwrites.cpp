@@ -4,9 +4,9 @@
 // the result with the recorded reply. Then the faults: refusals, missing resources, HTML error pages,
 // timeouts; each gives a clear error and no write is ever sent twice.
 
+#include "net/restconnection.h"
 #include "replayserver.h"
-#include "restconnection.h"
-#include "reststore.h"
+#include "stores/rest/reststore.h"
 
 #include <functional>
 #include <map>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The run search language on hand-built runs: parsing, evaluation in both of MLflow's dialects,
 // ordering, errors with positions, the OR/NOT/parentheses extension and a small fuzz.
-#include "likepattern.h"
-#include "pythonregex.h"
-#include "runsearch.h"
+#include "search/likepattern.h"
+#include "search/pythonregex.h"
+#include "search/runsearch.h"
 
 #include <QRandomGenerator>
 #include <QTest>

@@ -16,9 +16,9 @@
 //    mlflow/store/tracking/sqlalchemy_store.py (_get_sqlalchemy_filter_clauses, _get_orderby_clauses)
 //    with PRAGMA case_sensitive_like on SQLite for the SQL store.
 // A case applies to both stores, or only to one when the stores' semantics (or data) differ.
-#include "mlrunsstore.h"
-#include "runsearch.h"
-#include "sqlitestore.h"
+#include "search/runsearch.h"
+#include "stores/mlruns/mlrunsstore.h"
+#include "stores/sqlite/sqlitestore.h"
 
 #include <QFile>
 #include <QTest>

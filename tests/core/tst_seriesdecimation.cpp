@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Series preparation and decimation: sorting, the min/max index, M4 decimation checked against a brute
 // force on random and real (MLflow-written) histories, quantiles, alignment on an x axis and grouping.
-#include "seriesalignment.h"
-#include "seriesdecimation.h"
-#include "seriesgrouping.h"
+#include "series/seriesalignment.h"
+#include "series/seriesdecimation.h"
+#include "series/seriesgrouping.h"
 
 #include <nlohmann/json.hpp>
 

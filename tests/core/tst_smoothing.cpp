@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Smoothing against values computed by hand (and with TensorBoard's formula on paper).
-#include "smoothing.h"
+#include "series/smoothing.h"
 
 #include <QTest>
 

@@ -3,7 +3,7 @@
 // process inserting metric points while the store writes tags and stages (nothing is lost), and a
 // writer killed at random points (the database always holds the old or the new state of each write).
 
-#include "sqlitestore.h"
+#include "stores/sqlite/sqlitestore.h"
 
 #include <QRandomGenerator>
 #include <QTemporaryDir>

@@ -3,10 +3,10 @@
 // (expected.json, stores.sqlite), plus damaged, old-schema, read-only and concurrently written copies.
 
 #include "expectedjson.h"
-#include "runsearch.h"
-#include "sqliteconnection.h"
-#include "sqlitestore.h"
+#include "search/runsearch.h"
 #include "storefactory.h"
+#include "stores/sqlite/sqliteconnection.h"
+#include "stores/sqlite/sqlitestore.h"
 
 #include <nlohmann/json.hpp>
 

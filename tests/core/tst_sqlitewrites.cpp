@@ -4,8 +4,8 @@
 // change, with its timestamps), plus errors, a locked database, read-only files and untested schemas.
 
 #include "expectedjson.h"
-#include "sqliteconnection.h"
-#include "sqlitestore.h"
+#include "stores/sqlite/sqliteconnection.h"
+#include "stores/sqlite/sqlitestore.h"
 
 #include <QTemporaryDir>
 #include <QTest>

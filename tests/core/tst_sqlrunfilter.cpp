@@ -2,11 +2,11 @@
 // SqlRunFilter / SqlRunOrder: the generated SQL, run directly on the fixture database MLflow wrote,
 // must select exactly the runs RunSearch::matches selects with SearchDialect::Sql on the same runs read
 // through SqliteStore, and order them exactly as RunSearch::sort does.
-#include "runsearch.h"
-#include "sqliteconnection.h"
-#include "sqliteschema.h"
-#include "sqlitestore.h"
-#include "sqlrunfilter.h"
+#include "search/runsearch.h"
+#include "stores/sqlite/sqliteconnection.h"
+#include "stores/sqlite/sqliteschema.h"
+#include "stores/sqlite/sqlitestore.h"
+#include "stores/sqlite/sqlrunfilter.h"
 
 #include <QTemporaryDir>
 #include <QTest>
