@@ -616,13 +616,13 @@ bool RunSortProxyModel::siblingLessThan(int left, int right, int column) const
 
 bool RunSortProxyModel::hiddenByCollapse(int sourceRow) const
 {
-    if (m_collapsed.isEmpty())
+    if (!m_allCollapsed && m_expansionExceptions.isEmpty())
         return false;
     const RunTree& t = tree();
     if (sourceRow < 0 || std::size_t(sourceRow) >= t.parent.size())
         return false;
     for (int p = t.parent[std::size_t(sourceRow)]; p >= 0; p = t.parent[std::size_t(p)]) {
-        if (m_collapsed.contains(t.runId[std::size_t(p)]))
+        if (!isExpanded(t.runId[std::size_t(p)]))
             return true;
     }
     return false;
@@ -642,6 +642,7 @@ const std::vector<quint8>& RunSortProxyModel::searchMatches() const
         return m_searchMatches;
     const std::size_t n = t.parent.size();
     m_searchMatches.assign(n, 0);
+    m_searchChildCounts.assign(n, 0);
     for (std::size_t row = 0; row < n; ++row) {
         if (rowMatches(int(row), {}))
             m_searchMatches[row] = 1;
@@ -652,6 +653,10 @@ const std::vector<quint8>& RunSortProxyModel::searchMatches() const
         // Stops at an ancestor already marked: its own ancestors are marked, or will be when it is reached.
         for (int p = t.parent[row]; p >= 0 && m_searchMatches[std::size_t(p)] == 0; p = t.parent[std::size_t(p)])
             m_searchMatches[std::size_t(p)] = 2;
+    }
+    for (std::size_t row = 0; row < n; ++row) {
+        if (m_searchMatches[row] != 0 && t.parent[row] >= 0)
+            ++m_searchChildCounts[std::size_t(t.parent[row])];
     }
     m_searchPattern = pattern;
     m_searchColumn = filterKeyColumn();
@@ -814,39 +819,47 @@ void RunSortProxyModel::sort(int column, Qt::SortOrder order)
     QSortFilterProxyModel::sort(sortOn, direction);
 }
 
+bool RunSortProxyModel::isExpanded(const QString& runId) const
+{
+    return m_expansionExceptions.contains(runId) == m_allCollapsed;
+}
+
 void RunSortProxyModel::setExpanded(const QString& runId, bool expanded)
 {
     if (expanded == isExpanded(runId))
         return;
-    if (expanded)
-        m_collapsed.remove(runId);
+    // An exception is an expanded run after collapseAll() and a collapsed one otherwise.
+    if (m_expansionExceptions.contains(runId))
+        m_expansionExceptions.remove(runId);
     else
-        m_collapsed.insert(runId);
+        m_expansionExceptions.insert(runId);
     expansionUpdated();
 }
 
 void RunSortProxyModel::expandAll()
 {
-    if (m_collapsed.isEmpty())
+    if (!m_allCollapsed && m_expansionExceptions.isEmpty())
         return;
-    m_collapsed.clear();
+    m_allCollapsed = false;
+    m_expansionExceptions.clear();
     expansionUpdated();
 }
 
 void RunSortProxyModel::collapseAll()
 {
-    if (!sourceModel())
+    if (m_allCollapsed && m_expansionExceptions.isEmpty())
         return;
-    const RunTree& t = tree();
-    QSet<QString> parents;
-    for (std::size_t row = 0; row < t.childCount.size(); ++row) {
-        if (t.childCount[row] > 0)
-            parents.insert(t.runId[row]);
-    }
-    if (parents == m_collapsed)
-        return;
-    m_collapsed = std::move(parents);
+    m_allCollapsed = true;
+    m_expansionExceptions.clear();
     expansionUpdated();
+}
+
+int RunSortProxyModel::shownChildCount(std::size_t sourceRow) const
+{
+    if (!searchActive())
+        return tree().childCount[sourceRow];
+    searchMatches(); // brings m_searchChildCounts up to date
+    return sourceRow < m_searchChildCounts.size() ? m_searchChildCounts[sourceRow] : 0;
 }
 
 void RunSortProxyModel::expansionUpdated()
@@ -872,8 +885,8 @@ QVariant RunSortProxyModel::data(const QModelIndex& index, int role) const
         if (role == RunTableModel::DepthRole)
             return t.depth[row];
         if (role == RunTableModel::ChildCountRole)
-            return t.childCount[row];
-        return t.childCount[row] > 0 && !m_collapsed.contains(t.runId[row]);
+            return shownChildCount(row);
+        return shownChildCount(row) > 0 && isExpanded(t.runId[row]);
     }
     if (role == Qt::ForegroundRole && m_nested && index.isValid() && searchActive()) {
         // Rows shown only because a descendant matches are context: greyed.

@@ -63,12 +63,19 @@ public:
 
     /** Shows or hides the runs below `runId` (nested mode). Every run starts expanded. */
     void setExpanded(const QString& runId, bool expanded);
-    bool isExpanded(const QString& runId) const { return !m_collapsed.contains(runId); }
+    bool isExpanded(const QString& runId) const;
+    /** Expands every run, including those collapsed one by one. */
     void expandAll();
-    /** Collapses every run that has children now; a parent that appears later starts expanded. */
+    /**
+     * Collapses every run with children, also those that gain children later (a live refresh), until
+     * expandAll(); setExpanded() still opens single runs.
+     */
     void collapseAll();
 
-    /** Also answers RunTableModel::DepthRole, ChildCountRole and ExpandedRole in nested mode. */
+    /**
+     * Also answers RunTableModel::DepthRole, ChildCountRole and ExpandedRole in nested mode. While a
+     * search is active, ChildCountRole counts the children it shows (matches and their context).
+     */
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
@@ -104,6 +111,8 @@ private:
     bool searchActive() const;
     /** Per source row: 0 hidden by the search, 1 matches, 2 shown only as the context of a match. */
     const std::vector<quint8>& searchMatches() const;
+    /** Children of a source row that are shown: all of them, or those the active search keeps. */
+    int shownChildCount(std::size_t sourceRow) const;
     void treeRowsInserted(int first, int last);
     void treeRowsAboutToBeRemoved(int first, int last);
     void treeDataChanged(const QModelIndex& topLeft, const QModelIndex& bottomRight, const QList<int>& roles);
@@ -125,9 +134,13 @@ private:
 
     bool m_nested = false;
     bool m_treeOrderOnly = false; // nested with no sort column: siblings keep the source's order
-    QSet<QString> m_collapsed; // run ids; by id so it survives refreshes and new experiments
+    // Run ids, so expansion survives refreshes and new experiments. Normally the collapsed runs; after
+    // collapseAll() the runs opened since, every other parent being collapsed.
+    QSet<QString> m_expansionExceptions;
+    bool m_allCollapsed = false;
     mutable std::unique_ptr<RunTree> m_tree; // null until needed after a source change
     mutable std::vector<quint8> m_searchMatches;
+    mutable std::vector<int> m_searchChildCounts; // per source row: children that are not 0 in m_searchMatches
     mutable bool m_searchMatchesValid = false;
     mutable QRegularExpression m_searchPattern; // what m_searchMatches were computed for
     mutable int m_searchColumn = 0;

@@ -127,6 +127,8 @@ private Q_SLOTS:
     void cyclesAndSelfParentsAreRoots();
     void collapseHidesExactlyTheSubtree();
     void expansionSurvivesRefreshThatAddsChild();
+    void collapseAllHoldsForParentsArrivingLater();
+    void childCountFollowsSearch();
     void refreshMovesSubtrees();
     void quickSearchKeepsAncestors();
     void runIdFilterKeepsAncestors();
@@ -463,6 +465,94 @@ void TestRunTree::expansionSurvivesRefreshThatAddsChild()
         (QStringList {QStringLiteral("c3"), QStringLiteral("g2"), QStringLiteral("g"), QStringLiteral("gg"),
             QStringLiteral("c5")}));
     QCOMPARE(treeProblem(proxy), QString());
+}
+
+void TestRunTree::collapseAllHoldsForParentsArrivingLater()
+{
+    RunTableModel model;
+    RunSortProxyModel proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.setNestedRuns(true);
+    model.setRuns(snapshot(sweepRuns()));
+    proxy.sort(model.columnOf(RunTableModel::ColumnKind::Metric, QStringLiteral("score")), Qt::AscendingOrder);
+    proxy.collapseAll();
+    QCOMPARE(rowIds(proxy),
+        (QStringList {QStringLiteral("R1"), QStringLiteral("P"), QStringLiteral("R2"), QStringLiteral("R3")}));
+
+    // A live refresh brings a new parent N with a child, and a first child of the root R1: both
+    // parents arrive collapsed, as collapse-all asked.
+    std::vector<Run> runs = sweepRuns();
+    runs.push_back(makeRun("N", {}, 4.0));
+    runs.push_back(makeRun("n1", "N", 0.2));
+    runs.push_back(makeRun("r1c", "R1", 0.3));
+    model.setRuns(snapshot(runs));
+    QVERIFY(!proxy.isExpanded(QStringLiteral("N")));
+    QVERIFY(!proxy.isExpanded(QStringLiteral("R1")));
+    QCOMPARE(rowIds(proxy),
+        (QStringList {QStringLiteral("R1"), QStringLiteral("N"), QStringLiteral("P"), QStringLiteral("R2"),
+            QStringLiteral("R3")}));
+    const int n = rowIds(proxy).indexOf(QStringLiteral("N"));
+    QCOMPARE(proxy.index(n, 0).data(RunTableModel::ExpandedRole).toBool(), false);
+    QCOMPARE(proxy.index(n, 0).data(RunTableModel::ChildCountRole).toInt(), 1);
+
+    // Opening one parent opens only it; expand-all opens everything, and later parents start open.
+    proxy.setExpanded(QStringLiteral("N"), true);
+    QCOMPARE(rowIds(proxy),
+        (QStringList {QStringLiteral("R1"), QStringLiteral("N"), QStringLiteral("n1"), QStringLiteral("P"),
+            QStringLiteral("R2"), QStringLiteral("R3")}));
+    proxy.expandAll();
+    QCOMPARE(proxy.rowCount(), 13);
+    runs.push_back(makeRun("n2", "n1", 0.1));
+    model.setRuns(snapshot(runs));
+    QVERIFY(proxy.isExpanded(QStringLiteral("n1")));
+    QCOMPARE(proxy.rowCount(), 14);
+    QCOMPARE(treeProblem(proxy), QString());
+}
+
+void TestRunTree::childCountFollowsSearch()
+{
+    RunTableModel model;
+    RunSortProxyModel proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.setFilterKeyColumn(0);
+    proxy.setNestedRuns(true);
+    model.setRuns(snapshot(sweepRuns()));
+    proxy.sort(model.columnOf(RunTableModel::ColumnKind::Metric, QStringLiteral("score")), Qt::AscendingOrder);
+    const auto countOf = [&](const QString& id) {
+        const int row = rowIds(proxy).indexOf(id);
+        return row < 0 ? -1 : proxy.index(row, 0).data(RunTableModel::ChildCountRole).toInt();
+    };
+    QCOMPARE(countOf(QStringLiteral("P")), 4);
+
+    // "gg" keeps P and c3 as context, each with the one child that leads to the match.
+    proxy.setFilterFixedString(QStringLiteral("gg"));
+    QCOMPARE(countOf(QStringLiteral("P")), 1);
+    QCOMPARE(countOf(QStringLiteral("c3")), 1);
+    QCOMPARE(countOf(QStringLiteral("gg")), 0);
+
+    // Children that match count; P itself matching adds none of its children.
+    proxy.setFilterRegularExpression(QStringLiteral("^c[14]$|^P$"));
+    QCOMPARE(countOf(QStringLiteral("P")), 2);
+    proxy.setFilterFixedString(QStringLiteral("P"));
+    QCOMPARE(countOf(QStringLiteral("P")), 0);
+    QCOMPARE(proxy.index(rowIds(proxy).indexOf(QStringLiteral("P")), 0).data(RunTableModel::ExpandedRole).toBool(),
+        false); // nothing to open: no branch drawn
+
+    // A collapsed parent hiding its match still counts what expanding it would show.
+    proxy.setFilterFixedString(QStringLiteral("c2"));
+    proxy.setExpanded(QStringLiteral("P"), false);
+    QCOMPARE(rowIds(proxy), (QStringList {QStringLiteral("P")}));
+    QCOMPARE(countOf(QStringLiteral("P")), 1);
+
+    // The run-id filter (parallel-coordinates brushes) is a search too.
+    proxy.setExpanded(QStringLiteral("P"), true);
+    proxy.setFilterFixedString(QString());
+    proxy.setRunIdFilter(QSet<QString> {QStringLiteral("c1"), QStringLiteral("c4"), QStringLiteral("c3")});
+    QCOMPARE(countOf(QStringLiteral("P")), 3);
+    proxy.setRunIdFilter(std::nullopt);
+    QCOMPARE(countOf(QStringLiteral("P")), 4);
 }
 
 void TestRunTree::refreshMovesSubtrees()
