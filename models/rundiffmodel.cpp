@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "rundiffmodel.h"
 
-#include "numberformat.h"
 #include "runcolors.h"
 #include "store.h"
+#include "text/numberformat.h"
 
 #include <QBrush>
 #include <QColor>
@@ -53,27 +53,33 @@ bool samePoint(const MetricPoint& a, const MetricPoint& b)
     return a.step == b.step && a.timestamp == b.timestamp && std::memcmp(&a.value, &b.value, sizeof(double)) == 0;
 }
 
-const char* infoKey(RunDiffModel::InfoField field)
+// The run's own fields in the order the diff shows them, each with MLflow's name (the row's key) and
+// its title.
+struct InfoFieldSpec
 {
-    switch (field) {
-    case RunDiffModel::InfoField::RunId:
-        return "run_id";
-    case RunDiffModel::InfoField::Name:
-        return "run_name";
-    case RunDiffModel::InfoField::Status:
-        return "status";
-    case RunDiffModel::InfoField::User:
-        return "user_id";
-    case RunDiffModel::InfoField::Start:
-        return "start_time";
-    case RunDiffModel::InfoField::End:
-        return "end_time";
-    case RunDiffModel::InfoField::Duration:
-        return "duration";
-    case RunDiffModel::InfoField::Experiment:
-        return "experiment_id";
+    RunDiffModel::InfoField field;
+    const char* key;
+    const char* title;
+};
+
+constexpr InfoFieldSpec kInfoFields[] = {
+    {RunDiffModel::InfoField::RunId, "run_id", QT_TRANSLATE_NOOP("RunDiffModel", "Run ID")},
+    {RunDiffModel::InfoField::Name, "run_name", QT_TRANSLATE_NOOP("RunDiffModel", "Name")},
+    {RunDiffModel::InfoField::Status, "status", QT_TRANSLATE_NOOP("RunDiffModel", "Status")},
+    {RunDiffModel::InfoField::User, "user_id", QT_TRANSLATE_NOOP("RunDiffModel", "User")},
+    {RunDiffModel::InfoField::Start, "start_time", QT_TRANSLATE_NOOP("RunDiffModel", "Start")},
+    {RunDiffModel::InfoField::End, "end_time", QT_TRANSLATE_NOOP("RunDiffModel", "End")},
+    {RunDiffModel::InfoField::Duration, "duration", QT_TRANSLATE_NOOP("RunDiffModel", "Duration")},
+    {RunDiffModel::InfoField::Experiment, "experiment_id", QT_TRANSLATE_NOOP("RunDiffModel", "Experiment")},
+};
+
+const InfoFieldSpec& infoFieldSpec(RunDiffModel::InfoField field)
+{
+    for (const InfoFieldSpec& spec : kInfoFields) {
+        if (spec.field == field)
+            return spec;
     }
-    return "";
+    return kInfoFields[0];
 }
 
 // Readable on light and dark palettes alike. Blue and orange, not green and red: whether higher is better
@@ -302,9 +308,8 @@ std::vector<RunDiffModel::Row> RunDiffModel::buildRows() const
     auto keep = [&](const Row& row) { return !m_differencesOnly || !sameValues(row); };
 
     std::vector<Row> info;
-    for (InfoField field : {InfoField::RunId, InfoField::Name, InfoField::Status, InfoField::User, InfoField::Start,
-             InfoField::End, InfoField::Duration, InfoField::Experiment}) {
-        Row row {RowKind::Value, Section::Info, field, infoKey(field)};
+    for (const InfoFieldSpec& spec : kInfoFields) {
+        Row row {RowKind::Value, Section::Info, spec.field, spec.key};
         if (keep(row))
             info.push_back(row);
     }
@@ -500,26 +505,8 @@ QString RunDiffModel::rowTitle(const Row& row) const
         }
         return {};
     }
-    if (row.section == Section::Info) {
-        switch (row.field) {
-        case InfoField::RunId:
-            return tr("Run ID");
-        case InfoField::Name:
-            return tr("Name");
-        case InfoField::Status:
-            return tr("Status");
-        case InfoField::User:
-            return tr("User");
-        case InfoField::Start:
-            return tr("Start");
-        case InfoField::End:
-            return tr("End");
-        case InfoField::Duration:
-            return tr("Duration");
-        case InfoField::Experiment:
-            return tr("Experiment");
-        }
-    }
+    if (row.section == Section::Info)
+        return tr(infoFieldSpec(row.field).title);
     return toQString(row.key);
 }
 
