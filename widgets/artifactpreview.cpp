@@ -2,6 +2,7 @@
 #include "artifactpreview.h"
 
 #include "artifacttreemodel.h"
+#include "chartexport.h"
 #include "storesession.h"
 
 #include <QBuffer>
@@ -19,7 +20,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QScrollArea>
 #include <QStackedWidget>
 #include <QStandardItemModel>
@@ -452,13 +452,9 @@ void ArtifactPreview::writeLocalCopy(const QString& fileName, bool openAfter)
                 error = tr("Could not read: %1").arg(toQString(bytes.error().toString()));
             } else {
                 QDir().mkpath(QFileInfo(fileName).absolutePath());
-                // QSaveFile: a failed write never leaves a half-written file under the user's name.
-                QSaveFile file(fileName);
-                if (!file.open(QIODevice::WriteOnly)
-                    || file.write(bytes->data(), static_cast<qint64>(bytes->size()))
-                        != static_cast<qint64>(bytes->size())
-                    || !file.commit())
-                    error = tr("Could not write %1: %2").arg(fileName, file.errorString());
+                // A failed write never leaves a half-written file under the user's name.
+                ChartExport::writeAtomically(
+                    fileName, QByteArray::fromRawData(bytes->data(), static_cast<qsizetype>(bytes->size())), &error);
             }
             QMetaObject::invokeMethod(
                 QCoreApplication::instance(),

@@ -38,79 +38,82 @@ bool ChartExport::savePng(QGraphicsView* view, const QString& path, QString* err
     return savePngImage(image, path, error);
 }
 
-bool ChartExport::savePngImage(const QImage& image, const QString& path, QString* error)
+bool ChartExport::writeAtomically(const QString& path, const Writer& write, QString* error)
 {
     QSaveFile file(path);
-    if (!openForWriting(file, error))
-        return false;
-    if (!image.save(&file, "PNG")) {
+    QString reason;
+    bool ok = file.open(QIODevice::WriteOnly);
+    if (ok && !write(file, &reason)) {
         file.cancelWriting();
-        if (error)
-            *error = QStringLiteral("Cannot encode the PNG image for %1").arg(path);
-        return false;
+        ok = false;
     }
-    return commitFile(file, error);
+    ok = ok && file.commit();
+    if (!ok && error)
+        *error = QStringLiteral("Cannot write %1: %2").arg(path, reason.isEmpty() ? file.errorString() : reason);
+    return ok;
 }
 
-bool ChartExport::openForWriting(QSaveFile& file, QString* error)
+bool ChartExport::writeAtomically(const QString& path, const QByteArray& bytes, QString* error)
 {
-    if (file.open(QIODevice::WriteOnly))
-        return true;
-    if (error)
-        *error = QStringLiteral("Cannot write %1: %2").arg(file.fileName(), file.errorString());
-    return false;
+    // QSaveFile remembers a short write and then refuses to commit, so the write's result need not be checked.
+    return writeAtomically(
+        path, [&bytes](QIODevice& out, QString*) { return out.write(bytes) == bytes.size(); }, error);
 }
 
-bool ChartExport::commitFile(QSaveFile& file, QString* error)
+bool ChartExport::savePngImage(const QImage& image, const QString& path, QString* error)
 {
-    if (file.commit())
-        return true;
-    if (error)
-        *error = QStringLiteral("Cannot write %1: %2").arg(file.fileName(), file.errorString());
-    return false;
+    return writeAtomically(
+        path,
+        [&image](QIODevice& out, QString* reason) {
+            if (image.save(&out, "PNG"))
+                return true;
+            *reason = QStringLiteral("cannot encode the PNG image");
+            return false;
+        },
+        error);
+}
+
+bool ChartExport::saveSvgDrawing(
+    const QString& path, QSize size, const QString& title, const std::function<void(QPainter&)>& paint, QString* error)
+{
+    return writeAtomically(
+        path,
+        [&](QIODevice& out, QString* reason) {
+            QSvgGenerator generator;
+            generator.setOutputDevice(&out);
+            generator.setSize(size);
+            generator.setViewBox(QRect(QPoint(0, 0), size));
+            generator.setResolution(96); // CSS pixels: browsers then show it at the size it had on screen
+            generator.setTitle(title);
+            generator.setDescription(QStringLiteral("Exported by Runlens"));
+            QPainter painter;
+            if (!painter.begin(&generator)) {
+                *reason = QStringLiteral("cannot start the SVG drawing");
+                return false;
+            }
+            paint(painter);
+            return painter.end();
+        },
+        error);
 }
 
 bool ChartExport::saveSvg(QGraphicsView* view, const QString& path, QString* error)
 {
     hideHover(view);
-    QSaveFile file(path);
-    if (!openForWriting(file, error))
-        return false;
     const QSize size = view->viewport()->size();
-    QSvgGenerator generator;
-    generator.setOutputDevice(&file);
-    generator.setSize(size);
-    generator.setViewBox(QRect(QPoint(0, 0), size));
-    generator.setResolution(96); // CSS pixels: browsers then show it at the size it had on screen
-    generator.setTitle(view->windowTitle().isEmpty() ? QStringLiteral("Runlens chart") : view->windowTitle());
-    generator.setDescription(QStringLiteral("Metric chart exported by Runlens"));
-    {
-        QPainter painter;
-        if (!painter.begin(&generator)) {
-            file.cancelWriting();
-            if (error)
-                *error = QStringLiteral("Cannot start the SVG drawing for %1").arg(path);
-            return false;
-        }
-        painter.fillRect(QRect(QPoint(0, 0), size), Qt::white);
-        view->render(&painter, QRectF(QPointF(0, 0), size), view->viewport()->rect());
-    }
-    return commitFile(file, error);
+    return saveSvgDrawing(
+        path, size, view->windowTitle().isEmpty() ? QStringLiteral("Runlens chart") : view->windowTitle(),
+        [view, size](QPainter& painter) {
+            painter.fillRect(QRect(QPoint(0, 0), size), Qt::white);
+            view->render(&painter, QRectF(QPointF(0, 0), size), view->viewport()->rect());
+        },
+        error);
 }
 
 bool ChartExport::saveCsv(const MetricChartView& chart, const QString& path, QString* error)
 {
-    QSaveFile file(path);
-    if (!openForWriting(file, error))
-        return false;
-    QString writeError;
-    if (!chart.writeCsv(file, &writeError)) {
-        file.cancelWriting();
-        if (error)
-            *error = QStringLiteral("%1 (%2)").arg(writeError, path);
-        return false;
-    }
-    return commitFile(file, error);
+    return writeAtomically(
+        path, [&chart](QIODevice& out, QString* reason) { return chart.writeCsv(out, reason); }, error);
 }
 
 QByteArray ChartExport::csvField(const QString& text)

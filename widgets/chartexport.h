@@ -2,11 +2,15 @@
 #pragma once
 
 #include <QByteArray>
+#include <QSize>
 #include <QString>
+
+#include <functional>
 
 class QGraphicsView;
 class QImage;
-class QSaveFile;
+class QIODevice;
+class QPainter;
 
 namespace runlens {
 
@@ -27,12 +31,20 @@ public:
     /** Every loaded point of the chart's lines at full resolution (MetricChartView::writeCsv). */
     static bool saveCsv(const MetricChartView& chart, const QString& path, QString* error = nullptr);
 
+    /** Fills the file at `path`; false with the reason in `reason`. */
+    using Writer = std::function<bool(QIODevice& out, QString* reason)>;
+    /**
+     * The one way every export writes a file: `write` fills it, and it appears (replacing an existing
+     * file) only when `write` succeeds and the commit does. false with "Cannot write <path>: <reason>"
+     * in `error`. Safe on any thread.
+     */
+    static bool writeAtomically(const QString& path, const Writer& write, QString* error = nullptr);
+    static bool writeAtomically(const QString& path, const QByteArray& bytes, QString* error = nullptr);
     /** `image` as a PNG file, written atomically; shared by every plot's PNG export. */
     static bool savePngImage(const QImage& image, const QString& path, QString* error = nullptr);
-    /** Opens `file` for writing; false with "Cannot write <path>: <reason>" in `error`. */
-    static bool openForWriting(QSaveFile& file, QString* error);
-    /** Commits `file` (the rename that makes it appear); false with the same message as above. */
-    static bool commitFile(QSaveFile& file, QString* error);
+    /** An SVG of `size` CSS pixels drawn by `paint`, written atomically; shared by every SVG export. */
+    static bool saveSvgDrawing(const QString& path, QSize size, const QString& title,
+        const std::function<void(QPainter&)>& paint, QString* error = nullptr);
 
     /** A CSV field (RFC 4180): quoted when it holds a comma, quote or line break; UTF-8. */
     static QByteArray csvField(const QString& text);

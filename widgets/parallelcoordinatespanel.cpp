@@ -2,9 +2,9 @@
 #include "parallelcoordinatespanel.h"
 
 #include "chartexport.h"
-#include "numberformat.h"
 #include "parallelcoordinatesmodel.h"
 #include "parallelcoordinatesview.h"
+#include "text/numberformat.h"
 
 #include <QFileDialog>
 #include <QFileInfo>
@@ -13,7 +13,6 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
-#include <QSaveFile>
 #include <QScrollArea>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -177,9 +176,6 @@ bool ParallelCoordinatesPanel::exportCsv(const QString& path, QString* error) co
 {
     const ParallelCoordinatesModel& model = m_view->model();
     const RunListSnapshot runs = model.runs();
-    QSaveFile file(path);
-    if (!ChartExport::openForWriting(file, error))
-        return false;
     QByteArray out = "run_id,run_name,passes_brushes";
     for (int a = 0; a < model.axisCount(); ++a) {
         const ParallelAxisSpec& spec = model.axis(a).spec;
@@ -206,13 +202,7 @@ bool ParallelCoordinatesPanel::exportCsv(const QString& path, QString* error) co
         }
         out += '\n';
     }
-    if (file.write(out) != out.size()) {
-        if (error)
-            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
-        file.cancelWriting();
-        return false;
-    }
-    return ChartExport::commitFile(file, error);
+    return ChartExport::writeAtomically(path, out, error);
 }
 
 void ParallelCoordinatesPanel::exportDialog()

@@ -5,6 +5,7 @@
 #include "auditlog.h"
 #include "auditlogview.h"
 #include "modelversionsmodel.h"
+#include "readonlynote.h"
 #include "registrymodel.h"
 #include "stagetransitiondialog.h"
 #include "store.h"
@@ -249,19 +250,7 @@ void RegistryPanel::setStore(std::shared_ptr<Store> store, const QString& uri)
     m_uri = uri;
     ++m_storeGeneration;
     m_writing = false;
-    m_readOnlyReason.clear();
-    if (!m_store) {
-        m_readOnlyReason = tr("no store is open");
-    } else {
-        const Capabilities caps = m_store->capabilities();
-        if (!has(caps, Capability::WriteRegistry)) {
-            if (!has(caps, Capability::Registry))
-                m_readOnlyReason = tr("it has no model registry");
-            else
-                m_readOnlyReason
-                    = tr("Runlens may not write to %1 (no write permission, or a read-only disk)").arg(uri);
-        }
-    }
+    m_readOnlyReason = ReadOnlyNote::reason(m_store.get(), ReadOnlyNote::Edits::Registry, uri);
     m_readOnly->setText(readOnlyNote());
     m_readOnly->setVisible(m_store && !m_readOnlyReason.isEmpty());
     m_message->hide();
@@ -283,7 +272,7 @@ void RegistryPanel::setAuditLogPath(const QString& path)
 
 QString RegistryPanel::readOnlyNote() const
 {
-    return m_readOnlyReason.isEmpty() ? QString() : tr("This store is read-only: %1.").arg(m_readOnlyReason);
+    return ReadOnlyNote::sentence(m_readOnlyReason);
 }
 
 QString RegistryPanel::messageText() const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runeditor.h"
 
+#include "readonlynote.h"
 #include "store.h"
 
 #include <QAction>
@@ -66,12 +67,7 @@ RunEditor::RunEditor(QThreadPool* pool, QWidget* dialogParent)
 void RunEditor::setStore(std::shared_ptr<Store> store, const QString& uri)
 {
     m_store = std::move(store);
-    m_readOnlyReason.clear();
-    if (!m_store) {
-        m_readOnlyReason = tr("no store is open");
-    } else if (!has(m_store->capabilities(), Capability::WriteRuns)) {
-        m_readOnlyReason = tr("Runlens may not write to %1 (no write permission, or a read-only disk)").arg(uri);
-    }
+    m_readOnlyReason = ReadOnlyNote::reason(m_store.get(), ReadOnlyNote::Edits::Runs, uri);
     m_targets.clear();
     updateActions();
 }
@@ -84,7 +80,7 @@ void RunEditor::setTargets(const QList<Target>& targets)
 
 QString RunEditor::readOnlyNote() const
 {
-    return m_readOnlyReason.isEmpty() ? QString() : tr("This store is read-only: %1.").arg(m_readOnlyReason);
+    return ReadOnlyNote::sentence(m_readOnlyReason);
 }
 
 QList<QAction*> RunEditor::actions() const

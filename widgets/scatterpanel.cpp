@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "scatterpanel.h"
 
+#include "chartexport.h"
 #include "scatterplotview.h"
 
 #include <QCheckBox>
@@ -10,7 +11,6 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
-#include <QSaveFile>
 #include <QSettings>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -263,19 +263,16 @@ bool ScatterPanel::exportSvg(const QString& path, QString* error) const
 
 bool ScatterPanel::exportCsv(const QString& path, QString* error) const
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    QString writeError;
-    if (!m_view->data() || !m_view->data()->writeCsv(file, &writeError) || !file.commit()) {
-        if (error)
-            *error = tr("Cannot write %1: %2").arg(path, writeError.isEmpty() ? file.errorString() : writeError);
-        return false;
-    }
-    return true;
+    const auto* data = m_view->data();
+    return ChartExport::writeAtomically(
+        path,
+        [data](QIODevice& out, QString* reason) {
+            if (data)
+                return data->writeCsv(out, reason);
+            *reason = tr("nothing is plotted");
+            return false;
+        },
+        error);
 }
 
 void ScatterPanel::exportWithDialog(int format)

@@ -8,8 +8,6 @@
 #include <QLinearGradient>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QSaveFile>
-#include <QSvgGenerator>
 
 #include <algorithm>
 #include <array>
@@ -703,20 +701,9 @@ bool ScatterPlotView::savePng(const QString& path, QString* error, qreal scale) 
 
 bool ScatterPlotView::saveSvg(const QString& path, QString* error) const
 {
-    QSaveFile file(path);
-    if (!ChartExport::openForWriting(file, error))
-        return false;
-    QSvgGenerator generator;
-    generator.setOutputDevice(&file);
-    generator.setSize(size());
-    generator.setViewBox(QRect(QPoint(0, 0), size()));
-    generator.setResolution(96); // CSS pixels: browsers show it at the size it had on screen
-    generator.setTitle(QStringLiteral("Runlens scatter plot"));
-    {
-        QPainter painter(&generator);
-        render(painter, true);
-    }
-    return ChartExport::commitFile(file, error);
+    return ChartExport::saveSvgDrawing(
+        path, size(), QStringLiteral("Runlens scatter plot"), [this](QPainter& painter) { render(painter, true); },
+        error);
 }
 
 } // namespace runlens
