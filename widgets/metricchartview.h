@@ -2,10 +2,10 @@
 #pragma once
 
 #include "entities.h"
-#include "seriesalignment.h"
-#include "seriesdecimation.h"
-#include "seriesgrouping.h"
-#include "smoothing.h"
+#include "series/seriesalignment.h"
+#include "series/seriesdecimation.h"
+#include "series/seriesgrouping.h"
+#include "series/smoothing.h"
 
 #include <QChartView>
 #include <QColor>
