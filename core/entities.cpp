@@ -89,6 +89,93 @@ bool isLaterPoint(const MetricPoint& candidate, const MetricPoint& current)
     return candidate.value > current.value;
 }
 
+std::optional<std::string> sourceLoggedModelId(const ModelVersion& version)
+{
+    if (version.modelId && !version.modelId->empty())
+        return version.modelId;
+    constexpr std::string_view prefix = "models:/m-";
+    if (!version.source.starts_with(prefix))
+        return std::nullopt;
+    std::string id = version.source.substr(prefix.size() - 2);
+    if (const auto slash = id.find('/'); slash != std::string::npos)
+        id.resize(slash);
+    if (id.size() != 34)
+        return std::nullopt;
+    return id;
+}
+
+std::vector<ModelMetric> latestModelMetrics(const LoggedModel& model)
+{
+    std::vector<ModelMetric> out;
+    for (const ModelMetric& m : model.metrics) {
+        auto it = std::find_if(out.begin(), out.end(), [&](const ModelMetric& o) {
+            return o.key == m.key && o.datasetName == m.datasetName && o.datasetDigest == m.datasetDigest;
+        });
+        if (it == out.end())
+            out.push_back(m);
+        else if (isLaterPoint(m.point, it->point))
+            *it = m;
+    }
+    std::stable_sort(out.begin(), out.end(), [](const ModelMetric& a, const ModelMetric& b) {
+        return std::tie(a.key, a.datasetName, a.datasetDigest) < std::tie(b.key, b.datasetName, b.datasetDigest);
+    });
+    return out;
+}
+
+std::string modelMetricLabel(const ModelMetric& metric)
+{
+    if (!metric.datasetName || metric.datasetName->empty())
+        return metric.key;
+    return metric.key + " (" + *metric.datasetName + ")";
+}
+
+std::string_view loggedModelStatusName(LoggedModelStatus status)
+{
+    switch (status) {
+    case LoggedModelStatus::Unspecified:
+        return "UNSPECIFIED";
+    case LoggedModelStatus::Pending:
+        return "PENDING";
+    case LoggedModelStatus::Ready:
+        return "READY";
+    case LoggedModelStatus::Failed:
+        return "FAILED";
+    }
+    return "UNSPECIFIED";
+}
+
+std::optional<LoggedModelStatus> loggedModelStatusFromInt(std::int64_t value)
+{
+    if (value < 0 || value > 3)
+        return std::nullopt;
+    return static_cast<LoggedModelStatus>(value);
+}
+
+std::string_view loggedModelStatusProtoName(LoggedModelStatus status)
+{
+    switch (status) {
+    case LoggedModelStatus::Unspecified:
+        return "LOGGED_MODEL_STATUS_UNSPECIFIED";
+    case LoggedModelStatus::Pending:
+        return "LOGGED_MODEL_PENDING";
+    case LoggedModelStatus::Ready:
+        return "LOGGED_MODEL_READY";
+    case LoggedModelStatus::Failed:
+        return "LOGGED_MODEL_UPLOAD_FAILED";
+    }
+    return "LOGGED_MODEL_STATUS_UNSPECIFIED";
+}
+
+std::optional<LoggedModelStatus> loggedModelStatusFromName(std::string_view name)
+{
+    for (int i = 0; i <= 3; ++i) {
+        const auto status = static_cast<LoggedModelStatus>(i);
+        if (name == loggedModelStatusName(status) || name == loggedModelStatusProtoName(status))
+            return status;
+    }
+    return std::nullopt;
+}
+
 const Metric* Run::metric(std::string_view key) const
 {
     const auto it = std::lower_bound(

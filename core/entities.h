@@ -54,6 +54,8 @@ const std::string* findValue(const std::vector<KeyValue>& sorted, std::string_vi
 
 /** The tag by which MLflow (2.21+) marks a registered model and each of its versions as a prompt. */
 inline constexpr std::string_view kPromptTag = "mlflow.prompt.is_prompt";
+/** The tag holding a prompt version's template. */
+inline constexpr std::string_view kPromptTextTag = "mlflow.prompt.text";
 /** True when sorted tags mark a prompt (kPromptTag is "true"), the test every MLflow registry search makes. */
 bool isPrompt(const std::vector<KeyValue>& sortedTags);
 
@@ -116,6 +118,21 @@ struct RunInfo
     LifecycleStage lifecycleStage = LifecycleStage::Active;
 };
 
+/** A logged model a run used (MLflow 3: inputs.model_inputs). */
+struct ModelInput
+{
+    std::string modelId;
+    friend bool operator==(const ModelInput&, const ModelInput&) = default;
+};
+
+/** A logged model a run produced, and the step it was logged at (MLflow 3: outputs.model_outputs). */
+struct ModelOutput
+{
+    std::string modelId;
+    std::int64_t step = 0;
+    friend bool operator==(const ModelOutput&, const ModelOutput&) = default;
+};
+
 struct Run
 {
     RunInfo info;
@@ -123,6 +140,8 @@ struct Run
     std::vector<KeyValue> params; // sorted by key
     std::vector<KeyValue> tags; // sorted by key
     std::vector<DatasetInput> inputs;
+    std::vector<ModelInput> modelInputs; // in the store's order
+    std::vector<ModelOutput> modelOutputs; // in the store's order
 
     const Metric* metric(std::string_view key) const;
     const std::string* param(std::string_view key) const { return findValue(params, key); }
@@ -154,7 +173,15 @@ struct ModelVersion
     std::optional<std::string> statusMessage;
     std::vector<KeyValue> tags; // sorted by key
     std::vector<std::string> aliases; // sorted
+    /** The logged model the version was made from (MLflow 3; the file store and servers record it). */
+    std::optional<std::string> modelId;
 };
+
+/**
+ * The logged model a version was made from: its recorded model_id, else the id in a `models:/m-…`
+ * source (the SQL store keeps no model_id column); nullopt for versions made from runs or paths.
+ */
+std::optional<std::string> sourceLoggedModelId(const ModelVersion& version);
 
 struct ModelAlias
 {
@@ -172,6 +199,67 @@ struct RegisteredModel
     std::vector<ModelAlias> aliases; // sorted by alias
     std::vector<ModelVersion> latestVersions; // per stage, the highest version; ordered by version
 };
+
+/** A logged model's status (MLflow 3); the integers are what the stores write. */
+enum class LoggedModelStatus
+{
+    Unspecified = 0,
+    Pending = 1,
+    Ready = 2,
+    Failed = 3
+};
+/** MLflow's Python names: UNSPECIFIED, PENDING, READY, FAILED. */
+std::string_view loggedModelStatusName(LoggedModelStatus status);
+std::optional<LoggedModelStatus> loggedModelStatusFromInt(std::int64_t value);
+/** The REST names: LOGGED_MODEL_STATUS_UNSPECIFIED, LOGGED_MODEL_PENDING, LOGGED_MODEL_READY,
+ * LOGGED_MODEL_UPLOAD_FAILED. */
+std::string_view loggedModelStatusProtoName(LoggedModelStatus status);
+/** Either spelling (REST or Python), as servers and files write it. */
+std::optional<LoggedModelStatus> loggedModelStatusFromName(std::string_view name);
+
+/** A metric value recorded against a logged model, possibly on one dataset (MLflow 3). */
+struct ModelMetric
+{
+    std::string key;
+    MetricPoint point;
+    std::optional<std::string> runId; // the run that logged it
+    std::optional<std::string> datasetName;
+    std::optional<std::string> datasetDigest;
+};
+
+/**
+ * A logged model (MLflow 3, `m-` + 32 hex): made by log_model inside a run or on its own, with its
+ * own params, tags and metrics. Metrics are what the store reports: the file store the latest per
+ * (key, dataset), the SQL store every logged value.
+ */
+struct LoggedModel
+{
+    std::string modelId;
+    std::string experimentId;
+    std::string name;
+    std::string artifactLocation;
+    std::int64_t creationTimestamp = 0;
+    std::int64_t lastUpdatedTimestamp = 0;
+    LoggedModelStatus status = LoggedModelStatus::Unspecified;
+    std::optional<std::string> statusMessage;
+    std::optional<std::string> modelType;
+    std::optional<std::string> sourceRunId;
+    LifecycleStage lifecycleStage = LifecycleStage::Active;
+    std::vector<KeyValue> params; // sorted by key
+    std::vector<KeyValue> tags; // sorted by key
+    std::vector<ModelMetric> metrics; // in the store's order
+
+    const std::string* param(std::string_view key) const { return findValue(params, key); }
+    const std::string* tag(std::string_view key) const { return findValue(tags, key); }
+};
+
+/**
+ * The latest value per (key, dataset name, dataset digest), sorted by key then dataset: what a table
+ * shows for a model whichever store it came from (the SQL store reports every logged value).
+ */
+std::vector<ModelMetric> latestModelMetrics(const LoggedModel& model);
+/** `key` or `key (dataset)`: the column a model metric is shown in. */
+std::string modelMetricLabel(const ModelMetric& metric);
 
 /** Something a store could not read, and why; the rest of the store still loads. */
 struct Problem

@@ -10,6 +10,21 @@ StoreError readOnly(const char* what)
 }
 } // namespace
 
+Result<LoggedModelList> Store::searchLoggedModels(const LoggedModelQuery&, TaskControl*)
+{
+    return StoreError {ErrorCode::NotImplemented, "this store does not read logged models"};
+}
+
+Result<LoggedModel> Store::loggedModel(const std::string& modelId)
+{
+    return StoreError {ErrorCode::NotImplemented, "this store does not read logged models (asked for " + modelId + ")"};
+}
+
+Result<std::vector<RegisteredModel>> Store::prompts()
+{
+    return StoreError {ErrorCode::NotImplemented, "this store does not read prompts"};
+}
+
 Status Store::renameRun(const std::string&, const std::string&)
 {
     return readOnly("rename runs");

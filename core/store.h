@@ -75,6 +75,43 @@ struct ExperimentList
     std::vector<Problem> problems;
 };
 
+/** A dataset a logged-model search restricts metrics to (MLflow's `datasets` argument). */
+struct DatasetFilter
+{
+    std::string name;
+    std::optional<std::string> digest;
+};
+
+/**
+ * One order_by entry of a logged-model search: `metrics.<key>` (optionally on a dataset) or an
+ * attribute (name, model_id, model_type, status, source_run_id, creation_timestamp,
+ * last_updated_timestamp). MLflow takes these as structured objects, not strings.
+ */
+struct LoggedModelOrder
+{
+    std::string fieldName;
+    bool ascending = true;
+    std::optional<std::string> datasetName;
+    std::optional<std::string> datasetDigest;
+};
+
+/** A logged-models/search request (formats §D.7). */
+struct LoggedModelQuery
+{
+    /** Experiments to search; empty means every active experiment. */
+    std::vector<std::string> experimentIds;
+    std::string filter;
+    std::vector<DatasetFilter> datasets;
+    std::vector<LoggedModelOrder> orderBy;
+    std::optional<std::size_t> maxResults;
+};
+
+struct LoggedModelList
+{
+    std::vector<LoggedModel> models;
+    std::vector<Problem> problems; // items skipped while reading
+};
+
 /**
  * One tracking store: an mlruns folder, an mlflow.db, or a tracking server.
  *
@@ -108,9 +145,16 @@ public:
     virtual Result<std::string> readArtifact(const std::string& runId, const std::string& path, std::int64_t maxBytes)
         = 0;
 
+    /** Logged models (MLflow 3) matching the query, in its order; deleted ones never. */
+    virtual Result<LoggedModelList> searchLoggedModels(const LoggedModelQuery& query, TaskControl* control = nullptr);
+    /** One logged model by id; RESOURCE_DOES_NOT_EXIST when absent or deleted. */
+    virtual Result<LoggedModel> loggedModel(const std::string& modelId);
+
     /** Registered models, ordered by name; prompts excluded. */
     virtual Result<std::vector<RegisteredModel>> registeredModels() = 0;
-    /** Versions of one model (deleted ones skipped), ordered by version number. */
+    /** Prompts (registered models tagged mlflow.prompt.is_prompt), ordered by name. */
+    virtual Result<std::vector<RegisteredModel>> prompts();
+    /** Versions of one model or prompt (deleted ones skipped), ordered by version number. */
     virtual Result<std::vector<ModelVersion>> modelVersions(const std::string& modelName) = 0;
 
     // Writes. A store that can write says so with Capability::WriteRuns / WriteRegistry; the others

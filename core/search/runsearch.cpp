@@ -377,22 +377,7 @@ std::optional<std::string> RunSearch::mlflowCompatibleFilter() const
 {
     if (!hasFilter())
         return std::string();
-    const SearchExpression& e = *m_impl->expression;
-    if (!e.isConjunction())
-        return std::nullopt;
-    std::string out;
-    bool ok = true;
-    e.forEachComparison([&](const SearchComparison& c) {
-        const auto text = renderMlflowComparison(c);
-        if (!text) {
-            ok = false;
-            return;
-        }
-        out += (out.empty() ? "" : " AND ") + *text;
-    });
-    if (!ok)
-        return std::nullopt;
-    return out;
+    return renderMlflowFilter(*m_impl->expression);
 }
 
 std::string RunSearch::mlflowServerFilter() const

@@ -70,6 +70,12 @@ FieldRule ruleFor(SearchGrammar grammar, const SearchField& f)
     case SearchEntity::Attribute:
         break;
     }
+    if (grammar == SearchGrammar::LoggedModels) {
+        // SearchLoggedModelsUtils allows IN / NOT IN on every attribute (validate_list_supported).
+        if (f.key == "creation_timestamp" || f.key == "last_updated_timestamp")
+            return {ValueKind::Integer, false, false};
+        return {ValueKind::String, true, true};
+    }
     if (f.key == "start_time" || f.key == "end_time" || f.key == "version_number")
         return {ValueKind::Integer, false, false};
     if (f.key == "run_id")
@@ -348,14 +354,21 @@ private:
         return s;
     }
 
+    // The entity prefix with MLflow's _trim_backticks applied.
+    static std::string_view unquotedPrefix(const SplitIdentifier& s)
+    {
+        std::string_view prefix = s.prefix;
+        if (isQuotedWith(prefix, '`'))
+            prefix = prefix.substr(1, prefix.size() - 2);
+        return prefix;
+    }
+
     SearchField resolveRunIdentifier(const SearchToken& id, bool forOrder)
     {
         const SplitIdentifier s = split(id);
         SearchField f;
         if (s.hasPrefix) {
-            std::string_view prefix = s.prefix;
-            if (isQuotedWith(prefix, '`'))
-                prefix = prefix.substr(1, prefix.size() - 2);
+            const std::string_view prefix = unquotedPrefix(s);
             const auto entity = runEntity(prefix);
             if (!entity) {
                 fail(id.offset, "Invalid entity type '" + searchQuoteForMessage(prefix) + "'",
@@ -438,12 +451,58 @@ private:
         return f;
     }
 
-    SearchField resolveOrderIdentifier(const SearchToken& id)
+    // Logged-model identifiers (SearchLoggedModelsUtils): the run prefixes, but datasets are given
+    // apart (the `datasets` argument) and the attributes are the model's own.
+    SearchField resolveLoggedModelIdentifier(const SearchToken& id)
     {
-        if (m_grammar == SearchGrammar::Runs)
-            return resolveRunIdentifier(id, true);
-        return resolveRegistryIdentifier(id, true);
+        const SplitIdentifier s = split(id);
+        SearchField f;
+        if (s.hasPrefix) {
+            const std::string_view prefix = unquotedPrefix(s);
+            const auto entity = runEntity(prefix);
+            if (!entity || *entity == SearchEntity::Dataset) {
+                fail(id.offset, "Invalid entity type '" + searchQuoteForMessage(prefix) + "'",
+                    entity ? std::string(": logged models are restricted to datasets with the datasets option, not "
+                                         "in the filter")
+                           : std::string(". Valid values are metric(s), param(s)/parameter(s), tag(s) and "
+                                         "attribute(s)/attr"));
+            }
+            f.entity = *entity;
+        }
+        f.key = unquoteKey(s.keyRaw);
+        if (f.key.empty())
+            fail(id.offset, "Missing key in '" + searchQuoteForMessage(id.text) + "'");
+        if (f.entity == SearchEntity::Attribute) {
+            if (f.key == "creation_time")
+                f.key = "creation_timestamp";
+            else if (f.key == "last_updated_time")
+                f.key = "last_updated_timestamp";
+            static const std::array<std::string_view, 7> valid = {"name", "model_id", "model_type", "status",
+                "source_run_id", "creation_timestamp", "last_updated_timestamp"};
+            if (std::find(valid.begin(), valid.end(), f.key) == valid.end()) {
+                fail(id.offset, "Invalid logged model search key '" + searchQuoteForMessage(f.key) + "'",
+                    ". Valid keys are name, model_id, model_type, status, source_run_id, creation_timestamp "
+                    "(creation_time), last_updated_timestamp (last_updated_time)");
+            }
+        }
+        return f;
     }
+
+    SearchField resolveIdentifier(const SearchToken& id, bool forOrder)
+    {
+        switch (m_grammar) {
+        case SearchGrammar::Runs:
+            return resolveRunIdentifier(id, forOrder);
+        case SearchGrammar::LoggedModels:
+            return resolveLoggedModelIdentifier(id);
+        case SearchGrammar::ModelVersions:
+        case SearchGrammar::RegisteredModels:
+            break;
+        }
+        return resolveRegistryIdentifier(id, forOrder);
+    }
+
+    SearchField resolveOrderIdentifier(const SearchToken& id) { return resolveIdentifier(id, true); }
 
     SearchComparison parseComparison()
     {
@@ -456,8 +515,7 @@ private:
         }
         SearchComparison c;
         c.position = searchCharPosition(m_source, id.offset);
-        c.field
-            = m_grammar == SearchGrammar::Runs ? resolveRunIdentifier(id, false) : resolveRegistryIdentifier(id, false);
+        c.field = resolveIdentifier(id, false);
         advance();
 
         const SearchToken& opTok = peek();
@@ -509,7 +567,7 @@ private:
             allowed = !ordering && (!listOp || (c.op == SearchComparator::In ? rule.in : rule.notIn));
         if (!allowed) {
             if (listOp && rule.kind == ValueKind::String && c.field.entity == SearchEntity::Attribute
-                && c.field.key != "run_id") {
+                && c.field.key != "run_id" && m_grammar != SearchGrammar::LoggedModels) {
                 fail(opTok.offset, "Invalid comparator '" + opText + "'",
                     ": only the 'run_id' attribute supports comparison with a list of quoted string values");
             }
@@ -598,6 +656,7 @@ private:
         }
         // SearchUtils._parse_run_ids (used for run ids and datasets alike) silently drops entries that
         // are not lower case, because MySQL compares case-insensitively.
+        c.listAsWritten = values;
         for (auto& v : values) {
             if (pythonIsLower(v))
                 c.list.push_back(std::move(v));
@@ -628,92 +687,6 @@ private:
     std::size_t m_pos = 0;
     int m_depth = 0;
 };
-
-std::string_view entityPrefix(SearchEntity e)
-{
-    switch (e) {
-    case SearchEntity::Metric:
-        return "metrics.";
-    case SearchEntity::Param:
-        return "params.";
-    case SearchEntity::Tag:
-        return "tags.";
-    case SearchEntity::Attribute:
-        return "attributes.";
-    case SearchEntity::Dataset:
-        return "datasets.";
-    }
-    return "";
-}
-
-// Quoted so that MLflow's tokenizer gives back exactly `text`, or nullopt.
-std::optional<std::string> renderQuoted(std::string_view text, char quote)
-{
-    const std::string candidate = quote + std::string(text) + quote;
-    const auto tokens = tokenizeSearch(candidate);
-    if (!tokens || tokens->size() != 2)
-        return std::nullopt;
-    const SearchToken& t = tokens->front();
-    const bool whole = t.kind == SearchTokenKind::String || (t.kind == SearchTokenKind::Word && t.wholeQuote == quote);
-    if (!whole || t.text.size() != candidate.size() || t.inner != text)
-        return std::nullopt;
-    return candidate;
-}
-
-std::optional<std::string> renderKey(const SearchField& f)
-{
-    if (f.entity == SearchEntity::Attribute || f.entity == SearchEntity::Dataset)
-        return std::string(entityPrefix(f.entity)) + f.key;
-    if (f.key.find('`') == std::string::npos)
-        return std::string(entityPrefix(f.entity)) + "`" + f.key + "`";
-    if (auto q = renderQuoted(f.key, '"'))
-        return std::string(entityPrefix(f.entity)) + *q;
-    return std::nullopt;
-}
-
-// MLflow's tokenizer reads -?digits[.digits][e-?digits]; anything else is re-spelled.
-bool isMlflowNumber(std::string_view s)
-{
-    std::size_t i = 0;
-    if (i < s.size() && s[i] == '-')
-        ++i;
-    const std::size_t start = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-        ++i;
-    bool digits = i > start;
-    if (i < s.size() && s[i] == '.') {
-        ++i;
-        const std::size_t frac = i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-            ++i;
-        digits = digits || i > frac;
-    }
-    if (!digits)
-        return false;
-    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-        ++i;
-        if (i < s.size() && s[i] == '-')
-            ++i;
-        const std::size_t exp = i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-            ++i;
-        if (i == exp)
-            return false;
-    }
-    return i == s.size();
-}
-
-std::string renderDouble(double v)
-{
-    if (std::isinf(v))
-        return v > 0 ? "1e999" : "-1e999";
-    std::array<char, 64> buf {};
-    const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-    std::string s(buf.data(), res.ptr);
-    if (const auto e = s.find("e+"); e != std::string::npos)
-        s.erase(e + 1, 1);
-    return s;
-}
 
 } // namespace
 
@@ -853,57 +826,6 @@ Result<std::vector<SearchOrder>> parseSearchOrderBy(const std::vector<std::strin
         }
     }
     return orders;
-}
-
-std::optional<std::string> renderMlflowComparison(const SearchComparison& c)
-{
-    auto key = renderKey(c.field);
-    if (!key)
-        return std::nullopt;
-    std::string out = *key + " " + std::string(searchComparatorText(c.op)) + " ";
-    switch (c.valueType) {
-    case SearchValueType::Number:
-        out += isMlflowNumber(c.text) ? c.text : renderDouble(c.number);
-        return out;
-    case SearchValueType::Integer:
-        out += std::to_string(c.integer);
-        return out;
-    case SearchValueType::String: {
-        auto value = renderQuoted(c.text, '\'');
-        if (!value)
-            value = renderQuoted(c.text, '"');
-        if (!value)
-            return std::nullopt;
-        out += *value;
-        return out;
-    }
-    case SearchValueType::List: {
-        // MLflow parses lists as Python literals of single-quoted strings; an emptied list cannot be sent.
-        if (c.list.empty())
-            return std::nullopt;
-        out += "(";
-        for (std::size_t i = 0; i < c.list.size(); ++i) {
-            const std::string& v = c.list[i];
-            if (v.find_first_of("'\\") != std::string::npos)
-                return std::nullopt;
-            out += (i ? ", '" : "'") + v + "'";
-        }
-        out += ")";
-        return out;
-    }
-    }
-    return std::nullopt;
-}
-
-std::optional<std::string> renderMlflowOrder(const SearchOrder& order)
-{
-    auto key = renderKey(order.field);
-    if (!key)
-        return std::nullopt;
-    // MLflow reads order_by through shlex with backticks turned into double quotes.
-    if (order.field.key.find_first_of("\"'\\") != std::string::npos)
-        return std::nullopt;
-    return *key + (order.ascending ? " ASC" : " DESC");
 }
 
 } // namespace runlens

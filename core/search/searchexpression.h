@@ -20,7 +20,8 @@ enum class SearchGrammar
 {
     Runs,
     ModelVersions,
-    RegisteredModels
+    RegisteredModels,
+    LoggedModels // MLflow 3's search_logged_models: the run language over a logged model's fields
 };
 
 enum class SearchEntity
@@ -78,6 +79,7 @@ struct SearchComparison
     double number = 0.0;
     std::int64_t integer = 0;
     std::vector<std::string> list; // after MLflow's rule that drops entries with upper-case letters
+    std::vector<std::string> listAsWritten; // before it (the SQL logged-model search keeps them all)
     std::shared_ptr<const LikePattern> like; // LIKE / ILIKE
     std::size_t position = 0; // character position of the identifier in the filter
 
@@ -159,6 +161,8 @@ Result<std::vector<SearchOrder>> parseSearchOrderBy(const std::vector<std::strin
 
 /** The comparison in MLflow's run-search syntax, or nullopt when MLflow's syntax cannot carry it. */
 std::optional<std::string> renderMlflowComparison(const SearchComparison& comparison);
+/** A conjunction of comparisons in MLflow's syntax ("a AND b"), or nullopt when MLflow cannot carry it. */
+std::optional<std::string> renderMlflowFilter(const SearchExpression& expression);
 /** An order_by entry in MLflow's run-search syntax. */
 std::optional<std::string> renderMlflowOrder(const SearchOrder& order);
 

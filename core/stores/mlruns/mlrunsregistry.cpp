@@ -62,6 +62,7 @@ std::vector<ModelVersion> MlrunsStore::Impl::readVersions(int modelFd, const std
         v.description = readNullableString(meta, "description");
         v.source = readString(meta, "source");
         v.storageLocation = readNullableString(meta, "storage_location");
+        v.modelId = readNullableString(meta, "model_id");
         if (!v.storageLocation)
             v.storageLocation = v.source;
         v.runId = readNullableString(meta, "run_id");
@@ -140,11 +141,14 @@ std::optional<RegisteredModel> MlrunsStore::Impl::readModel(int modelsFd, const 
     return model;
 }
 
-Result<std::vector<RegisteredModel>> MlrunsStore::registeredModels()
+namespace {
+
+// Registered models or prompts (MLflow 2.21+ registers prompts as models tagged mlflow.prompt.is_prompt).
+Result<std::vector<RegisteredModel>> listRegistry(const MlrunsStore::Impl& impl, bool wantPrompts)
 {
     std::vector<RegisteredModel> out;
     int err = 0;
-    const std::string dir = m_impl->modelsDir();
+    const std::string dir = impl.modelsDir();
     UniqueFd fd = localfs::openDir(localfs::currentDirFd(), dir, err);
     if (!fd.valid()) {
         if (err == ENOENT)
@@ -162,17 +166,28 @@ Result<std::vector<RegisteredModel>> MlrunsStore::registeredModels()
         EntryType type;
         if (resolvedType(fd.get(), entry, type) != 0 || type != EntryType::Dir)
             continue;
-        auto model = m_impl->readModel(fd.get(), entry.name, buffer, nullptr, problems);
+        auto model = impl.readModel(fd.get(), entry.name, buffer, nullptr, problems);
         if (!model)
             continue;
-        // Prompts are registered models too (MLflow 2.21+); registry listings leave them out.
-        if (isPrompt(model->tags))
+        if (isPrompt(model->tags) != wantPrompts)
             continue;
         out.push_back(std::move(*model));
     }
     std::sort(
         out.begin(), out.end(), [](const RegisteredModel& a, const RegisteredModel& b) { return a.name < b.name; });
     return out;
+}
+
+} // namespace
+
+Result<std::vector<RegisteredModel>> MlrunsStore::registeredModels()
+{
+    return listRegistry(*m_impl, false);
+}
+
+Result<std::vector<RegisteredModel>> MlrunsStore::prompts()
+{
+    return listRegistry(*m_impl, true);
 }
 
 Result<std::vector<ModelVersion>> MlrunsStore::modelVersions(const std::string& modelName)

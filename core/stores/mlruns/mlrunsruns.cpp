@@ -114,8 +114,9 @@ void MlrunsStore::Impl::readMetrics(int runFd, const std::string& runPath, Scrat
 }
 
 void MlrunsStore::Impl::readInputs(int runFd, const RunFolder& folder, Scratch& scratch, DatasetCache* datasets,
-    std::vector<DatasetInput>& out, std::vector<Problem>& problems) const
+    Run& run, std::vector<Problem>& problems) const
 {
+    std::vector<DatasetInput>& out = run.inputs;
     int err = 0;
     UniqueFd inputsFd = localfs::openDir(runFd, "inputs", err);
     const std::string inputsPath = join(folder.path, "inputs");
@@ -146,9 +147,14 @@ void MlrunsStore::Impl::readInputs(int runFd, const RunFolder& folder, Scratch& 
             continue;
         }
         const YamlMeta& meta = *file.meta;
-        if (meta.scalar("source_type").value_or("") != "DATASET")
-            continue; // model inputs (MLflow 3) are not datasets
+        const std::string sourceType = meta.scalar("source_type").value_or("");
         const std::string sourceId = meta.scalar("source_id").value_or("");
+        if (sourceType == "MODEL") {
+            run.modelInputs.push_back({sourceId}); // MLflow 3: a logged model the run used
+            continue;
+        }
+        if (sourceType != "DATASET")
+            continue;
         if (!isValidRunId(sourceId)) {
             problems.push_back(
                 {join(inputPath, kMeta), "source_id " + inQuotes(sourceId) + " is not a dataset id; skipped"});
@@ -198,6 +204,51 @@ void MlrunsStore::Impl::readInputs(int runFd, const RunFolder& folder, Scratch& 
         if (const YamlMeta::Value* tags = meta.find("tags"); tags && tags->kind == YamlMeta::Kind::Mapping)
             input.tags = tags->entries;
         out.push_back(std::move(input));
+    }
+}
+
+void MlrunsStore::Impl::readOutputs(int runFd, const RunFolder& folder, Scratch& scratch, std::vector<ModelOutput>& out,
+    std::vector<Problem>& problems) const
+{
+    int err = 0;
+    UniqueFd outputsFd = localfs::openDir(runFd, "outputs", err);
+    const std::string outputsPath = join(folder.path, "outputs");
+    if (!outputsFd.valid()) {
+        if (err != ENOENT)
+            problems.push_back({outputsPath, "cannot open the folder: " + localfs::errorText(err)});
+        return;
+    }
+    std::vector<DirEntry> entries;
+    if (err = localfs::listDir(outputsFd.get(), entries); err != 0) {
+        problems.push_back({outputsPath, "cannot list the folder: " + localfs::errorText(err)});
+        return;
+    }
+    std::sort(entries.begin(), entries.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+    for (const DirEntry& entry : entries) {
+        UniqueFd outputFd = localfs::openDir(outputsFd.get(), entry.name, err);
+        if (!outputFd.valid())
+            continue;
+        const std::string metaPath = join(join(outputsPath, entry.name), kMeta);
+        MetaFile file = readMetaFile(outputFd.get(), std::string(kMeta), scratch.buffer);
+        if (file.state != MetaState::Ok) {
+            problems.push_back({metaPath, file.reason + "; the output is skipped"});
+            continue;
+        }
+        const YamlMeta& meta = *file.meta;
+        if (meta.scalar("destination_type").value_or("") != "MODEL_OUTPUT")
+            continue;
+        // MLflow 3.6 writes the model id as source_id and the run id as destination_id, then reads
+        // destination_id back as the model: the model is source_id (docs/mlflow3.md).
+        ModelOutput output;
+        output.modelId = meta.scalar("source_id").value_or(entry.name);
+        std::optional<std::int64_t> step;
+        std::string why;
+        if (!readInt(meta, "step", step, why)) {
+            problems.push_back({metaPath, why + "; the output is skipped"});
+            continue;
+        }
+        output.step = step.value_or(0);
+        out.push_back(std::move(output));
     }
 }
 
@@ -253,8 +304,10 @@ RunOutcome MlrunsStore::Impl::readRun(const RunFolder& folder, RunFields fields,
         run.tags = readKeyValues(runFd.get(), "tags", join(folder.path, "tags"), scratch.buffer, problems);
     if (has(fields, RunField::Metrics))
         readMetrics(runFd.get(), folder.path, scratch, run.metrics, problems);
-    if (has(fields, RunField::Inputs))
-        readInputs(runFd.get(), folder, scratch, datasets, run.inputs, problems);
+    if (has(fields, RunField::Inputs)) {
+        readInputs(runFd.get(), folder, scratch, datasets, run, problems);
+        readOutputs(runFd.get(), folder, scratch, run.modelOutputs, problems);
+    }
 
     // Runs from before MLflow 1.30 keep their name only in the mlflow.runName tag (formats §A.7).
     if (run.info.runName.empty()) {
@@ -315,17 +368,10 @@ Result<RunList> MlrunsStore::searchRuns(const RunQuery& query, TaskControl* cont
                 folders.push_back(std::move(folder));
         }
     } else {
-        std::set<std::string> seen;
-        for (const std::string& id : query.experimentIds) {
-            if (!seen.insert(id).second)
-                continue;
-            if (!isValidExperimentId(id))
-                return StoreError {ErrorCode::InvalidParameterValue, "invalid experiment id " + inQuotes(id)};
-            auto folder = m_impl->findExperimentFolder(id);
-            if (!folder)
-                return StoreError {ErrorCode::ResourceDoesNotExist, "Experiment " + inQuotes(id) + " does not exist"};
-            folders.push_back(std::move(*folder));
-        }
+        auto named = m_impl->foldersOf(query.experimentIds, true);
+        if (!named)
+            return named.error();
+        folders = std::move(*named);
     }
 
     std::vector<RunFolder> runFolders;

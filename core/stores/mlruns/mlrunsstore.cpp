@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <set>
 
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -54,6 +55,25 @@ std::optional<ExperimentFolder> MlrunsStore::Impl::findExperimentFolder(const st
     if (const std::string path = join(join(root, kTrash), id); isDirectory(path))
         return ExperimentFolder {id, path, true};
     return std::nullopt;
+}
+
+Result<std::vector<ExperimentFolder>> MlrunsStore::Impl::foldersOf(
+    const std::vector<std::string>& ids, bool missingIsError) const
+{
+    std::vector<ExperimentFolder> folders;
+    std::set<std::string> seen;
+    for (const std::string& id : ids) {
+        if (!seen.insert(id).second)
+            continue;
+        if (!isValidExperimentId(id))
+            return StoreError {ErrorCode::InvalidParameterValue, "invalid experiment id " + inQuotes(id)};
+        auto folder = findExperimentFolder(id);
+        if (folder)
+            folders.push_back(std::move(*folder));
+        else if (missingIsError)
+            return StoreError {ErrorCode::ResourceDoesNotExist, "Experiment " + inQuotes(id) + " does not exist"};
+    }
+    return folders;
 }
 
 std::optional<Experiment> MlrunsStore::Impl::readExperiment(

@@ -41,7 +41,10 @@ public:
     Result<std::vector<MetricPoint>> metricHistory(const std::string& runId, const std::string& key) override;
     Result<std::vector<FileInfo>> listArtifacts(const std::string& runId, const std::string& path = {}) override;
     Result<std::string> readArtifact(const std::string& runId, const std::string& path, std::int64_t maxBytes) override;
+    Result<LoggedModelList> searchLoggedModels(const LoggedModelQuery& query, TaskControl* control = nullptr) override;
+    Result<LoggedModel> loggedModel(const std::string& modelId) override;
     Result<std::vector<RegisteredModel>> registeredModels() override;
+    Result<std::vector<RegisteredModel>> prompts() override;
     Result<std::vector<ModelVersion>> modelVersions(const std::string& modelName) override;
 
     // Writes (formats §A.8, §A.13): each file is replaced through a synced temp file and a rename, with

@@ -46,6 +46,13 @@ bool isHex32(std::string_view name);
 
 bool isReservedExperimentChild(std::string_view name);
 
+// m-<32 hex>, MLflow 3's logged model ids.
+bool isLoggedModelId(std::string_view name);
+
+// Parses one model metric file into its latest point per dataset (see mlrunsloggedmodels.cpp).
+bool readModelMetricFile(
+    std::string_view text, const std::string& key, std::vector<ModelMetric>& out, std::string& why);
+
 std::string join(std::string_view a, std::string_view b);
 
 std::string inQuotes(std::string_view text);
@@ -207,6 +214,8 @@ struct MlrunsStore::Impl
 
     std::vector<ExperimentFolder> experimentFolders(bool active, bool deleted, std::vector<Problem>* problems) const;
     std::optional<ExperimentFolder> findExperimentFolder(const std::string& id) const;
+    /** The folders of the named experiments, each once; a missing one is an error or skipped. */
+    Result<std::vector<ExperimentFolder>> foldersOf(const std::vector<std::string>& ids, bool missingIsError) const;
     std::optional<Experiment> readExperiment(
         const ExperimentFolder& folder, ReadBuffer& buffer, std::vector<Problem>& problems, bool* idMismatch) const;
 
@@ -219,8 +228,11 @@ struct MlrunsStore::Impl
     bool readRunInfo(const RunFolder& folder, const YamlMeta& meta, RunInfo& info, std::string& why) const;
     void readMetrics(int runFd, const std::string& runPath, Scratch& scratch, std::vector<Metric>& out,
         std::vector<Problem>& problems) const;
-    void readInputs(int runFd, const RunFolder& folder, Scratch& scratch, DatasetCache* datasets,
-        std::vector<DatasetInput>& out, std::vector<Problem>& problems) const;
+    void readInputs(int runFd, const RunFolder& folder, Scratch& scratch, DatasetCache* datasets, Run& run,
+        std::vector<Problem>& problems) const;
+    // outputs/<model_id>/meta.yaml (MLflow 3): the logged models the run produced.
+    void readOutputs(int runFd, const RunFolder& folder, Scratch& scratch, std::vector<ModelOutput>& out,
+        std::vector<Problem>& problems) const;
     Result<Run> loadRun(const std::string& runId, RunFields fields, RunFolder* where) const;
     /** For a write that needs the run in one lifecycle stage: its folder, or why it cannot be written. */
     Result<RunFolder> runFolderIn(const std::string& runId, LifecycleStage needed) const;
@@ -230,6 +242,13 @@ struct MlrunsStore::Impl
     std::optional<std::string> artifactRoot(const RunInfo& info, const RunFolder& folder) const;
     Result<UniqueFd> openArtifactDir(
         const std::string& rootPath, const std::vector<std::string>& parts, const std::string& runId) const;
+
+    // -- logged models --
+
+    std::optional<LoggedModel> readLoggedModel(const ExperimentFolder& experiment, const std::string& folderName,
+        ReadBuffer& buffer, std::vector<Problem>& problems) const;
+    std::vector<LoggedModel> readLoggedModels(
+        const ExperimentFolder& experiment, ReadBuffer& buffer, std::vector<Problem>& problems) const;
 
     // -- registry --
 

@@ -108,8 +108,18 @@ Json toJson(const Run& run)
         datasets.push_back(std::move(entry));
     }
     putList(inputs, "dataset_inputs", std::move(datasets));
+    Json modelInputs = Json::array();
+    for (const auto& input : run.modelInputs)
+        modelInputs.push_back(Json {{"model_id", input.modelId}});
+    putList(inputs, "model_inputs", std::move(modelInputs));
 
-    return Json {{"info", toJson(run.info)}, {"data", std::move(data)}, {"inputs", std::move(inputs)}};
+    Json out = Json {{"info", toJson(run.info)}, {"data", std::move(data)}, {"inputs", std::move(inputs)}};
+    Json modelOutputs = Json::array();
+    for (const auto& output : run.modelOutputs)
+        modelOutputs.push_back(Json {{"model_id", output.modelId}, {"step", output.step}});
+    if (!modelOutputs.empty())
+        out["outputs"] = Json {{"model_outputs", std::move(modelOutputs)}};
+    return out;
 }
 
 Json toJson(const FileInfo& file)
@@ -142,7 +152,41 @@ Json toJson(const ModelVersion& v)
     for (const auto& a : v.aliases)
         aliases.push_back(a);
     putList(out, "aliases", std::move(aliases));
+    putIfSet(out, "model_id", v.modelId);
     return out;
+}
+
+Json toJson(const ModelMetric& m, const std::string& modelId)
+{
+    Json out = toJson(m.key, m.point);
+    putIfSet(out, "dataset_name", m.datasetName);
+    putIfSet(out, "dataset_digest", m.datasetDigest);
+    out["model_id"] = modelId;
+    putIfSet(out, "run_id", m.runId);
+    return out;
+}
+
+Json toJson(const LoggedModel& m)
+{
+    Json info = Json::object();
+    info["model_id"] = m.modelId;
+    info["experiment_id"] = m.experimentId;
+    info["name"] = m.name;
+    info["creation_timestamp_ms"] = m.creationTimestamp;
+    info["last_updated_timestamp_ms"] = m.lastUpdatedTimestamp;
+    info["artifact_uri"] = m.artifactLocation;
+    info["status"] = loggedModelStatusProtoName(m.status);
+    putIfSet(info, "model_type", m.modelType);
+    putIfSet(info, "source_run_id", m.sourceRunId);
+    putIfSet(info, "status_message", m.statusMessage);
+    putList(info, "tags", keyValues(m.tags));
+    Json data = Json::object();
+    putList(data, "params", keyValues(m.params));
+    Json metrics = Json::array();
+    for (const auto& metric : m.metrics)
+        metrics.push_back(toJson(metric, m.modelId));
+    putList(data, "metrics", std::move(metrics));
+    return Json {{"info", std::move(info)}, {"data", std::move(data)}};
 }
 
 Json toJson(const RegisteredModel& m)
@@ -503,6 +547,20 @@ Run readRun(const In& j)
         inField("inputs", [&] {
             expectObject(*inputs);
             forEachItem(*inputs, "dataset_inputs", [&](const In& d) { run.inputs.push_back(readDatasetInput(d)); });
+            forEachItem(*inputs, "model_inputs", [&](const In& m) {
+                expectObject(m);
+                run.modelInputs.push_back({requiredString(m, "model_id")});
+            });
+            return 0;
+        });
+    }
+    if (const In* outputs = find(j, "outputs")) {
+        inField("outputs", [&] {
+            expectObject(*outputs);
+            forEachItem(*outputs, "model_outputs", [&](const In& m) {
+                expectObject(m);
+                run.modelOutputs.push_back({requiredString(m, "model_id"), optionalInt64(m, "step").value_or(0)});
+            });
             return 0;
         });
     }
@@ -556,7 +614,59 @@ ModelVersion readModelVersion(const In& j)
     v.tags = keyValues(j, "tags");
     forEachItem(j, "aliases", [&](const In& a) { v.aliases.push_back(toString(a)); });
     std::sort(v.aliases.begin(), v.aliases.end());
+    if (auto modelId = optionalString(j, "model_id"); modelId && !modelId->empty())
+        v.modelId = std::move(modelId);
     return v;
+}
+
+ModelMetric readModelMetric(const In& j)
+{
+    const Metric plain = readMetric(j);
+    ModelMetric m;
+    m.key = plain.key;
+    m.point = plain.point;
+    m.runId = optionalString(j, "run_id");
+    m.datasetName = optionalString(j, "dataset_name");
+    m.datasetDigest = optionalString(j, "dataset_digest");
+    return m;
+}
+
+LoggedModel readLoggedModel(const In& j)
+{
+    expectObject(j);
+    LoggedModel m;
+    const In* info = find(j, "info");
+    if (!info)
+        fail("the field 'info' is missing");
+    inField("info", [&] {
+        expectObject(*info);
+        m.modelId = requiredString(*info, "model_id");
+        m.experimentId = idField(*info, "experiment_id");
+        m.name = stringField(*info, "name");
+        m.creationTimestamp = optionalInt64(*info, "creation_timestamp_ms").value_or(0);
+        m.lastUpdatedTimestamp = optionalInt64(*info, "last_updated_timestamp_ms").value_or(0);
+        m.artifactLocation = stringField(*info, "artifact_uri");
+        if (auto status = optionalString(*info, "status"); status && !status->empty()) {
+            const auto parsed = loggedModelStatusFromName(*status);
+            if (!parsed)
+                fail("status: unknown logged model status '" + *status + "'");
+            m.status = *parsed;
+        }
+        m.modelType = optionalString(*info, "model_type");
+        m.sourceRunId = optionalString(*info, "source_run_id");
+        m.statusMessage = optionalString(*info, "status_message");
+        m.tags = keyValues(*info, "tags");
+        return 0;
+    });
+    if (const In* data = find(j, "data")) {
+        inField("data", [&] {
+            expectObject(*data);
+            m.params = keyValues(*data, "params");
+            forEachItem(*data, "metrics", [&](const In& metric) { m.metrics.push_back(readModelMetric(metric)); });
+            return 0;
+        });
+    }
+    return m;
 }
 
 RegisteredModel readRegisteredModel(const In& j)
@@ -635,6 +745,11 @@ Result<ModelVersion> modelVersionFromJson(const nlohmann::json& version)
 Result<RegisteredModel> registeredModelFromJson(const nlohmann::json& model)
 {
     return guarded<RegisteredModel>(readRegisteredModel, model);
+}
+
+Result<LoggedModel> loggedModelFromJson(const nlohmann::json& model)
+{
+    return guarded<LoggedModel>(readLoggedModel, model);
 }
 
 } // namespace runlens::mlflowjson

@@ -26,6 +26,8 @@ Json toJson(const std::string& key, const MetricPoint& point);
 Json toJson(const FileInfo& file);
 Json toJson(const ModelVersion& version);
 Json toJson(const RegisteredModel& model);
+Json toJson(const ModelMetric& metric, const std::string& modelId);
+Json toJson(const LoggedModel& model);
 
 // Reading the same shapes back, as a server sends them: int64 fields as JSON numbers or strings
 // (older servers, Databricks), doubles as numbers or "NaN"/"Infinity"/"-Infinity", missing fields as
@@ -46,5 +48,7 @@ Result<Metric> metricFromJson(const nlohmann::json& metric);
 Result<FileInfo> fileInfoFromJson(const nlohmann::json& file);
 Result<ModelVersion> modelVersionFromJson(const nlohmann::json& version);
 Result<RegisteredModel> registeredModelFromJson(const nlohmann::json& model);
+/** A LoggedModel ({info, data}); the status in its REST (LOGGED_MODEL_READY) or Python (READY) name. */
+Result<LoggedModel> loggedModelFromJson(const nlohmann::json& model);
 
 } // namespace runlens::mlflowjson

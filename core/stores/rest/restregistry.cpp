@@ -19,41 +19,55 @@ std::string quoteForFilter(const std::string& value)
     return "\"" + value + "\"";
 }
 
-} // namespace
+// MLflow's registry searches leave prompts out unless the filter names their tag.
+const std::string kPromptFilter = "tags.`" + std::string(kPromptTag) + "` = 'true'";
 
-Result<std::vector<RegisteredModel>> RestStore::registeredModels()
+Result<std::vector<RegisteredModel>> listRegistry(RestStore::Impl& impl, bool wantPrompts)
 {
     std::vector<RegisteredModel> models;
-    auto status = m_impl->forEachPage(
+    auto status = impl.forEachPage(
         [&](const std::string& token) {
-            auto request = m_impl->api("GET", "/registered-models/search");
-            if (m_impl->connection.registeredModelsPageSize > 0)
-                request.query.emplace_back("max_results", std::to_string(m_impl->connection.registeredModelsPageSize));
+            auto request = impl.api("GET", "/registered-models/search");
+            if (wantPrompts)
+                request.query.emplace_back("filter", kPromptFilter);
+            if (impl.connection.registeredModelsPageSize > 0)
+                request.query.emplace_back("max_results", std::to_string(impl.connection.registeredModelsPageSize));
             if (!token.empty())
                 request.query.emplace_back("page_token", token);
             return request;
         },
         nullptr,
         [&](const json& page, const HttpRequest& request, bool&) {
-            return m_impl->forEachItem(
-                page, "registered_models", request, [&](const json& item, std::size_t i) -> Status {
-                    auto model = mlflowjson::registeredModelFromJson(item);
-                    if (!model) {
-                        return StoreError {ErrorCode::InternalError,
-                            "the reply to " + m_impl->where(request) + " has a broken model registered_models["
-                                + std::to_string(i) + "]: " + model.error().message};
-                    }
-                    // The server leaves prompts out already; older ones may not.
-                    if (!isPrompt(model->tags))
-                        models.push_back(std::move(*model));
-                    return Done {};
-                });
+            return impl.forEachItem(page, "registered_models", request, [&](const json& item, std::size_t i) -> Status {
+                auto model = mlflowjson::registeredModelFromJson(item);
+                if (!model) {
+                    return StoreError {ErrorCode::InternalError,
+                        "the reply to " + impl.where(request) + " has a broken model registered_models["
+                            + std::to_string(i) + "]: " + model.error().message};
+                }
+                // Servers before prompts existed ignore the filter's intent; the tag decides.
+                if (isPrompt(model->tags) == wantPrompts)
+                    models.push_back(std::move(*model));
+                return Done {};
+            });
         });
     if (!status)
         return status.error();
     std::stable_sort(models.begin(), models.end(),
         [](const RegisteredModel& a, const RegisteredModel& b) { return a.name < b.name; });
     return models;
+}
+
+} // namespace
+
+Result<std::vector<RegisteredModel>> RestStore::registeredModels()
+{
+    return listRegistry(*m_impl, false);
+}
+
+Result<std::vector<RegisteredModel>> RestStore::prompts()
+{
+    return listRegistry(*m_impl, true);
 }
 
 Result<std::vector<ModelVersion>> RestStore::modelVersions(const std::string& modelName)
@@ -74,8 +88,7 @@ Result<std::vector<ModelVersion>> RestStore::modelVersions(const std::string& mo
             "the reply to " + m_impl->where(get) + " has a broken model: " + model.error().message};
     }
     std::vector<ModelVersion> versions;
-    if (isPrompt(model->tags))
-        return versions;
+    const bool prompt = isPrompt(model->tags);
 
     // A name holding both quote kinds cannot be written in MLflow's filter language; then every
     // version is fetched and the name compared here.
@@ -84,7 +97,10 @@ Result<std::vector<ModelVersion>> RestStore::modelVersions(const std::string& mo
         [&](const std::string& token) {
             auto request = m_impl->api("GET", "/model-versions/search");
             if (quotable)
-                request.query.emplace_back("filter", "name=" + quoteForFilter(modelName));
+                request.query.emplace_back(
+                    "filter", "name=" + quoteForFilter(modelName) + (prompt ? " AND " + kPromptFilter : std::string()));
+            else if (prompt)
+                request.query.emplace_back("filter", kPromptFilter);
             if (m_impl->connection.modelVersionsPageSize > 0)
                 request.query.emplace_back("max_results", std::to_string(m_impl->connection.modelVersionsPageSize));
             if (!token.empty())
@@ -100,8 +116,7 @@ Result<std::vector<ModelVersion>> RestStore::modelVersions(const std::string& mo
                         "the reply to " + m_impl->where(request) + " has a broken version model_versions["
                             + std::to_string(i) + "]: " + version.error().message};
                 }
-                if (version->name == modelName && version->currentStage != "Deleted_Internal"
-                    && !isPrompt(version->tags))
+                if (version->name == modelName && version->currentStage != "Deleted_Internal")
                     versions.push_back(std::move(*version));
                 return Done {};
             });

@@ -46,7 +46,10 @@ public:
     Result<std::vector<MetricPoint>> metricHistory(const std::string& runId, const std::string& key) override;
     Result<std::vector<FileInfo>> listArtifacts(const std::string& runId, const std::string& path = {}) override;
     Result<std::string> readArtifact(const std::string& runId, const std::string& path, std::int64_t maxBytes) override;
+    Result<LoggedModelList> searchLoggedModels(const LoggedModelQuery& query, TaskControl* control = nullptr) override;
+    Result<LoggedModel> loggedModel(const std::string& modelId) override;
     Result<std::vector<RegisteredModel>> registeredModels() override;
+    Result<std::vector<RegisteredModel>> prompts() override;
     Result<std::vector<ModelVersion>> modelVersions(const std::string& modelName) override;
 
     // Writes (formats §C.2): each is one request the server applies atomically (renameRun reads the

@@ -146,17 +146,17 @@ Result<std::vector<RegisteredModel>> SqliteStore::Impl::loadRegisteredModels(
     return models;
 }
 
-Result<std::vector<RegisteredModel>> SqliteStore::registeredModels()
+Result<std::vector<RegisteredModel>> SqliteStore::Impl::listRegistry(bool wantPrompts)
 {
     using Models = Result<std::vector<RegisteredModel>>;
-    return m_impl->read<Models>(nullptr, [&](SqliteConnection& c) -> Models {
-        auto models = m_impl->loadRegisteredModels(c, nullptr);
+    return read<Models>(nullptr, [&](SqliteConnection& c) -> Models {
+        auto models = loadRegisteredModels(c, nullptr);
         if (!models || models->empty())
             return models;
-        auto rows = m_impl->loadVersions(c, nullptr);
+        auto rows = loadVersions(c, nullptr);
         if (!rows)
             return rows.error();
-        std::erase_if(*models, [](const RegisteredModel& m) { return isPrompt(m.tags); });
+        std::erase_if(*models, [&](const RegisteredModel& m) { return isPrompt(m.tags) != wantPrompts; });
         for (auto& model : *models) {
             if (auto it = rows->aliases.find(model.name); it != rows->aliases.end())
                 model.aliases = it->second;
@@ -176,6 +176,16 @@ Result<std::vector<RegisteredModel>> SqliteStore::registeredModels()
     });
 }
 
+Result<std::vector<RegisteredModel>> SqliteStore::registeredModels()
+{
+    return m_impl->listRegistry(false);
+}
+
+Result<std::vector<RegisteredModel>> SqliteStore::prompts()
+{
+    return m_impl->listRegistry(true);
+}
+
 Result<std::vector<ModelVersion>> SqliteStore::modelVersions(const std::string& modelName)
 {
     using Versions = Result<std::vector<ModelVersion>>;
@@ -187,15 +197,13 @@ Result<std::vector<ModelVersion>> SqliteStore::modelVersions(const std::string& 
             return StoreError {
                 ErrorCode::ResourceDoesNotExist, "Registered Model with name=" + modelName + " not found"};
         }
+        // A prompt's versions are listed like a model's: the caller asked for this name.
         std::vector<ModelVersion> versions;
-        if (isPrompt(models->front().tags))
-            return versions; // prompts are not models (formats §B.3)
         auto rows = m_impl->loadVersions(c, &modelName);
         if (!rows)
             return rows.error();
         if (auto it = rows->versions.find(modelName); it != rows->versions.end())
             versions = std::move(it->second);
-        std::erase_if(versions, [](const ModelVersion& v) { return isPrompt(v.tags); });
         return versions;
     });
 }

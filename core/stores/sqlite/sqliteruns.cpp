@@ -226,6 +226,9 @@ Result<RunList> SqliteStore::Impl::loadRuns(
         auto status = loadInputs(c, children, runs, index);
         if (!status)
             return status.error();
+        status = loadModelIo(c, children, runs, index);
+        if (!status)
+            return status.error();
     }
     if (!progress())
         return cancelledError();

@@ -280,6 +280,14 @@ struct SqliteStore::Impl
 
     Status loadInputs(SqliteConnection& c, const RunSelection& selection, std::vector<Run>& runs, RunIndex& index);
 
+    // The runs' model inputs and outputs (MLflow 3), from `inputs`.
+    Status loadModelIo(SqliteConnection& c, const RunSelection& selection, std::vector<Run>& runs, RunIndex& index);
+
+    // Logged models matching `condition` (SQL over logged_models, ?1.. bound to `binds`) in table order,
+    // with their params, tags and metrics.
+    Result<std::vector<LoggedModel>> loadLoggedModels(
+        SqliteConnection& c, const std::string& condition, const std::vector<std::string>& binds);
+
     Result<ArtifactLocation> locateRunArtifacts(const std::string& runId);
 
     std::string modelVersionColumns() const;
@@ -297,6 +305,9 @@ struct SqliteStore::Impl
     Result<RegistryRows> loadVersions(SqliteConnection& c, const std::string* modelName);
 
     Result<std::vector<RegisteredModel>> loadRegisteredModels(SqliteConnection& c, const std::string* modelName);
+
+    // Registered models with their aliases and latest versions: the prompts, or everything else.
+    Result<std::vector<RegisteredModel>> listRegistry(bool wantPrompts);
 };
 
 } // namespace runlens
