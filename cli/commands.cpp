@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "commandline.h"
+#include "commandsupport.h"
 #include "storefactory.h"
 #include "stores/rest/mlflowjson.h"
 #include "tablewriter.h"
@@ -15,107 +16,6 @@
 #include <set>
 
 namespace runlens::cli {
-
-namespace {
-
-const OptionSpec kStoreOption {"store", "URI",
-    "Store to read: a path, file:, sqlite:///, or http(s):// URI "
-    "(default: MLFLOW_TRACKING_URI, else MLflow's default)"};
-
-int fail(const std::string& message, int status)
-{
-    std::cerr << "runlens-cli: " << message << '\n';
-    return status;
-}
-
-int fail(const StoreError& error)
-{
-    return reportStoreError(error);
-}
-
-int usageError(const CommandLine& cl, const std::string& message)
-{
-    std::cerr << "runlens-cli: INVALID_PARAMETER_VALUE: " << message << "\n\n" << cl.helpText();
-    return ExitUsage;
-}
-
-int parseArgs(CommandLine& cl, const std::vector<std::string>& args)
-{
-    return parseCommandArgs(cl, args);
-}
-
-Result<std::unique_ptr<Store>> openFrom(const CommandLine& cl)
-{
-    return openStore(cl.value("store").value_or(std::string {}));
-}
-
-std::optional<std::string> checkChoice(
-    const CommandLine& cl, const std::string& option, const std::vector<std::string>& choices, std::string fallback)
-{
-    const std::string v = cl.value(option).value_or(fallback);
-    for (const auto& c : choices) {
-        if (c == v)
-            return v;
-    }
-    return std::nullopt;
-}
-
-std::string joinChoices(const std::vector<std::string>& choices)
-{
-    std::string out;
-    for (const auto& c : choices)
-        out += (out.empty() ? "" : "|") + c;
-    return out;
-}
-
-ViewType viewFromName(const std::string& name)
-{
-    if (name == "deleted")
-        return ViewType::DeletedOnly;
-    if (name == "all")
-        return ViewType::All;
-    return ViewType::ActiveOnly;
-}
-
-std::string localTime(std::optional<std::int64_t> millis)
-{
-    if (!millis)
-        return {};
-    const std::time_t t = static_cast<std::time_t>(*millis / 1000);
-    std::tm tm {};
-    localtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    return buf;
-}
-
-std::string utcTime(std::optional<std::int64_t> millis)
-{
-    return millis ? formatTimestampUtc(*millis) : std::string {};
-}
-
-void printProblems(const std::vector<Problem>& problems)
-{
-    for (const auto& p : problems)
-        std::cerr << "runlens-cli: warning: skipped " << p.path << ": " << p.reason << '\n';
-}
-
-void printJson(const mlflowjson::Json& json)
-{
-    std::cout << json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
-}
-
-// Keys used by any of the items, sorted, so every row has the same columns.
-template<typename Items, typename KeysOf>
-std::vector<std::string> unionOfKeys(const Items& items, KeysOf keysOf)
-{
-    std::set<std::string> keys;
-    for (const auto& item : items)
-        keysOf(item, keys);
-    return {keys.begin(), keys.end()};
-}
-
-} // namespace
 
 int reportStoreError(const StoreError& error)
 {
@@ -223,13 +123,10 @@ int runsCommand(const std::vector<std::string>& args)
     query.view = viewFromName(*view);
     query.filter = cl.value("filter").value_or(std::string {});
     query.orderBy = cl.values("order-by");
-    if (const auto max = cl.value("max")) {
-        std::size_t n = 0;
-        const auto [ptr, ec] = std::from_chars(max->data(), max->data() + max->size(), n);
-        if (ec != std::errc {} || ptr != max->data() + max->size() || n == 0)
-            return usageError(cl, "--max must be a positive integer, got '" + *max + "'");
-        query.maxResults = n;
-    }
+    std::string maxError;
+    query.maxResults = positiveOption(cl, "max", maxError);
+    if (!maxError.empty())
+        return usageError(cl, maxError);
     if (*format == "ids")
         query.fields = static_cast<RunFields>(RunField::Info);
     else if (*format == "table")
@@ -243,37 +140,10 @@ int runsCommand(const std::vector<std::string>& args)
     if (!store)
         return fail(store.error());
 
-    const auto wanted = cl.values("experiment");
-    if (!wanted.empty()) {
-        auto all = (*store)->experiments(ViewType::All);
-        if (!all)
-            return fail(all.error());
-        for (const auto& w : wanted) {
-            const Experiment* match = nullptr;
-            for (const auto& e : all->experiments) {
-                if (e.experimentId == w) {
-                    match = &e;
-                    break;
-                }
-            }
-            // By name: an active experiment wins over a deleted one of the same name, as in MLflow.
-            for (const auto& e : all->experiments) {
-                if (match)
-                    break;
-                if (e.name == w && e.lifecycleStage == LifecycleStage::Active)
-                    match = &e;
-            }
-            for (const auto& e : all->experiments) {
-                if (match)
-                    break;
-                if (e.name == w)
-                    match = &e;
-            }
-            if (!match)
-                return fail(StoreError {ErrorCode::ResourceDoesNotExist, "no experiment with id or name '" + w + "'"});
-            query.experimentIds.push_back(match->experimentId);
-        }
-    }
+    auto ids = resolveExperiments(**store, cl.values("experiment"));
+    if (!ids)
+        return fail(ids.error());
+    query.experimentIds = std::move(*ids);
 
     auto result = (*store)->searchRuns(query);
     if (!result)
@@ -376,11 +246,10 @@ int historyCommand(const std::vector<std::string>& args)
         "csv columns: step,timestamp,value; json: MLflow REST Metric objects.",
         {kStoreOption, {"run", "RUN_ID", "The run", false, true}, {"metric", "KEY", "The metric key", false, true},
             {"format", "FORMAT", "Output: " + joinChoices(formats) + " (default csv)"}});
-    if (const int status = parseArgs(cl, args); status >= 0)
+    std::string chosenFormat;
+    if (const int status = parseWithFormat(cl, args, formats, chosenFormat); status >= 0)
         return status;
-    const auto format = checkChoice(cl, "format", formats, "csv");
-    if (!format)
-        return usageError(cl, "--format must be one of " + joinChoices(formats));
+    const std::string* format = &chosenFormat;
     auto store = openFrom(cl);
     if (!store)
         return fail(store.error());
@@ -406,111 +275,6 @@ int historyCommand(const std::vector<std::string>& args)
         out += '\n';
     }
     std::cout << out;
-    return ExitOk;
-}
-
-namespace {
-
-std::string aliasesText(const std::vector<std::string>& aliases)
-{
-    std::string out;
-    for (const auto& a : aliases)
-        out += (out.empty() ? "@" : ", @") + a;
-    return out;
-}
-
-std::string firstLine(const std::optional<std::string>& text)
-{
-    if (!text)
-        return {};
-    return text->substr(0, text->find('\n'));
-}
-
-} // namespace
-
-int modelsCommand(const std::vector<std::string>& args)
-{
-    const std::vector<std::string> formats {"table", "csv", "json"};
-    CommandLine cl("models", "List registered models (prompts excluded), ordered by name.",
-        {kStoreOption, {"format", "FORMAT", "Output: " + joinChoices(formats) + " (default table)"}});
-    if (const int status = parseArgs(cl, args); status >= 0)
-        return status;
-    const auto format = checkChoice(cl, "format", formats, "table");
-    if (!format)
-        return usageError(cl, "--format must be one of " + joinChoices(formats));
-    auto store = openFrom(cl);
-    if (!store)
-        return fail(store.error());
-    auto models = (*store)->registeredModels();
-    if (!models)
-        return fail(models.error());
-    if (*format == "json") {
-        mlflowjson::Json out = mlflowjson::Json::array();
-        for (const auto& m : *models)
-            out.push_back(mlflowjson::toJson(m));
-        printJson(out);
-        return ExitOk;
-    }
-    TableWriter table({*format == "csv" ? "name" : "NAME", *format == "csv" ? "latest_versions" : "LATEST",
-        *format == "csv" ? "aliases" : "ALIASES", *format == "csv" ? "last_updated" : "UPDATED",
-        *format == "csv" ? "description" : "DESCRIPTION"});
-    for (const auto& m : *models) {
-        std::string latest;
-        for (const auto& v : m.latestVersions)
-            latest += (latest.empty() ? "" : ", ") + ("v" + std::to_string(v.version) + " " + v.currentStage);
-        std::string aliases;
-        for (const auto& a : m.aliases)
-            aliases += (aliases.empty() ? "@" : ", @") + a.alias + "=v" + std::to_string(a.version);
-        if (*format == "csv")
-            table.addRow(
-                {m.name, latest, aliases, formatTimestampUtc(m.lastUpdatedTimestamp), m.description.value_or("")});
-        else
-            table.addRow({m.name, latest, aliases, localTime(m.lastUpdatedTimestamp), firstLine(m.description)});
-    }
-    if (*format == "csv")
-        table.writeCsv(std::cout);
-    else
-        table.writeTable(std::cout);
-    return ExitOk;
-}
-
-int versionsCommand(const std::vector<std::string>& args)
-{
-    const std::vector<std::string> formats {"table", "csv", "json"};
-    CommandLine cl("versions", "List the versions of a registered model (deleted versions skipped).",
-        {kStoreOption, {"model", "NAME", "The registered model", false, true},
-            {"format", "FORMAT", "Output: " + joinChoices(formats) + " (default table)"}});
-    if (const int status = parseArgs(cl, args); status >= 0)
-        return status;
-    const auto format = checkChoice(cl, "format", formats, "table");
-    if (!format)
-        return usageError(cl, "--format must be one of " + joinChoices(formats));
-    auto store = openFrom(cl);
-    if (!store)
-        return fail(store.error());
-    auto versions = (*store)->modelVersions(*cl.value("model"));
-    if (!versions)
-        return fail(versions.error());
-    if (*format == "json") {
-        mlflowjson::Json out = mlflowjson::Json::array();
-        for (const auto& v : *versions)
-            out.push_back(mlflowjson::toJson(v));
-        printJson(out);
-        return ExitOk;
-    }
-    const bool csv = *format == "csv";
-    TableWriter table(
-        {csv ? "version" : "VERSION", csv ? "stage" : "STAGE", csv ? "aliases" : "ALIASES", csv ? "status" : "STATUS",
-            csv ? "run_id" : "RUN ID", csv ? "created" : "CREATED", csv ? "description" : "DESCRIPTION"});
-    for (const auto& v : *versions) {
-        table.addRow({std::to_string(v.version), v.currentStage, aliasesText(v.aliases), v.status, v.runId.value_or(""),
-            csv ? formatTimestampUtc(v.creationTimestamp) : localTime(v.creationTimestamp),
-            csv ? v.description.value_or("") : firstLine(v.description)});
-    }
-    if (csv)
-        table.writeCsv(std::cout);
-    else
-        table.writeTable(std::cout);
     return ExitOk;
 }
 

@@ -30,6 +30,8 @@ int runsCommand(const std::vector<std::string>& args);
 int historyCommand(const std::vector<std::string>& args);
 int modelsCommand(const std::vector<std::string>& args);
 int versionsCommand(const std::vector<std::string>& args);
+int promptsCommand(const std::vector<std::string>& args);
+int loggedModelsCommand(const std::vector<std::string>& args);
 
 // Edits, each with --store; they change the store exactly as MLflow would.
 int setStageCommand(const std::vector<std::string>& args);

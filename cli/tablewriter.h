@@ -19,6 +19,8 @@ public:
     /** Columns padded to their widest cell (counted in code points); newlines shown as "⏎". */
     void writeTable(std::ostream& out) const;
     void writeCsv(std::ostream& out) const;
+    /** CSV or the aligned table. */
+    void write(std::ostream& out, bool csv) const { csv ? writeCsv(out) : writeTable(out); }
 
 private:
     std::vector<std::string> m_header;
