@@ -8,6 +8,7 @@
 #include "experimentlistmodel.h"
 #include "experimentlistview.h"
 #include "filterbar.h"
+#include "loggedmodelspanel.h"
 #include "metricchartpanel.h"
 #include "metricvaluesloader.h"
 #include "parallelcoordinatespanel.h"
@@ -56,6 +57,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTimer>
 #include <QToolButton>
 #include <QTreeView>
@@ -182,9 +184,21 @@ MainWindow::MainWindow(QWidget* parent)
     barRow->addWidget(m_columnsButton, 0, Qt::AlignTop);
     runsLayout->addLayout(barRow);
     runsLayout->addWidget(m_runArea, 1);
+    // Runs and, for MLflow 3 stores, the logged models of the same experiments.
+    m_mainTabs = new QTabWidget(this);
+    m_mainTabs->setObjectName(QStringLiteral("mainTabs"));
+    m_mainTabs->setDocumentMode(true);
+    m_mainTabs->addTab(runsPage, tr("Runs"));
+    m_models = new LoggedModelsPanel(m_session, m_mainTabs);
+    m_mainTabs->addTab(m_models, tr("Models"));
+    m_mainTabs->setTabToolTip(1, tr("Logged models (MLflow 3) of the selected experiments"));
+    connect(m_models, &LoggedModelsPanel::runActivated, this, [this](const QString& runId) {
+        m_mainTabs->setCurrentIndex(0);
+        selectRun(runId);
+    });
     m_runSplitter = new QSplitter(Qt::Horizontal, this);
     m_runSplitter->setObjectName(QStringLiteral("runSplitter"));
-    m_runSplitter->addWidget(runsPage);
+    m_runSplitter->addWidget(m_mainTabs);
     m_runSplitter->setStretchFactor(0, 1);
     connect(m_filterBar, &FilterBar::filterApplied, this, &MainWindow::applyRunFilter);
     m_columnChooser = new ColumnChooser(m_runView, this);
@@ -390,6 +404,7 @@ void MainWindow::onOpening(const QString& uriOrPath)
     m_experimentModel->clear();
     m_restoringSelection = false;
     m_runModel->clear();
+    m_models->setExperiments({});
     m_problemModel->clear();
     updateProblems();
     m_summaryLabel->clear();
@@ -488,6 +503,7 @@ void MainWindow::onSelectionChanged(const QStringList& ids)
     m_autoSelectPending = false;
     saveSelection(ids);
     m_session->loadRuns(ids);
+    m_models->setExperiments(ids);
 }
 
 void MainWindow::onRunsLoading(const QStringList& ids)

@@ -14,6 +14,7 @@ class QLineEdit;
 class QSortFilterProxyModel;
 class QSplitter;
 class QStackedWidget;
+class QTabWidget;
 class QToolButton;
 class QTreeView;
 class QDockWidget;
@@ -31,6 +32,7 @@ class RunEditor;
 class ScatterPanel;
 class ExperimentListModel;
 class FilterBar;
+class LoggedModelsPanel;
 class ExperimentListView;
 class ProblemListModel;
 class RunSortProxyModel;
@@ -75,6 +77,9 @@ public:
     ScatterPanel* scatterPanel() const { return m_scatter; }
     RunDiffView* diffView() const { return m_diff; }
     ParallelCoordinatesPanel* parallelPanel() const { return m_parallel; }
+    LoggedModelsPanel* loggedModelsPanel() const { return m_models; }
+    /** Runs (0) and Models (1). */
+    QTabWidget* mainTabs() const { return m_mainTabs; }
     QDockWidget* chartDock() const { return m_chartDock; }
     QDockWidget* registryDock() const { return m_registryDock; }
 
@@ -165,6 +170,8 @@ private:
 
     QSplitter* m_splitter = nullptr;
     QSplitter* m_runSplitter = nullptr;
+    QTabWidget* m_mainTabs = nullptr;
+    LoggedModelsPanel* m_models = nullptr;
     FilterBar* m_filterBar = nullptr;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;

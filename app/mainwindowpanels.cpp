@@ -10,6 +10,7 @@
 #include "experimentlistmodel.h"
 #include "experimentlistview.h"
 #include "filterbar.h"
+#include "loggedmodelspanel.h"
 #include "metricchartpanel.h"
 #include "metricvaluesloader.h"
 #include "parallelcoordinatespanel.h"
@@ -58,6 +59,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTimer>
 #include <QToolButton>
 #include <QTreeView>
@@ -89,6 +91,10 @@ void MainWindow::createPanels()
     setDetailsPanel(m_details);
     connect(m_details, &RunDetailsPanel::runActivated, this,
         [this](const std::string& runId) { selectRun(QString::fromStdString(runId)); });
+    connect(m_details, &RunDetailsPanel::loggedModelActivated, this, [this](const QString& modelId) {
+        m_mainTabs->setCurrentWidget(m_models);
+        m_models->selectModel(modelId);
+    });
 
     m_charts = new MetricChartPanel(this);
     m_charts->setObjectName(QStringLiteral("metricCharts"));

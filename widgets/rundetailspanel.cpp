@@ -181,6 +181,17 @@ RunDetailsPanel::RunDetailsPanel(StoreSession* session, QWidget* parent)
     m_datasetsView->setSortingEnabled(false);
     m_tabs->addTab(m_datasetsView, tr("Datasets"));
 
+    // Logged models (MLflow 3) the run produced or used; double-click opens one in the Models view.
+    m_loggedModels = new QStandardItemModel(0, 3, this);
+    m_loggedModels->setHorizontalHeaderLabels({tr("Logged model"), tr("Role"), tr("Step")});
+    m_loggedModelsView = tableView(this);
+    m_loggedModelsView->setObjectName(QStringLiteral("runLoggedModels"));
+    m_loggedModelsView->setModel(m_loggedModels);
+    m_loggedModelsView->setSortingEnabled(false);
+    m_tabs->addTab(m_loggedModelsView, tr("Models"));
+    connect(m_loggedModelsView, &QTableView::doubleClicked, this,
+        [this](const QModelIndex& index) { Q_EMIT loggedModelActivated(index.siblingAtColumn(0).data().toString()); });
+
     // Artifacts
     m_artifacts = new ArtifactBrowser(session, this);
     m_tabs->addTab(m_artifacts, tr("Artifacts"));
@@ -232,6 +243,7 @@ void RunDetailsPanel::showRun(const std::string& runId)
     m_params->removeRows(0, m_params->rowCount());
     m_tags->clear();
     m_datasets->removeRows(0, m_datasets->rowCount());
+    m_loggedModels->removeRows(0, m_loggedModels->rowCount());
     m_artifacts->setRun(runId);
     setEnabled(true);
     m_model->showRun(runId);
@@ -302,6 +314,16 @@ void RunDetailsPanel::fillRun()
                 new QStandardItem(toQString(input.dataset.source))});
     }
     m_datasetsView->resizeColumnsToContents();
+
+    for (const ModelOutput& output : run->modelOutputs) {
+        m_loggedModels->appendRow({new QStandardItem(toQString(output.modelId)), new QStandardItem(tr("output")),
+            new QStandardItem(QString::number(output.step))});
+    }
+    for (const ModelInput& input : run->modelInputs) {
+        m_loggedModels->appendRow(
+            {new QStandardItem(toQString(input.modelId)), new QStandardItem(tr("input")), new QStandardItem()});
+    }
+    m_loggedModelsView->resizeColumnsToContents();
 }
 
 void RunDetailsPanel::fillLinks()

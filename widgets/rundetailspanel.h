@@ -47,6 +47,8 @@ public:
     QTableView* metricsView() const { return m_metricsView; }
     QTreeWidget* tagsView() const { return m_tags; }
     QTableView* datasetsView() const { return m_datasetsView; }
+    /** The run's logged models (MLflow 3): outputs with their step, then inputs. */
+    QTableView* loggedModelsView() const { return m_loggedModelsView; }
     QListWidget* childrenView() const { return m_children; }
     QLabel* parentLabel() const { return m_parent; }
     ArtifactBrowser* artifacts() const { return m_artifacts; }
@@ -54,6 +56,8 @@ public:
 Q_SIGNALS:
     /** The user followed a parent or child link. */
     void runActivated(const std::string& runId);
+    /** The user opened one of the run's logged models. */
+    void loggedModelActivated(const QString& modelId);
 
 private:
     QToolButton* m_editButton = nullptr;
@@ -84,6 +88,8 @@ private:
     QTableView* m_metricsView;
     QTreeWidget* m_tags;
     QTableView* m_datasetsView;
+    QStandardItemModel* m_loggedModels = nullptr;
+    QTableView* m_loggedModelsView = nullptr;
     QStandardItemModel* m_datasets;
     ArtifactBrowser* m_artifacts;
 };
