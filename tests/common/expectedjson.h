@@ -2,7 +2,9 @@
 #pragma once
 
 // Compares what a Store reads with what real MLflow read back from the same data:
-// tests/data/mlflow-2.22/expected.json, one entry per store ("file", "sqlite"). Works on any Store.
+// tests/data/mlflow-2.22/expected.json and tests/data/mlflow-3.6/expected.json, one entry per store
+// ("file", "sqlite"). Works on any Store. Fields only MLflow 3 reports (model inputs and outputs,
+// a version's model_id) are compared where the expected entry has them.
 // The functions return mismatches as readable lines instead of failing a QTest directly, so a test
 // can report all of them at once, skip what it damaged on purpose, or run them in a child process.
 
@@ -28,24 +30,36 @@ namespace runlens::test {
 
 using Json = nlohmann::json;
 
-/** The whole expected.json; a null Json when it cannot be read. */
-inline Json loadExpectedJson()
+/** The whole expected.json of one fixture folder; a null Json when it cannot be read. */
+inline Json loadExpectedJson(const char* fixture)
 {
-    QFile file(QStringLiteral(RUNLENS_TEST_DATA_DIR "/mlflow-2.22/expected.json"));
+    QFile file(QStringLiteral(RUNLENS_TEST_DATA_DIR "/") + QLatin1String(fixture) + QStringLiteral("/expected.json"));
     if (!file.open(QIODevice::ReadOnly))
         return Json();
     const QByteArray bytes = file.readAll();
     return Json::parse(bytes.constData(), bytes.constData() + bytes.size(), nullptr, false);
 }
 
-/** expected.json's entry for one store ("file" or "sqlite"), loaded once. */
-inline const Json& expectedStore(const std::string& name)
+inline const Json& storeEntry(const Json& all, const std::string& name)
 {
-    static const Json all = loadExpectedJson();
     static const Json none;
     if (!all.is_object() || !all.contains("stores") || !all["stores"].contains(name))
         return none;
     return all["stores"][name];
+}
+
+/** MLflow 2.22's expected.json entry for one store ("file" or "sqlite"), loaded once. */
+inline const Json& expectedStore(const std::string& name)
+{
+    static const Json all = loadExpectedJson("mlflow-2.22");
+    return storeEntry(all, name);
+}
+
+/** MLflow 3.6's expected.json entry for one store ("file" or "sqlite"), loaded once. */
+inline const Json& expectedStore3(const std::string& name)
+{
+    static const Json all = loadExpectedJson("mlflow-3.6");
+    return storeEntry(all, name);
 }
 
 struct CompareOptions
@@ -327,6 +341,28 @@ inline std::vector<std::string> compareRun(Store& store, const Run& run, const J
         RUNLENS_EXPECT_EQ(p + " dataset profile", d["profile"].get<std::string>(), input.dataset.profile);
     }
 
+    // MLflow 3's links to logged models, order-insensitive (the file store lists folders).
+    if (expected.contains("model_inputs")) {
+        std::vector<std::string> want, got;
+        for (const Json& m : expected["model_inputs"])
+            want.push_back(m["model_id"].get<std::string>());
+        for (const ModelInput& m : run.modelInputs)
+            got.push_back(m.modelId);
+        std::sort(want.begin(), want.end());
+        std::sort(got.begin(), got.end());
+        RUNLENS_EXPECT_EQ(p + " model_inputs", want, got);
+    }
+    if (expected.contains("model_outputs")) {
+        std::vector<std::string> want, got;
+        for (const Json& m : expected["model_outputs"])
+            want.push_back(m["model_id"].get<std::string>() + "@" + std::to_string(m["step"].get<std::int64_t>()));
+        for (const ModelOutput& m : run.modelOutputs)
+            got.push_back(m.modelId + "@" + std::to_string(m.step));
+        std::sort(want.begin(), want.end());
+        std::sort(got.begin(), got.end());
+        RUNLENS_EXPECT_EQ(p + " model_outputs", want, got);
+    }
+
     if (options.artifacts) {
         std::vector<Problem> problems;
         auto listing = listArtifactsRecursive(store, id, &problems);
@@ -527,6 +563,21 @@ inline std::vector<std::string> compareRuns(Store& store, const Json& storeJson,
     return out;
 }
 
+/** A version number: MLflow 2.22's read-back wrote it as text, 3.6's as a number. */
+inline std::int64_t expectedVersion(const Json& value)
+{
+    return value.is_string() ? std::stoll(value.get<std::string>()) : value.get<std::int64_t>();
+}
+
+/** Alias -> version as text, whichever way the read-back wrote the version. */
+inline std::map<std::string, std::string> expectedAliases(const Json& object)
+{
+    std::map<std::string, std::string> out;
+    for (auto it = object.begin(); it != object.end(); ++it)
+        out[it.key()] = std::to_string(expectedVersion(it.value()));
+    return out;
+}
+
 /** Registered models, their versions, stages, tags and aliases. */
 inline std::vector<std::string> compareRegistry(Store& store, const Json& storeJson)
 {
@@ -558,6 +609,10 @@ inline std::vector<std::string> compareRegistry(Store& store, const Json& storeJ
         std::vector<std::string> aliases = e["aliases"].get<std::vector<std::string>>();
         std::sort(aliases.begin(), aliases.end());
         RUNLENS_EXPECT_EQ(p + " aliases", aliases, v.aliases);
+        if (e.contains("model_id"))
+            RUNLENS_EXPECT_EQ(p + " model_id", expectedOptionalString(e["model_id"]), v.modelId);
+        if (e.contains("download_uri") && v.storageLocation)
+            RUNLENS_EXPECT_EQ(p + " storage_location", e["download_uri"].get<std::string>(), *v.storageLocation);
     };
     for (const Json& e : storeJson["registered_models"]) {
         const std::string name = e["name"].get<std::string>();
@@ -575,18 +630,18 @@ inline std::vector<std::string> compareRegistry(Store& store, const Json& storeJ
         std::map<std::string, std::string> aliases;
         for (const ModelAlias& alias : it->aliases)
             aliases[alias.alias] = std::to_string(alias.version);
-        compareMaps(p + " aliases", expectedMap(e["aliases"]), aliases, out);
+        compareMaps(p + " aliases", expectedAliases(e["aliases"]), aliases, out);
 
         std::vector<std::string> expectedLatest, actualLatest;
         std::vector<const Json*> latestJson;
         for (const Json& l : e["latest_versions"])
             latestJson.push_back(&l);
         std::sort(latestJson.begin(), latestJson.end(), [](const Json* a, const Json* b) {
-            return std::stoll((*a)["version"].get<std::string>()) < std::stoll((*b)["version"].get<std::string>());
+            return expectedVersion((*a)["version"]) < expectedVersion((*b)["version"]);
         });
         for (const Json* l : latestJson)
             expectedLatest.push_back(
-                (*l)["version"].get<std::string>() + ":" + (*l)["current_stage"].get<std::string>());
+                std::to_string(expectedVersion((*l)["version"])) + ":" + (*l)["current_stage"].get<std::string>());
         for (const ModelVersion& v : it->latestVersions)
             actualLatest.push_back(std::to_string(v.version) + ":" + v.currentStage);
         RUNLENS_EXPECT_EQ(p + " latest_versions", expectedLatest, actualLatest);
@@ -598,12 +653,12 @@ inline std::vector<std::string> compareRegistry(Store& store, const Json& storeJ
         }
         std::vector<std::string> expectedVersions, actualVersions;
         for (const Json& v : e["versions"])
-            expectedVersions.push_back(v["version"].get<std::string>());
+            expectedVersions.push_back(std::to_string(expectedVersion(v["version"])));
         for (const ModelVersion& v : *versions)
             actualVersions.push_back(std::to_string(v.version));
         RUNLENS_EXPECT_EQ(p + " versions", expectedVersions, actualVersions);
         for (const Json& ev : e["versions"]) {
-            const std::int64_t number = std::stoll(ev["version"].get<std::string>());
+            const std::int64_t number = expectedVersion(ev["version"]);
             for (const ModelVersion& v : *versions) {
                 if (v.version == number) {
                     RUNLENS_EXPECT_EQ(p + " version " + std::to_string(number) + " name", name, v.name);
