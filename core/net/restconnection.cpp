@@ -145,6 +145,8 @@ Status RestConnection::normalize()
     if (metricHistoryPageSize < 1 || registeredModelsPageSize < 0 || registeredModelsPageSize > 1000
         || modelVersionsPageSize < 0 || modelVersionsPageSize > 200'000)
         return invalid("a registry or metric history page size is out of the server's range");
+    if (loggedModelsPageSize < 1 || loggedModelsPageSize > 50'000)
+        return invalid("the logged models page size must be between 1 and 50000");
     return Done {};
 }
 

@@ -55,6 +55,7 @@ struct RestConnection
     int metricHistoryPageSize = 25'000; // always sent: some servers return nothing without it
     int registeredModelsPageSize = 1000; // server limit 1000
     int modelVersionsPageSize = 0; // server default 200000 is also its limit
+    int loggedModelsPageSize = 1000; // server default 50; 3.x sets no limit
 
     /** The base URL without any credentials, for messages and Store::uri(). */
     std::string displayUrl() const;

@@ -2,7 +2,7 @@
 #pragma once
 
 // A small HTTP/1.1 server on 127.0.0.1 that answers from the exchanges recorded with a real MLflow
-// 2.22 server (tests/data/mlflow-2.22/rest-transcript.jsonl), and can be told to misbehave.
+// server (tests/data/mlflow-2.22 and mlflow-3.6, rest-transcript.jsonl), and can be told to misbehave.
 //
 // It runs on its own thread, so a test may call a store synchronously from its own thread and still
 // be answered. It is header-only and has no Q_OBJECT, so tests and benchmarks include it without
@@ -120,6 +120,11 @@ public:
     static QString defaultTranscript()
     {
         return QStringLiteral(RUNLENS_TEST_DATA_DIR "/mlflow-2.22/rest-transcript.jsonl");
+    }
+    /** The exchanges recorded with a real MLflow 3.6 server over an sqlite store with logged models. */
+    static QString mlflow3Transcript()
+    {
+        return QStringLiteral(RUNLENS_TEST_DATA_DIR "/mlflow-3.6/rest-transcript.jsonl");
     }
 #endif
 
@@ -317,6 +322,8 @@ public:
             setDefault("max_results", 1000);
         } else if (path == "/api/2.0/mlflow/experiments/search") {
             setDefault("view_type", "ACTIVE_ONLY");
+        } else if (path == "/api/2.0/mlflow/logged-models/search") {
+            setDefault("max_results", 50);
         }
         return body;
     }

@@ -3,6 +3,7 @@
 // is replayed from the transcript and its result compared with the recorded reply.
 
 #include "replayserver.h"
+#include "restjson.h"
 #include "storefactory.h"
 #include "stores/rest/mlflowjson.h"
 #include "stores/rest/reststore.h"
@@ -16,80 +17,15 @@
 #include <QTest>
 
 using namespace runlens;
+using runlens::test::canonical;
+using runlens::test::listJson;
+using runlens::test::plain;
+using runlens::test::pointsJson;
+using runlens::test::recordedList;
 using runlens::test::ReplayRequest;
 using runlens::test::ReplayResponse;
 using runlens::test::ReplayServer;
 using json = nlohmann::json;
-
-namespace {
-
-json plain(const mlflowjson::Json& j)
-{
-    return json::parse(j.dump());
-}
-
-// Brings a recorded reply and a re-serialized entity to one form: proto3 leaves out empty values
-// (and a file_size of 0), and the entities keep tags, metrics and aliases sorted.
-json canonical(json j)
-{
-    if (j.is_object()) {
-        json out = json::object();
-        for (auto& [key, value] : j.items()) {
-            json v = canonical(value);
-            if (v.is_null() || (v.is_object() && v.empty()) || (v.is_array() && v.empty()))
-                continue;
-            if (key == "file_size" && v == 0)
-                continue;
-            out[key] = std::move(v);
-        }
-        return out;
-    }
-    if (j.is_array()) {
-        json out = json::array();
-        for (auto& v : j)
-            out.push_back(canonical(v));
-        auto by = [&](const char* field) {
-            std::stable_sort(out.begin(), out.end(), [&](const json& a, const json& b) {
-                return a.at(field).get<std::string>() < b.at(field).get<std::string>();
-            });
-        };
-        if (!out.empty() && std::all_of(out.begin(), out.end(), [](const json& v) { return v.is_string(); }))
-            std::sort(out.begin(), out.end());
-        else if (!out.empty() && std::all_of(out.begin(), out.end(), [](const json& v) { return v.contains("key"); }))
-            by("key");
-        else if (!out.empty() && std::all_of(out.begin(), out.end(), [](const json& v) { return v.contains("alias"); }))
-            by("alias");
-        return out;
-    }
-    return j;
-}
-
-#define COMPARE_JSON(actual, expected)                                                                                 \
-    QCOMPARE(QString::fromStdString(canonical(actual).dump(1)), QString::fromStdString(canonical(expected).dump(1)))
-
-template<typename T>
-json listJson(const std::vector<T>& items)
-{
-    json out = json::array();
-    for (const auto& item : items)
-        out.push_back(plain(mlflowjson::toJson(item)));
-    return out;
-}
-
-json pointsJson(const std::string& key, const std::vector<MetricPoint>& points)
-{
-    json out = json::array();
-    for (const auto& p : points)
-        out.push_back(plain(mlflowjson::toJson(key, p)));
-    return out;
-}
-
-json recordedList(const json& reply, const char* name)
-{
-    return reply.contains(name) ? reply.at(name) : json::array();
-}
-
-} // namespace
 
 class TestRestStore : public QObject
 {

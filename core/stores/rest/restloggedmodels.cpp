@@ -7,6 +7,8 @@
 
 #include <QUrl>
 
+#include <algorithm>
+
 namespace runlens {
 
 Result<LoggedModelList> RestStore::searchLoggedModels(const LoggedModelQuery& query, TaskControl* control)
@@ -15,8 +17,11 @@ Result<LoggedModelList> RestStore::searchLoggedModels(const LoggedModelQuery& qu
     if (!search)
         return search.error();
     // The server evaluates MLflow's own language; OR, NOT and parentheses are evaluated here over
-    // every model of the experiments.
-    const auto serverFilter = search->mlflowCompatibleFilter();
+    // every model of the experiments. So is a dataset named without a digest: MLflow 3.6's server
+    // then matches no metric at all, where its stores match the name (docs/mlflow3.md).
+    const bool nameOnlyDataset
+        = std::any_of(query.datasets.begin(), query.datasets.end(), [](const DatasetFilter& d) { return !d.digest; });
+    const auto serverFilter = nameOnlyDataset ? std::nullopt : search->mlflowCompatibleFilter();
     LoggedModelList list;
     std::vector<std::string> experimentIds = query.experimentIds;
     if (experimentIds.empty()) {
@@ -36,7 +41,7 @@ Result<LoggedModelList> RestStore::searchLoggedModels(const LoggedModelQuery& qu
             body["experiment_ids"] = experimentIds;
             if (serverFilter && !serverFilter->empty())
                 body["filter"] = *serverFilter;
-            if (!query.datasets.empty()) {
+            if (serverFilter && !query.datasets.empty()) {
                 json datasets = json::array();
                 for (const DatasetFilter& d : query.datasets) {
                     json item = {{"dataset_name", d.name}};
@@ -59,7 +64,7 @@ Result<LoggedModelList> RestStore::searchLoggedModels(const LoggedModelQuery& qu
                 if (!orders.empty())
                     body["order_by"] = std::move(orders);
             }
-            body["max_results"] = 100; // the most a 3.x server returns per page
+            body["max_results"] = m_impl->connection.loggedModelsPageSize;
             if (!token.empty())
                 body["page_token"] = token;
             return m_impl->jsonRequest("POST", "/logged-models/search", body);
