@@ -14,6 +14,7 @@
 #include "parallelcoordinatespanel.h"
 #include "parallelcoordinatesview.h"
 #include "problemlistmodel.h"
+#include "readonlynote.h"
 #include "registrypanel.h"
 #include "runcolors.h"
 #include "rundetailspanel.h"
@@ -246,10 +247,15 @@ MainWindow::MainWindow(QWidget* parent)
         m_problemDock->show();
         m_problemDock->raise();
     });
+    m_readOnlyBadge = new QLabel(this);
+    m_readOnlyBadge->setObjectName(QStringLiteral("readOnlyBadge"));
+    m_readOnlyBadge->setTextFormat(Qt::PlainText);
+    m_readOnlyBadge->hide();
     m_progress = new TaskProgressWidget(this);
     connect(m_progress, &TaskProgressWidget::cancelRequested, m_session, &StoreSession::cancelRuns);
     statusBar()->addWidget(m_storeLabel);
     statusBar()->addWidget(m_summaryLabel, 1);
+    statusBar()->addPermanentWidget(m_readOnlyBadge);
     statusBar()->addPermanentWidget(m_problemButton);
     statusBar()->addPermanentWidget(m_progress);
 
@@ -386,6 +392,15 @@ QString MainWindow::messageText() const
     return m_runArea->currentWidget() == m_message ? m_message->text() : QString();
 }
 
+// Said up front, before anyone tries an edit: a store that cannot be written, and why.
+void MainWindow::showReadOnlyBadge(const QString& reason)
+{
+    m_readOnlyBadge->setVisible(!reason.isEmpty());
+    m_readOnlyBadge->setToolTip(ReadOnlyNote::sentence(reason));
+    const QString text = tr("Read-only: %1").arg(reason);
+    m_readOnlyBadge->setText(m_readOnlyBadge->fontMetrics().elidedText(text, Qt::ElideRight, 460));
+}
+
 void MainWindow::setNote(const QString& text)
 {
     m_note = text;
@@ -408,6 +423,7 @@ void MainWindow::onOpening(const QString& uriOrPath)
     m_problemModel->clear();
     updateProblems();
     m_summaryLabel->clear();
+    showReadOnlyBadge({});
     m_storeLabel->setText(uriOrPath.isEmpty() ? tr("Default store") : uriOrPath);
     showMessage(tr("Opening %1\u2026").arg(uriOrPath));
     m_progress->start(tr("Opening store\u2026"), false);
@@ -427,6 +443,7 @@ void MainWindow::onOpened(const QString& uri)
     m_charts->setRuns({});
     m_details->showRun({});
     m_runEditor->setStore(store, uri);
+    showReadOnlyBadge(ReadOnlyNote::reason(store.get(), ReadOnlyNote::Edits::Runs, uri));
     m_progress->start(tr("Listing experiments\u2026"), false);
     showMessage(tr("Listing experiments\u2026"));
 }

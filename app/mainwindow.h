@@ -135,6 +135,8 @@ private:
 
     void onOpening(const QString& uriOrPath);
     void onOpened(const QString& uri);
+    /** The status bar's read-only badge: hidden for an empty reason. */
+    void showReadOnlyBadge(const QString& reason);
     void onOpenFailed(const QString& uriOrPath, const QString& message);
     void onExperimentsLoaded(const ExperimentListSnapshot& experiments);
     void onExperimentsFailed(const QString& message);
@@ -187,6 +189,7 @@ private:
     QDockWidget* m_problemDock = nullptr;
     QTreeView* m_problemView = nullptr;
     QLabel* m_storeLabel = nullptr;
+    QLabel* m_readOnlyBadge = nullptr; // shown when the open store cannot be written, with why
     QLabel* m_summaryLabel = nullptr;
     QToolButton* m_problemButton = nullptr;
     TaskProgressWidget* m_progress = nullptr;

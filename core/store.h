@@ -127,6 +127,11 @@ public:
     virtual std::string uri() const = 0;
     virtual StoreKind kind() const = 0;
     virtual Capabilities capabilities() const = 0;
+    /**
+     * Why a store that could be written is not, when the store knows more than "no permission"
+     * (an sqlite schema revision the writes were not tested with, say); empty otherwise.
+     */
+    virtual std::string readOnlyReason() const { return {}; }
 
     /** Experiments in MLflow's default order (creation_time DESC, experiment_id ASC). */
     virtual Result<ExperimentList> experiments(ViewType view) = 0;

@@ -14,6 +14,8 @@ QString ReadOnlyNote::reason(const Store* store, Edits edits, const QString& uri
         return tr("it has no model registry");
     if (has(caps, edits == Edits::Runs ? Capability::WriteRuns : Capability::WriteRegistry))
         return {};
+    if (const std::string known = store->readOnlyReason(); !known.empty())
+        return QString::fromStdString(known);
     return tr("Runlens may not write to %1 (no write permission, or a read-only disk)").arg(uri);
 }
 

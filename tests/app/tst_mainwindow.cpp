@@ -9,12 +9,14 @@
 #include "runtablemodel.h"
 #include "runtableview.h"
 #include "startupstore.h"
+#include "stores/sqlite/sqliteconnection.h"
 #include "storesession.h"
 #include "taskprogresswidget.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
 #include <QSignalSpy>
@@ -64,6 +66,7 @@ private Q_SLOTS:
     void browsesFixtureStore();
     void cancelShowsMessageAndEmptiesTable();
     void openErrorIsShownInTheWindow();
+    void readOnlyStoreIsSaidUpFront();
     void brokenRunIsReportedAndOthersStillShow();
     void remembersLayoutAndSelection();
     void startupStoreChoice();
@@ -200,6 +203,39 @@ void TestMainWindow::openErrorIsShownInTheWindow()
     QVERIFY(window.messageText().startsWith(QStringLiteral("Could not open")));
     QVERIFY(window.messageText().contains(missing));
     QCOMPARE(window.experimentModel()->rowCount(), 0);
+}
+
+// An MLflow 3.6 database opens writable; one with a schema revision Runlens's writes were not
+// tested with opens read-only, and the status bar says so, and why, as soon as it is open.
+void TestMainWindow::readOnlyStoreIsSaidUpFront()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::filesystem::path db = std::filesystem::path(dir.path().toStdString()) / "mlflow.db";
+    std::filesystem::copy_file(RUNLENS_FIXTURE_DIR "/mlflow3/sqlite/mlflow.db", db);
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* badge = window.findChild<QLabel*>(QStringLiteral("readOnlyBadge"));
+    QVERIFY(badge);
+    QSignalSpy opened(window.session(), &StoreSession::opened);
+    window.openStore(QString::fromStdString(db.string()));
+    QVERIFY(opened.wait());
+    QVERIFY(!badge->isVisible());
+
+    {
+        auto c = SqliteConnection::open(db, SqliteConnection::Access::ReadWrite);
+        QVERIFY(c);
+        QVERIFY((*c)->exec("UPDATE alembic_version SET version_num = 'ffffffffffff'"));
+    }
+    window.openStore(QString::fromStdString(db.string()));
+    QVERIFY(opened.wait());
+    QVERIFY(badge->isVisible());
+    QVERIFY2(badge->text().startsWith(QStringLiteral("Read-only: ")), qPrintable(badge->text()));
+    QVERIFY2(badge->toolTip().contains(QStringLiteral("'ffffffffffff' is not one Runlens was tested with")),
+        qPrintable(badge->toolTip()));
+    // Everything still reads.
+    QTRY_VERIFY(window.experimentModel()->rowCount() > 0);
 }
 
 void TestMainWindow::brokenRunIsReportedAndOthersStillShow()

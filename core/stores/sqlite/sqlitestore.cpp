@@ -57,7 +57,7 @@ namespace {
 // revisions are read but not written, because MLflow itself refuses a database it does not know.
 // From 2.x's 0584bdc529eb to 3.6's head bf29a5ff90ea no migration changes those tables (3.x adds
 // logged models, traces, assessments, spans, webhooks, scorers, evaluation datasets and jobs beside
-// them); the writes are tested on a 3.6 database in tst_sqlitewrites.
+// them); the writes are tested on a 3.6 database in tst_sqlitewrites3.
 constexpr std::array<std::string_view, 21> kWriteTestedRevisions {"3500859a5d39", "7f2a7d5fae7d", "2d6e25af4d3e",
     "acf3f17fdcc7", "867495a8f9d4", "5b0e9adcef9c", "4465047574b1", "f5a4f2784254", "0584bdc529eb", "400f98739977",
     "6953534de441", "bda7b8c39065", "cbc13b556ace", "770bee3ae1dd", "a1b2c3d4e5f6", "de4033877273", "1a0cddfcaa16",

@@ -59,6 +59,7 @@ public:
 
     /** Why writes are off (read-only request, permissions, untested schema); empty when they are on. */
     const std::string& writeBlocker() const;
+    std::string readOnlyReason() const override { return writeBlocker(); }
     /** How long a write waits for another process's lock (20 s, as MLflow; tests shorten it). */
     void setBusyTimeout(int milliseconds);
 
