@@ -39,7 +39,7 @@ int loggedModelsCommand(const std::vector<std::string>& args)
         {kStoreOption, {"experiment", "NAME_OR_ID", "Experiment to list (default: every active experiment)", true},
             {"model", "MODEL_ID", "Print one logged model (m-...) instead of a listing"},
             {"filter", "EXPR", "Filter, e.g. \"metrics.accuracy > 0.9 and params.lr = '0.01'\""},
-            {"dataset", "NAME[@DIGEST]", "Only metrics on this dataset count (repeatable)", true},
+            {"dataset", "NAME[@DIGEST]", "Only metrics on this dataset count", true},
             {"order-by", "CLAUSE", "Order, e.g. \"metrics.accuracy DESC\" or \"name\"", true},
             {"order-dataset", "NAME[@DIGEST]", "The dataset whose metric values --order-by uses"},
             {"max", "N", "At most N models"},

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: Apache-2.0
+// runlens-cli on the stores MLflow 3.6 wrote (tests/data/mlflow-3.6): logged models listed and
+// searched as MLflow answered (every recorded search_logged_models query, on both stores), model
+// ids in versions, and no warnings about the 3.x tables and folders Runlens does not show.
+#include "clirunner.h"
+
+#include <QRegularExpression>
+#include <QTest>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+using nlohmann::json;
+using namespace runlens::test;
+
+namespace {
+
+QString storePath(const QString& kind)
+{
+    return kind == QLatin1String("file") ? QStringLiteral(RUNLENS_FIXTURE_DIR "/mlflow3/file/mlruns")
+                                         : QStringLiteral(RUNLENS_FIXTURE_DIR "/mlflow3/sqlite/mlflow.db");
+}
+
+const json& expectedStore(const QString& kind)
+{
+    static const json data = [] {
+        std::ifstream in(RUNLENS_TEST_DATA_DIR "/mlflow-3.6/expected.json");
+        return json::parse(in, nullptr, false);
+    }();
+    return data["stores"][kind.toStdString()];
+}
+
+using StringMap = std::map<std::string, std::string>;
+
+#define QCOMPARE_JSON(actual, expected)                                                                                \
+    do {                                                                                                               \
+        const json actual_ = (actual);                                                                                 \
+        const json expected_ = (expected);                                                                             \
+        QVERIFY2(actual_ == expected_, (actual_.dump() + " != " + expected_.dump()).c_str());                          \
+    } while (false)
+
+QString q(const std::string& text)
+{
+    return QString::fromStdString(text);
+}
+
+QString datasetArg(const json& d)
+{
+    QString out = q(d["dataset_name"].get<std::string>());
+    if (d.value("dataset_digest", json()).is_string())
+        out += QLatin1Char('@') + q(d["dataset_digest"].get<std::string>());
+    return out;
+}
+
+QStringList lines(const std::string& text)
+{
+    return QString::fromStdString(text).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+} // namespace
+
+class TestCliMlflow3 : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QVERIFY2(expectedStore(QStringLiteral("file")).is_object(), "expected.json is missing"); }
+
+    void stores_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("file") << QStringLiteral("file");
+        QTest::newRow("sqlite") << QStringLiteral("sqlite");
+    }
+
+    // Per experiment: MLflow's order, and each model in MLflow's REST shape.
+    void loggedModelsJsonMatchesMlflow_data() { stores_data(); }
+    void loggedModelsJsonMatchesMlflow()
+    {
+        QFETCH(QString, kind);
+        int models = 0;
+        for (const json& e : expectedStore(kind)["experiments"]) {
+            const auto r = runCli({QStringLiteral("logged-models"), QStringLiteral("--store"), storePath(kind),
+                QStringLiteral("--experiment"), q(e["experiment_id"].get<std::string>()), QStringLiteral("--format"),
+                QStringLiteral("json")});
+            QVERIFY2(r.exitCode == 0, r.err.c_str());
+            QVERIFY2(r.err.empty(), r.err.c_str());
+            const json got = json::parse(r.out);
+            const json& want = e["logged_models"];
+            QCOMPARE(got.size(), want.size());
+            for (std::size_t i = 0; i < got.size(); ++i) {
+                const json& info = got[i]["info"];
+                QCOMPARE_JSON(info["model_id"], want[i]["model_id"]);
+                QCOMPARE_JSON(info["name"], want[i]["name"]);
+                QCOMPARE_JSON(info["experiment_id"], want[i]["experiment_id"]);
+                // The entity's status name, and its name in the REST proto.
+                const std::map<std::string, std::string> proto {{"PENDING", "LOGGED_MODEL_PENDING"},
+                    {"READY", "LOGGED_MODEL_READY"}, {"FAILED", "LOGGED_MODEL_UPLOAD_FAILED"}};
+                QCOMPARE(info["status"].get<std::string>(), proto.at(want[i]["status"].get<std::string>()));
+                QCOMPARE_JSON(info["creation_timestamp_ms"], want[i]["creation_timestamp"]);
+                QVERIFY(keyValues(got[i]["data"].value("params", json::array())) == want[i]["params"].get<StringMap>());
+                QVERIFY(keyValues(info.value("tags", json::array())) == want[i]["tags"].get<StringMap>());
+                QCOMPARE(got[i]["data"].value("metrics", json::array()).size(),
+                    want[i].value("metrics", json::array()).size());
+                ++models;
+            }
+        }
+        QCOMPARE(models, 5);
+    }
+
+    // Every query MLflow 3.6 answered on this store (filters, datasets, order-bys, a page size and
+    // two errors), asked through the CLI: the same models in the same order, or the same error.
+    void searchesMatchMlflow_data() { stores_data(); }
+    void searchesMatchMlflow()
+    {
+        QFETCH(QString, kind);
+        const json& recorded = expectedStore(kind)["search_logged_models_queries"];
+        int asked = 0;
+        for (const json& item : recorded["queries"]) {
+            const json& query = item["query"];
+            const json& result = item["result"];
+            QStringList a {QStringLiteral("logged-models"), QStringLiteral("--store"), storePath(kind),
+                QStringLiteral("--format"), QStringLiteral("ids")};
+            for (const json& id : recorded["experiment_ids"])
+                a << QStringLiteral("--experiment") << q(id.get<std::string>());
+            if (query.contains("filter_string"))
+                a << QStringLiteral("--filter") << q(query["filter_string"].get<std::string>());
+            bool expressible = true;
+            for (const json& d : query.value("datasets", json::array())) {
+                // An explicit null digest is not something a command line can say.
+                expressible = expressible && !(d.contains("dataset_digest") && d["dataset_digest"].is_null());
+                a << QStringLiteral("--dataset") << datasetArg(d);
+            }
+            for (const json& o : query.value("order_by", json::array())) {
+                a << QStringLiteral("--order-by")
+                  << q(o["field_name"].get<std::string>() + (o.value("ascending", true) ? " ASC" : " DESC"));
+                if (o.contains("dataset_name"))
+                    a << QStringLiteral("--order-dataset") << datasetArg(o);
+            }
+            if (query.contains("max_results"))
+                a << QStringLiteral("--max") << QString::number(query["max_results"].get<int>());
+            if (!expressible)
+                continue;
+            const auto r = runCli(a);
+            const QByteArray what = a.join(QLatin1Char(' ')).toUtf8();
+            if (result.contains("error_code")) {
+                QVERIFY2(r.exitCode == 2, what);
+                QVERIFY2(r.err.find(result["error_code"].get<std::string>()) != std::string::npos, r.err.c_str());
+            } else {
+                QVERIFY2(r.exitCode == 0, QByteArray(what + "\n" + QByteArray::fromStdString(r.err)).constData());
+                QStringList want;
+                for (const json& id : result["model_ids"])
+                    want << q(id.get<std::string>());
+                QVERIFY2(lines(r.out) == want, what);
+            }
+            ++asked;
+        }
+        QVERIFY(asked >= 25);
+    }
+
+    void versionsNameTheirLoggedModel_data() { stores_data(); }
+    void versionsNameTheirLoggedModel()
+    {
+        QFETCH(QString, kind);
+        const auto r = runCli({QStringLiteral("versions"), QStringLiteral("--store"), storePath(kind),
+            QStringLiteral("--model"), QStringLiteral("resnet-classifier")});
+        QVERIFY2(r.exitCode == 0, r.err.c_str());
+        const QStringList rows = lines(r.out);
+        QVERIFY(rows.front().contains(QStringLiteral("MODEL ID")));
+        for (const json& model : expectedStore(kind)["registered_models"]) {
+            if (model["name"] != "resnet-classifier")
+                continue;
+            for (const json& v : model["versions"]) {
+                const std::string source = v["source"].get<std::string>();
+                // The SQL store keeps no model_id: the id comes from the models:/ source.
+                const std::string id = v["model_id"].is_string() ? v["model_id"].get<std::string>()
+                    : source.starts_with("models:/m-")           ? source.substr(8)
+                                                                 : std::string();
+                const QString row
+                    = rows.filter(QRegularExpression(QStringLiteral("^%1 ").arg(v["version"].get<int>()))).value(0);
+                QVERIFY2(!row.isEmpty(), r.out.c_str());
+                if (!id.empty())
+                    QVERIFY2(row.contains(q(id)), qPrintable(row));
+                else
+                    QVERIFY2(!row.contains(QStringLiteral(" m-")), qPrintable(row));
+            }
+        }
+    }
+
+    // Traces, spans, assessments, datasets, webhooks...: read past in silence.
+    void nothingToWarnAbout_data() { stores_data(); }
+    void nothingToWarnAbout()
+    {
+        QFETCH(QString, kind);
+        for (const QStringList& command : {QStringList {QStringLiteral("experiments")},
+                 QStringList {QStringLiteral("runs"), QStringLiteral("--experiment"), QStringLiteral("genai-agent")},
+                 QStringList {
+                     QStringLiteral("runs"), QStringLiteral("--experiment"), QStringLiteral("image-classification")},
+                 QStringList {QStringLiteral("models")}, QStringList {QStringLiteral("prompts")},
+                 QStringList {QStringLiteral("logged-models")}}) {
+            const auto r = runCli(command + QStringList {QStringLiteral("--store"), storePath(kind)});
+            QVERIFY2(r.exitCode == 0, r.err.c_str());
+            QVERIFY2(r.err.empty(), r.err.c_str());
+            QVERIFY(!r.out.empty());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliMlflow3)
+#include "tst_climlflow3.moc"
