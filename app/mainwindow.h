@@ -135,6 +135,8 @@ private:
 
     void onOpening(const QString& uriOrPath);
     void onOpened(const QString& uri);
+    /** The Models tab, on one logged model (from a run's details or a model version). */
+    void showLoggedModel(const QString& modelId);
     /** The status bar's read-only badge: hidden for an empty reason. */
     void showReadOnlyBadge(const QString& reason);
     void onOpenFailed(const QString& uriOrPath, const QString& message);

@@ -91,10 +91,7 @@ void MainWindow::createPanels()
     setDetailsPanel(m_details);
     connect(m_details, &RunDetailsPanel::runActivated, this,
         [this](const std::string& runId) { selectRun(QString::fromStdString(runId)); });
-    connect(m_details, &RunDetailsPanel::loggedModelActivated, this, [this](const QString& modelId) {
-        m_mainTabs->setCurrentWidget(m_models);
-        m_models->selectModel(modelId);
-    });
+    connect(m_details, &RunDetailsPanel::loggedModelActivated, this, &MainWindow::showLoggedModel);
 
     m_charts = new MetricChartPanel(this);
     m_charts->setObjectName(QStringLiteral("metricCharts"));
@@ -132,6 +129,7 @@ void MainWindow::createPanels()
         if (!selectRun(QString::fromStdString(runId)))
             m_details->showRun(runId); // a run of an experiment not shown: its details still open
     });
+    connect(m_registry, &RegistryPanel::loggedModelActivated, this, &MainWindow::showLoggedModel);
 
     m_runEditor = new RunEditor(m_session->threadPool(), this);
     for (QAction* action : m_runEditor->actions())
@@ -351,6 +349,12 @@ void MainWindow::onRunsEdited(const QStringList& runIds, const QString& what)
         m_details->showRun({});
         m_details->showRun(shown.toStdString());
     }
+}
+
+void MainWindow::showLoggedModel(const QString& modelId)
+{
+    m_mainTabs->setCurrentWidget(m_models);
+    m_models->showModel(modelId);
 }
 
 void MainWindow::connectToServer()

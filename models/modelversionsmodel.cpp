@@ -76,6 +76,8 @@ QVariant ModelVersionsModel::data(const QModelIndex& index, int role) const
             return q(v->currentStage);
         case SourceRunColumn:
             return v->runId ? q(*v->runId) : QString();
+        case LoggedModelColumn:
+            return q(sourceLoggedModelId(*v).value_or(std::string()));
         case StatusColumn:
             return q(v->status);
         case CreatedColumn:
@@ -90,6 +92,13 @@ QVariant ModelVersionsModel::data(const QModelIndex& index, int role) const
         switch (index.column()) {
         case SourceRunColumn:
             return v->runId ? tr("Double-click to open run %1").arg(q(*v->runId)) : tr("No source run");
+        case LoggedModelColumn: {
+            const auto id = sourceLoggedModelId(*v);
+            if (!id)
+                return tr("Not made from a logged model (source: %1)").arg(q(v->source));
+            const QString where = v->storageLocation ? q(*v->storageLocation) : q(v->source);
+            return tr("Click to open logged model %1\nStored at %2").arg(q(*id), where);
+        }
         case StatusColumn:
             return v->statusMessage ? q(*v->statusMessage) : QVariant();
         case DescriptionColumn:
@@ -99,7 +108,8 @@ QVariant ModelVersionsModel::data(const QModelIndex& index, int role) const
         }
         return {};
     case Qt::FontRole:
-        if (index.column() == SourceRunColumn && v->runId) {
+        if ((index.column() == SourceRunColumn && v->runId)
+            || (index.column() == LoggedModelColumn && sourceLoggedModelId(*v))) {
             QFont font;
             font.setUnderline(true); // reads as a link: a double-click opens the run
             return font;
@@ -113,6 +123,8 @@ QVariant ModelVersionsModel::data(const QModelIndex& index, int role) const
         return QVariant::fromValue<qint64>(v->version);
     case RunIdRole:
         return v->runId ? q(*v->runId) : QString();
+    case LoggedModelIdRole:
+        return q(sourceLoggedModelId(*v).value_or(std::string()));
     }
     return {};
 }
@@ -130,6 +142,8 @@ QVariant ModelVersionsModel::headerData(int section, Qt::Orientation orientation
         return tr("Stage");
     case SourceRunColumn:
         return tr("Source run");
+    case LoggedModelColumn:
+        return tr("Logged model");
     case StatusColumn:
         return tr("Status");
     case CreatedColumn:

@@ -20,6 +20,7 @@ public:
         AliasesColumn,
         StageColumn,
         SourceRunColumn,
+        LoggedModelColumn, // MLflow 3: the logged model the version was made from
         StatusColumn,
         CreatedColumn,
         DescriptionColumn,
@@ -30,6 +31,7 @@ public:
     {
         VersionRole = Qt::UserRole + 1, // qint64
         RunIdRole, // QString, empty when the version has no source run
+        LoggedModelIdRole, // QString, empty when the version was not made from a logged model
     };
 
     explicit ModelVersionsModel(QObject* parent = nullptr);

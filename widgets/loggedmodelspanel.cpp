@@ -3,7 +3,11 @@
 
 #include "loggedmodeltablemodel.h"
 #include "search/loggedmodelsearch.h"
+#include "storesession.h"
 #include "text/numberformat.h"
+
+#include <QPointer>
+#include <QtConcurrent>
 
 #include <QDateTime>
 #include <QHeaderView>
@@ -67,6 +71,7 @@ LoggedModelsPanel::LoggedModelsPanel(StoreSession* session, QWidget* parent)
     , m_table(new QTableView(this))
     , m_details(new QTextBrowser(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
+    , m_session(session)
 {
     setObjectName(QStringLiteral("loggedModelsPanel"));
     m_filter->setObjectName(QStringLiteral("loggedModelFilter"));
@@ -122,9 +127,10 @@ LoggedModelsPanel::LoggedModelsPanel(StoreSession* session, QWidget* parent)
             ? (m_filter->text().trimmed().isEmpty()
                     ? tr("No logged models in this experiment. MLflow 3 logs one for each log_model(name=\u2026).")
                     : tr("No logged model matches the filter."))
-            : tr("%n logged model(s)", nullptr, models);
+            : (models == 1 ? tr("1 logged model") : tr("%1 logged models").arg(models));
         if (problems > 0)
-            text += tr(" \u2014 %n item(s) could not be read (see View \u2192 Problems)", nullptr, problems);
+            text += (problems == 1 ? tr(" \u2014 1 item could not be read (see View \u2192 Problems)")
+                                   : tr(" \u2014 %1 items could not be read (see View \u2192 Problems)").arg(problems));
         updateStatus(text);
         showDetails();
     });
@@ -187,6 +193,46 @@ void LoggedModelsPanel::showDetails()
     const LoggedModel* m = m_model->modelAt(m_proxy->mapToSource(rows.front()).row());
     if (!m)
         return;
+    m_details->setHtml(detailsHtml(*m));
+    Q_EMIT modelShown(QString::fromStdString(m->modelId));
+}
+
+void LoggedModelsPanel::showModel(const QString& modelId)
+{
+    if (selectModel(modelId))
+        return;
+    // A model of an experiment not selected (a registry link, say): read it and show it beside
+    // the table, which keeps its experiments.
+    m_table->clearSelection();
+    m_details->setHtml(tr("<p style='color:gray'>Reading %1\u2026</p>").arg(modelId.toHtmlEscaped()));
+    const std::shared_ptr<Store> store = m_session ? m_session->store() : nullptr;
+    if (!store)
+        return;
+    const int request = ++m_showRequest;
+    (void)QtConcurrent::run(m_session->threadPool(),
+        [self = QPointer<LoggedModelsPanel>(this), store, id = modelId.toStdString(), request, modelId] {
+            auto model = std::make_shared<Result<LoggedModel>>(store->loggedModel(id));
+            QMetaObject::invokeMethod(qApp, [self, model, request, modelId] {
+                if (!self || request != self->m_showRequest)
+                    return;
+                if (!*model) {
+                    self->m_details->setHtml(tr("<p>Cannot read logged model %1: %2</p>")
+                                                 .arg(modelId.toHtmlEscaped(),
+                                                     QString::fromStdString(model->error().message).toHtmlEscaped()));
+                    return;
+                }
+                const LoggedModel& m = **model;
+                self->m_details->setHtml(tr("<p style='color:gray'>In experiment %1, which is not selected.</p>")
+                                             .arg(QString::fromStdString(m.experimentId).toHtmlEscaped())
+                    + self->detailsHtml(m));
+                Q_EMIT self->modelShown(modelId);
+            });
+        });
+}
+
+QString LoggedModelsPanel::detailsHtml(const LoggedModel& model) const
+{
+    const LoggedModel* m = &model;
     QString out = QStringLiteral("<h3>%1</h3><table cellspacing='2'>").arg(html(m->name));
     auto row = [&](const QString& key, const QString& value) {
         out += QStringLiteral("<tr><td style='color:gray'>%1</td><td>%2</td></tr>").arg(key, value);
@@ -229,7 +275,7 @@ void LoggedModelsPanel::showDetails()
     };
     keyValues(tr("Params"), m->params);
     keyValues(tr("Tags"), m->tags);
-    m_details->setHtml(out);
+    return out;
 }
 
 } // namespace runlens

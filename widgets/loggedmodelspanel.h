@@ -14,6 +14,7 @@ class QTextBrowser;
 namespace runlens {
 
 class LoggedModelTableModel;
+struct LoggedModel;
 class StoreSession;
 
 /**
@@ -33,6 +34,8 @@ public:
     bool applyFilter(const QString& filter);
     /** Selects a model by id; false when the table lacks it. */
     bool selectModel(const QString& modelId);
+    /** Selects a model, or when the table lacks it reads it and shows its details alone. */
+    void showModel(const QString& modelId);
 
     LoggedModelTableModel* model() const { return m_model; }
     QSortFilterProxyModel* proxy() const { return m_proxy; }
@@ -44,9 +47,12 @@ public:
 Q_SIGNALS:
     /** The user followed the link to a model's source run. */
     void runActivated(const QString& runId);
+    /** A model's details are on show (selected in the table, or read by showModel). */
+    void modelShown(const QString& modelId);
 
 private:
     void showDetails();
+    QString detailsHtml(const LoggedModel& model) const;
     void updateStatus(const QString& text);
 
     LoggedModelTableModel* m_model;
@@ -58,6 +64,8 @@ private:
     QTextBrowser* m_details;
     QSplitter* m_splitter;
     QStringList m_experimentIds;
+    StoreSession* m_session;
+    int m_showRequest = 0; // the latest showModel read; older answers are dropped
 };
 
 } // namespace runlens

@@ -170,6 +170,12 @@ void RegistryPanel::buildUi()
     m_versionsView->horizontalHeader()->setStretchLastSection(true);
     m_versionsView->setWordWrap(false);
     connect(m_versionsView, &QTableView::clicked, this, [this](const QModelIndex& index) {
+        if (index.column() == ModelVersionsModel::LoggedModelColumn) {
+            const QString modelId = index.data(ModelVersionsModel::LoggedModelIdRole).toString();
+            if (!modelId.isEmpty())
+                Q_EMIT loggedModelActivated(modelId);
+            return;
+        }
         if (index.column() != ModelVersionsModel::SourceRunColumn)
             return;
         const QString runId = index.data(ModelVersionsModel::RunIdRole).toString();

@@ -84,6 +84,8 @@ public:
 Q_SIGNALS:
     /** A version's source run was clicked. */
     void runActivated(std::string runId);
+    /** A version's logged model (MLflow 3) was clicked. */
+    void loggedModelActivated(const QString& modelId);
     void modelsLoaded();
     void versionsLoaded();
     void writeFinished(bool ok, const QString& message);
