@@ -201,6 +201,11 @@ MainWindow::MainWindow(QWidget* parent)
     m_runSplitter->setObjectName(QStringLiteral("runSplitter"));
     m_runSplitter->addWidget(m_mainTabs);
     m_runSplitter->setStretchFactor(0, 1);
+    // The run details have nothing to say about logged models, which have their own details pane.
+    connect(m_mainTabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (QWidget* details = m_runSplitter->widget(1))
+            details->setVisible(index == 0);
+    });
     connect(m_filterBar, &FilterBar::filterApplied, this, &MainWindow::applyRunFilter);
     m_columnChooser = new ColumnChooser(m_runView, this);
     connect(m_runView, &RunTableView::columnLayoutChanged, this, [this](const ColumnLayout& layout) {

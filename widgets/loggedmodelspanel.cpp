@@ -20,6 +20,8 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace runlens {
 
 namespace {
@@ -94,6 +96,7 @@ LoggedModelsPanel::LoggedModelsPanel(StoreSession* session, QWidget* parent)
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideMiddle); // ids keep their ends readable
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionsMovable(true);
     m_table->horizontalHeader()->setHighlightSections(false);
@@ -123,6 +126,11 @@ LoggedModelsPanel::LoggedModelsPanel(StoreSession* session, QWidget* parent)
         [this] { updateStatus(tr("Reading logged models\u2026")); });
     connect(m_model, &LoggedModelTableModel::loaded, this, [this](int models, int problems) {
         m_table->resizeColumnsToContents();
+        // 32-hex ids need not push the metric columns off screen: a narrower column, the whole id
+        // in the details; the user can widen it.
+        const int idWidth = m_table->fontMetrics().horizontalAdvance(QStringLiteral("m-0123456789\u2026cdef")) + 12;
+        for (int column : {int(LoggedModelTableModel::SourceRunColumn), int(LoggedModelTableModel::ModelIdColumn)})
+            m_table->setColumnWidth(column, std::min(m_table->columnWidth(column), idWidth));
         QString text = models == 0
             ? (m_filter->text().trimmed().isEmpty()
                     ? tr("No logged models in this experiment. MLflow 3 logs one for each log_model(name=\u2026).")
