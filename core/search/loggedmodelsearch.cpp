@@ -13,9 +13,10 @@ bool isNumericAttribute(std::string_view key)
     return key == "creation_timestamp" || key == "last_updated_timestamp";
 }
 
-// An attribute as MLflow reads it off the entity: the Python store sees the status name, the SQL
-// store its integer column (so 'READY' never equals it there, and '2' does, by SQLite's affinity).
-std::optional<std::string> stringAttribute(const LoggedModel& m, std::string_view key, SearchDialect dialect)
+// An attribute as MLflow reads it off the entity. The status is its name in both dialects: MLflow
+// 3.6's SQL store compares the name with its integer column, so `status = 'READY'` matches nothing
+// there (docs/mlflow3.md); Runlens matches the READY models, as the file store does.
+std::optional<std::string> stringAttribute(const LoggedModel& m, std::string_view key)
 {
     if (key == "name")
         return m.name;
@@ -25,11 +26,8 @@ std::optional<std::string> stringAttribute(const LoggedModel& m, std::string_vie
         return m.modelType;
     if (key == "source_run_id")
         return m.sourceRunId;
-    if (key == "status") {
-        if (dialect == SearchDialect::Sql)
-            return std::to_string(static_cast<int>(m.status));
+    if (key == "status")
         return std::string(loggedModelStatusName(m.status));
-    }
     return std::nullopt;
 }
 
@@ -71,10 +69,12 @@ bool matchesComparison(
     case SearchEntity::Attribute:
         if (isNumericAttribute(c.field.key))
             return c.matchesInteger(numericAttribute(m, c.field.key));
-        if (auto v = stringAttribute(m, c.field.key, dialect)) {
+        if (auto v = stringAttribute(m, c.field.key)) {
             // The file store applies the run-id rule that drops list entries with capitals
-            // (status IN ('READY') matches nothing there); the SQL store compares every entry.
-            if (dialect == SearchDialect::Sql && (c.op == SearchComparator::In || c.op == SearchComparator::NotIn)) {
+            // (status IN ('READY') matches nothing there, a defect Runlens leaves out for status);
+            // the SQL store compares every entry.
+            if ((dialect == SearchDialect::Sql || c.field.key == "status")
+                && (c.op == SearchComparator::In || c.op == SearchComparator::NotIn)) {
                 const bool found
                     = std::find(c.listAsWritten.begin(), c.listAsWritten.end(), *v) != c.listAsWritten.end();
                 return c.op == SearchComparator::In ? found : !found;
@@ -138,7 +138,7 @@ SortValue sortValue(const LoggedModel& m, const LoggedModelOrder& o, SearchDiale
         v.integer = static_cast<int>(m.status);
         return v;
     }
-    if (auto text = stringAttribute(m, o.fieldName, dialect)) {
+    if (auto text = stringAttribute(m, o.fieldName)) {
         v.kind = SortValue::Kind::Text;
         v.text = std::move(*text);
     }
@@ -376,6 +376,13 @@ std::optional<std::string> LoggedModelSearch::mlflowCompatibleFilter() const
 {
     if (!m_impl->expression)
         return std::string();
+    // A 3.6 server compares status on its SQL store's integer column: evaluated here instead.
+    bool status = false;
+    m_impl->expression->forEachComparison([&](const SearchComparison& c) {
+        status = status || (c.field.entity == SearchEntity::Attribute && c.field.key == "status");
+    });
+    if (status)
+        return std::nullopt;
     return renderMlflowFilter(*m_impl->expression);
 }
 

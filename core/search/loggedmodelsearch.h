@@ -45,7 +45,10 @@ public:
     const std::string& filterText() const;
     const std::vector<LoggedModelOrder>& orderBy() const;
     const std::vector<DatasetFilter>& datasets() const;
-    /** The filter in MLflow's syntax when it uses only AND-ed comparisons (for a server), else nullopt. */
+    /**
+     * The filter in MLflow's syntax when a server answers it as Runlens does: only AND-ed
+     * comparisons, and no status comparison (see stringAttribute); else nullopt.
+     */
     std::optional<std::string> mlflowCompatibleFilter() const;
 
     struct Impl;
