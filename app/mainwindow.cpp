@@ -201,10 +201,12 @@ MainWindow::MainWindow(QWidget* parent)
     m_runSplitter->setObjectName(QStringLiteral("runSplitter"));
     m_runSplitter->addWidget(m_mainTabs);
     m_runSplitter->setStretchFactor(0, 1);
-    // The run details have nothing to say about logged models, which have their own details pane.
+    // The run details have nothing to say about logged models, which have their own details pane;
+    // the other panels follow the tab: runs, or logged models.
     connect(m_mainTabs, &QTabWidget::currentChanged, this, [this](int index) {
         if (QWidget* details = m_runSplitter->widget(1))
             details->setVisible(index == 0);
+        feedPanelsFromTab();
     });
     connect(m_filterBar, &FilterBar::filterApplied, this, &MainWindow::applyRunFilter);
     m_columnChooser = new ColumnChooser(m_runView, this);
@@ -540,8 +542,8 @@ void MainWindow::onRunsLoaded(const QStringList& ids, const RunListSnapshot& run
     updateProblems();
     if (ids.isEmpty()) {
         m_runModel->clear();
-        m_scatter->setRuns(nullptr);
-        m_parallel->setRuns(nullptr);
+        m_runsSnapshot = nullptr;
+        feedPanelsFromTab();
         m_summaryLabel->clear();
         if (m_experimentModel->rowCount() > 0)
             showMessage(tr("Select one or more experiments on the left."));
@@ -553,8 +555,11 @@ void MainWindow::onRunsLoaded(const QStringList& ids, const RunListSnapshot& run
         m_runView->setColumnLayout(ColumnLayout::load(m_session->uri(), ids));
     }
     m_runModel->setRuns(runs, m_experimentModel->names());
-    m_scatter->setRuns(runs);
-    m_parallel->setRuns(runs);
+    m_runsSnapshot = runs;
+    if (!onModelsTab()) {
+        m_scatter->setRuns(runs);
+        m_parallel->setRuns(runs);
+    }
     for (const QString& key : m_runModel->metricKeysWithModes())
         loadMetricValues(key); // new or changed runs need their statistic read again
     m_diff->setExperimentNames(m_experimentModel->names());

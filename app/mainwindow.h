@@ -126,6 +126,11 @@ private:
     void createActions();
     void createPanels();
     void onRunSelectionChanged();
+    /** The Models tab's selection feeds charts, compare and the scatter highlight, as runs do. */
+    void onModelSelectionChanged();
+    /** Parallel coordinates and scatter show the runs, or on the Models tab the logged models. */
+    void feedPanelsFromTab();
+    bool onModelsTab() const;
     void showRunContextMenu(const QPoint& position);
     void showHeaderContextMenu(const QPoint& position);
     void loadMetricValues(const QString& key);
@@ -176,6 +181,8 @@ private:
     QSplitter* m_runSplitter = nullptr;
     QTabWidget* m_mainTabs = nullptr;
     LoggedModelsPanel* m_models = nullptr;
+    RunListSnapshot m_runsSnapshot; // the runs table's runs, for the panels
+    RunListSnapshot m_modelsSnapshot; // the Models tab's models as runs (runFromLoggedModel)
     FilterBar* m_filterBar = nullptr;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;

@@ -10,7 +10,9 @@
 #include "experimentlistmodel.h"
 #include "experimentlistview.h"
 #include "filterbar.h"
+#include "loggedmodelrun.h"
 #include "loggedmodelspanel.h"
+#include "loggedmodeltablemodel.h"
 #include "metricchartpanel.h"
 #include "metricvaluesloader.h"
 #include "parallelcoordinatespanel.h"
@@ -103,8 +105,12 @@ void MainWindow::createPanels()
     QDockWidget* parallelDock = addPanelDock(
         tr("Parallel Coordinates"), QStringLiteral("parallelDock"), m_parallel, Qt::BottomDockWidgetArea);
     tabifyDockWidget(m_chartDock, parallelDock);
-    connect(m_parallel->view(), &ParallelCoordinatesView::brushChanged, this,
-        [this] { m_runProxy->setRunIdFilter(m_parallel->view()->brushedRunIds()); });
+    connect(m_parallel->view(), &ParallelCoordinatesView::brushChanged, this, [this] {
+        if (onModelsTab())
+            m_models->setModelIdFilter(m_parallel->view()->brushedRunIds());
+        else
+            m_runProxy->setRunIdFilter(m_parallel->view()->brushedRunIds());
+    });
     connect(m_parallel->view(), &ParallelCoordinatesView::runClicked, this, &MainWindow::selectRun);
 
     m_scatter = new ScatterPanel(this);
@@ -169,10 +175,76 @@ void MainWindow::createPanels()
         qOverload<>(&QTimer::start));
     connect(m_runView->selectionModel(), &QItemSelectionModel::currentRowChanged, m_selectionTimer,
         qOverload<>(&QTimer::start));
+
+    // The Models tab's table feeds the same panels while it is shown.
+    connect(m_models->model(), &LoggedModelTableModel::loaded, this, [this] {
+        auto models = std::make_shared<RunList>();
+        for (int row = 0; row < m_models->model()->rowCount(); ++row) {
+            if (const LoggedModel* m = m_models->model()->modelAt(row))
+                models->runs.push_back(runFromLoggedModel(*m));
+        }
+        m_modelsSnapshot = std::move(models);
+        if (onModelsTab())
+            feedPanelsFromTab();
+    });
+    connect(m_models, &LoggedModelsPanel::selectionChanged, this, &MainWindow::onModelSelectionChanged);
+}
+
+bool MainWindow::onModelsTab() const
+{
+    return m_mainTabs->currentWidget() == m_models;
+}
+
+void MainWindow::feedPanelsFromTab()
+{
+    const bool models = onModelsTab();
+    m_parallel->setRuns(models ? m_modelsSnapshot : m_runsSnapshot);
+    m_scatter->setRuns(models ? m_modelsSnapshot : m_runsSnapshot);
+    if (models) {
+        m_runProxy->setRunIdFilter(std::nullopt); // a brush on models does not narrow the runs
+        onModelSelectionChanged();
+    } else {
+        m_models->setModelIdFilter(std::nullopt);
+        onRunSelectionChanged();
+    }
+}
+
+void MainWindow::onModelSelectionChanged()
+{
+    if (!onModelsTab())
+        return;
+    QList<ChartRun> chartRuns;
+    std::vector<Run> diffRuns;
+    QSet<QString> selectedIds;
+    for (const LoggedModel& model : m_models->selectedModels()) {
+        Run run = runFromLoggedModel(model);
+        ChartRun chartRun;
+        chartRun.runId = QString::fromStdString(model.modelId);
+        chartRun.name = QString::fromStdString(model.name);
+        chartRun.colour = runColor(model.modelId);
+        chartRun.params = run.params;
+        chartRun.tags = run.tags;
+        // Every point is at hand: the histories come with the models.
+        for (const Metric& metric : run.metrics) {
+            const QString key = QString::fromStdString(metric.key);
+            chartRun.metricKeys << key;
+            chartRun.histories.insert(
+                key, std::make_shared<const std::vector<MetricPoint>>(loggedModelMetricHistory(model, metric.key)));
+        }
+        chartRuns << chartRun;
+        selectedIds.insert(chartRun.runId);
+        diffRuns.push_back(std::move(run));
+    }
+    m_charts->setRuns(chartRuns);
+    m_diff->setRuns(std::move(diffRuns));
+    m_scatter->setHighlightedRuns(selectedIds);
 }
 
 void MainWindow::onRunSelectionChanged()
 {
+    if (onModelsTab())
+        return; // the panels show the selected models
+
     QList<ChartRun> chartRuns;
     QList<RunEditor::Target> targets;
     std::vector<Run> diffRuns;

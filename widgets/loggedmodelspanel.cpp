@@ -36,13 +36,27 @@ QString html(const std::optional<std::string>& s)
     return s ? html(*s) : QString();
 }
 
-// Missing values sort last in both directions, as MLflow orders logged models.
+// Missing values sort last in both directions, as MLflow orders logged models. An id filter
+// (brushing in parallel coordinates) narrows the rows.
 class ModelSortProxy final : public QSortFilterProxyModel
 {
 public:
     using QSortFilterProxyModel::QSortFilterProxyModel;
 
+    void setIdFilter(std::optional<QSet<QString>> ids)
+    {
+        m_ids = std::move(ids);
+        invalidateRowsFilter();
+    }
+
 protected:
+    bool filterAcceptsRow(int row, const QModelIndex& parent) const override
+    {
+        return !m_ids
+            || m_ids->contains(
+                sourceModel()->index(row, 0, parent).data(LoggedModelTableModel::ModelIdRole).toString());
+    }
+
     bool lessThan(const QModelIndex& left, const QModelIndex& right) const override
     {
         const QVariant a = left.data(LoggedModelTableModel::SortRole);
@@ -59,6 +73,9 @@ protected:
             return a.toDouble() < b.toDouble();
         return QString::localeAwareCompare(a.toString(), b.toString()) < 0;
     }
+
+private:
+    std::optional<QSet<QString>> m_ids;
 };
 
 } // namespace
@@ -145,6 +162,8 @@ LoggedModelsPanel::LoggedModelsPanel(StoreSession* session, QWidget* parent)
     connect(m_model, &LoggedModelTableModel::loadFailed, this,
         [this](const QString& message) { updateStatus(tr("Cannot read logged models: %1").arg(message)); });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &LoggedModelsPanel::showDetails);
+    connect(
+        m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &LoggedModelsPanel::selectionChanged);
     updateStatus(tr("Select an experiment to see its logged models."));
     showDetails();
 }
@@ -171,6 +190,23 @@ bool LoggedModelsPanel::applyFilter(const QString& filter)
     m_error->hide();
     m_model->load(m_experimentIds, filter.trimmed());
     return true;
+}
+
+std::vector<LoggedModel> LoggedModelsPanel::selectedModels() const
+{
+    QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(), [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    std::vector<LoggedModel> out;
+    for (const QModelIndex& row : rows) {
+        if (const LoggedModel* m = m_model->modelAt(m_proxy->mapToSource(row).row()))
+            out.push_back(*m);
+    }
+    return out;
+}
+
+void LoggedModelsPanel::setModelIdFilter(std::optional<QSet<QString>> modelIds)
+{
+    static_cast<ModelSortProxy*>(m_proxy)->setIdFilter(std::move(modelIds));
 }
 
 bool LoggedModelsPanel::selectModel(const QString& modelId)

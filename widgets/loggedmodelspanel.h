@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "entities.h"
+
+#include <QSet>
 #include <QStringList>
 #include <QWidget>
+
+#include <optional>
+#include <vector>
 
 class QLabel;
 class QLineEdit;
@@ -14,7 +20,6 @@ class QTextBrowser;
 namespace runlens {
 
 class LoggedModelTableModel;
-struct LoggedModel;
 class StoreSession;
 
 /**
@@ -36,6 +41,10 @@ public:
     bool selectModel(const QString& modelId);
     /** Selects a model, or when the table lacks it reads it and shows its details alone. */
     void showModel(const QString& modelId);
+    /** The selected models, in the table's order. */
+    std::vector<LoggedModel> selectedModels() const;
+    /** Shows only these models (nullopt: all), as parallel coordinates' brushes narrow them. */
+    void setModelIdFilter(std::optional<QSet<QString>> modelIds);
 
     LoggedModelTableModel* model() const { return m_model; }
     QSortFilterProxyModel* proxy() const { return m_proxy; }
@@ -47,6 +56,8 @@ public:
 Q_SIGNALS:
     /** The user followed the link to a model's source run. */
     void runActivated(const QString& runId);
+    /** The table's selection changed. */
+    void selectionChanged();
     /** A model's details are on show (selected in the table, or read by showModel). */
     void modelShown(const QString& modelId);
 

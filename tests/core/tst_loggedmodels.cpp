@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Logged models (MLflow 3) as both local stores read them, against what MLflow 3.6 read back from
 // the same stores (tests/data/mlflow-3.6/expected.json).
+#include "loggedmodelrun.h"
 #include "search/loggedmodelsearch.h"
 #include "storefactory.h"
 
@@ -188,6 +189,46 @@ private Q_SLOTS:
             QCOMPARE(names, (std::vector<std::string> {"resnet-ft"}));
         else
             QCOMPARE(names, (std::vector<std::string> {"resnet-ft", "resnet-pyfunc"}));
+    }
+
+    // A model seen as a run (for the run panels): its latest value per metric and dataset under
+    // "key (dataset)", and every logged point as that metric's history.
+    void modelsReadAsRuns_data() { readsEveryModelAsMlflow_data(); }
+    void modelsReadAsRuns()
+    {
+        QFETCH(QString, kind);
+        auto store = openStore(storePath(kind));
+        QVERIFY(store);
+        LoggedModelQuery query;
+        for (const Json& e : expected()["stores"][kind.toStdString()]["experiments"])
+            query.experimentIds.push_back(e["experiment_id"].get<std::string>());
+        auto found = (*store)->searchLoggedModels(query);
+        QVERIFY(found);
+        int withMetrics = 0;
+        for (const LoggedModel& m : found->models) {
+            const Run run = runFromLoggedModel(m);
+            QCOMPARE(run.info.runId, m.modelId);
+            QCOMPARE(run.info.runName, m.name);
+            QCOMPARE(run.info.startTime, std::optional<std::int64_t>(m.creationTimestamp));
+            QCOMPARE(run.info.status == RunStatus::Finished, m.status == LoggedModelStatus::Ready);
+            QCOMPARE(run.params.size(), m.params.size());
+            std::size_t points = 0;
+            for (const Metric& metric : run.metrics) {
+                const auto history = loggedModelMetricHistory(m, metric.key);
+                QVERIFY(!history.empty());
+                points += history.size();
+                for (const MetricPoint& p : history)
+                    QVERIFY(!isLaterPoint(p, metric.point));
+            }
+            QCOMPARE(points, m.metrics.size());
+            withMetrics += run.metrics.empty() ? 0 : 1;
+            if (m.name == "resnet-ft") {
+                const Metric* eval = run.metric("accuracy (cifar10-eval)");
+                QVERIFY(eval);
+                QCOMPARE(eval->point.value, 0.91);
+            }
+        }
+        QVERIFY(withMetrics >= 3);
     }
 
     void promptsAreListedApartWithTheirVersions_data() { readsEveryModelAsMlflow_data(); }
