@@ -8,6 +8,7 @@
 #include "tablewriter.h"
 #include "text/numberformat.h"
 
+#include <algorithm>
 #include <charconv>
 #include <ctime>
 #include <iostream>
@@ -89,10 +90,19 @@ int experimentsCommand(const std::vector<std::string>& args)
         table.writeCsv(std::cout);
         return ExitOk;
     }
-    TableWriter table({"ID", "NAME", "STAGE", "CREATED", "UPDATED", "TAGS"});
+    // Trace counts where the store has them (local stores; a server would need a search per experiment).
+    const bool traces = std::any_of(
+        experiments.begin(), experiments.end(), [](const Experiment& e) { return e.traceCount.has_value(); });
+    std::vector<std::string> header {"ID", "NAME", "STAGE", "CREATED", "UPDATED", "TAGS"};
+    if (traces)
+        header.push_back("TRACES");
+    TableWriter table(header);
     for (const auto& e : experiments) {
-        table.addRow({e.experimentId, e.name, std::string(lifecycleStageName(e.lifecycleStage)),
-            localTime(e.creationTime), localTime(e.lastUpdateTime), std::to_string(e.tags.size())});
+        std::vector<std::string> row {e.experimentId, e.name, std::string(lifecycleStageName(e.lifecycleStage)),
+            localTime(e.creationTime), localTime(e.lastUpdateTime), std::to_string(e.tags.size())};
+        if (traces)
+            row.push_back(e.traceCount ? std::to_string(*e.traceCount) : std::string());
+        table.addRow(std::move(row));
     }
     table.writeTable(std::cout);
     return ExitOk;

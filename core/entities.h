@@ -68,6 +68,8 @@ struct Experiment
     std::optional<std::int64_t> creationTime;
     std::optional<std::int64_t> lastUpdateTime;
     std::vector<KeyValue> tags; // sorted by key
+    /** MLflow traces logged to the experiment, where a store counts them cheaply (local stores). */
+    std::optional<std::int64_t> traceCount;
 };
 
 /** One logged value of a metric. */

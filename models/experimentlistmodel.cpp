@@ -155,6 +155,11 @@ QString ExperimentListModel::toolTip(const Experiment& experiment) const
                               .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
     }
     lines << tr("Artifacts: %1").arg(toQString(experiment.artifactLocation));
+    if (experiment.traceCount && *experiment.traceCount > 0) {
+        lines << (*experiment.traceCount == 1
+                ? tr("1 trace (MLflow tracing; not shown in Runlens)")
+                : tr("%1 traces (MLflow tracing; not shown in Runlens)").arg(*experiment.traceCount));
+    }
     if (const std::string* note = findValue(experiment.tags, "mlflow.note.content")) {
         QString text = toQString(*note);
         if (text.size() > 500)

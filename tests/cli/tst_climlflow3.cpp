@@ -224,6 +224,27 @@ private Q_SLOTS:
         }
     }
 
+    // Local stores count each experiment's traces, as MLflow 3.6 counted them.
+    void experimentsCountTraces_data() { stores_data(); }
+    void experimentsCountTraces()
+    {
+        QFETCH(QString, kind);
+        const auto r = runCli({QStringLiteral("experiments"), QStringLiteral("--store"), storePath(kind)});
+        QVERIFY2(r.exitCode == 0, r.err.c_str());
+        const QStringList rows = lines(r.out);
+        QVERIFY(rows.front().endsWith(QStringLiteral("TRACES")));
+        int checked = 0;
+        for (const json& e : expectedStore(kind)["experiments"]) {
+            if (e["lifecycle_stage"] != "active")
+                continue;
+            const QString id = q(e["experiment_id"].get<std::string>());
+            const QString row = rows.filter(QRegularExpression(QStringLiteral("^%1 ").arg(id))).value(0);
+            QVERIFY2(row.endsWith(QStringLiteral(" %1").arg(e["trace_count"].get<int>())), qPrintable(row));
+            ++checked;
+        }
+        QCOMPARE(checked, 4);
+    }
+
     // Traces, spans, assessments, datasets, webhooks...: read past in silence.
     void nothingToWarnAbout_data() { stores_data(); }
     void nothingToWarnAbout()

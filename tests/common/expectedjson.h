@@ -459,6 +459,8 @@ inline std::vector<std::string> compareExperiments(
         RUNLENS_EXPECT_EQ(p + " creation_time", expectedOptionalInt(e["creation_time"]), actual.creationTime);
         RUNLENS_EXPECT_EQ(p + " last_update_time", expectedOptionalInt(e["last_update_time"]), actual.lastUpdateTime);
         compareMaps(p + " tags", expectedMap(e["tags"]), toMap(actual.tags), out);
+        if (e.contains("trace_count"))
+            RUNLENS_EXPECT_EQ(p + " trace_count", expectedOptionalInt(e["trace_count"]), actual.traceCount);
     };
     for (const ViewType view : {ViewType::ActiveOnly, ViewType::DeletedOnly, ViewType::All}) {
         const std::string v = view == ViewType::ActiveOnly ? "ActiveOnly"

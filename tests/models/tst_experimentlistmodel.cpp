@@ -123,6 +123,11 @@ void TestExperimentListModel::tooltipsAndRoles()
     QVERIFY(tip.contains(QStringLiteral("CIFAR-10"))); // the experiment's note
     QCOMPARE(images.data(ExperimentListModel::RawValueRole).toString(), QStringLiteral("image-classification"));
     QCOMPARE(model.headerData(1, Qt::Horizontal).toString(), QStringLiteral("Runs"));
+    // MLflow traces are counted where they are, and only there (the nlp experiment has one).
+    QVERIFY(!tip.contains(QStringLiteral("trace")));
+    const QString nlp
+        = model.index(model.rowOf(QStringLiteral("640513601518546733")), 0).data(Qt::ToolTipRole).toString();
+    QVERIFY2(nlp.contains(QStringLiteral("1 trace (MLflow tracing")), qPrintable(nlp));
 }
 
 QTEST_GUILESS_MAIN(TestExperimentListModel)

@@ -121,6 +121,15 @@ std::optional<Experiment> MlrunsStore::Impl::readExperiment(
         || !readInt(meta, "last_update_time", experiment.lastUpdateTime, why))
         return fail(why);
     experiment.tags = readKeyValues(fd.get(), "tags", join(folder.path, "tags"), buffer, problems);
+    // One folder per trace (traces/<trace id>/); no folder, no traces. Nothing in it is read.
+    experiment.traceCount = 0;
+    if (UniqueFd traces = localfs::openDir(fd.get(), "traces", err); traces.valid()) {
+        std::vector<localfs::DirEntry> entries;
+        if (localfs::listDir(traces.get(), entries) == 0) {
+            experiment.traceCount = static_cast<std::int64_t>(std::count_if(entries.begin(), entries.end(),
+                [](const localfs::DirEntry& e) { return e.type == localfs::EntryType::Dir; }));
+        }
+    }
     return experiment;
 }
 

@@ -9,11 +9,12 @@
 namespace runlens {
 
 namespace {
-// The tables the store reads; others (traces, spans, assessments, GenAI tables) are never looked at.
-constexpr std::array<std::string_view, 19> kTables {"experiments", "experiment_tags", "runs", "tags", "params",
+// The tables the store reads (trace_info only to count traces); others (spans, assessments, GenAI
+// tables) are never looked at.
+constexpr std::array<std::string_view, 20> kTables {"experiments", "experiment_tags", "runs", "tags", "params",
     "metrics", "latest_metrics", "datasets", "inputs", "input_tags", "registered_models", "registered_model_tags",
     "registered_model_aliases", "model_versions", "model_version_tags", "logged_models", "logged_model_params",
-    "logged_model_tags", "logged_model_metrics"};
+    "logged_model_tags", "logged_model_metrics", "trace_info"};
 } // namespace
 
 Result<SqliteSchema> SqliteSchema::read(SqliteConnection& connection)

@@ -189,6 +189,24 @@ Result<std::vector<Experiment>> SqliteStore::Impl::loadExperiments(
         for (auto& e : experiments)
             sortByKey(e.tags);
     }
+
+    if (schema.hasColumn("trace_info", "experiment_id") && !experiments.empty()) {
+        for (auto& e : experiments)
+            e.traceCount = 0;
+        auto traces = c.prepareCached(std::string("SELECT experiment_id, COUNT(*) FROM trace_info")
+            + (id ? " WHERE experiment_id = ?1" : "") + " GROUP BY experiment_id");
+        if (!traces)
+            return traces.error();
+        if (id)
+            (*traces)->bindInt64(1, *id);
+        status = forEachRow(**traces, [&](SqliteStatement& row) {
+            const auto it = byId.find(row.textView(0));
+            if (it != byId.end())
+                experiments[it->second].traceCount = row.optionalInt64(1);
+        });
+        if (!status)
+            return status.error();
+    }
     return experiments;
 }
 
