@@ -9,6 +9,7 @@
 #include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <set>
 
 namespace runlens {
@@ -97,6 +98,15 @@ void LoggedModelTableModel::setModels(std::vector<LoggedModel> models)
     }
     m_metricLabels = QStringList(labels.begin(), labels.end());
     m_paramKeys = QStringList(params.begin(), params.end());
+    // Which of a row's metrics each metric column shows, worked out once rather than per paint.
+    m_metricCells.assign(m_models.size(), std::vector<int>(static_cast<std::size_t>(m_metricLabels.size()), -1));
+    for (std::size_t row = 0; row < m_models.size(); ++row) {
+        for (std::size_t i = 0; i < m_latest[row].size(); ++i) {
+            const auto column = std::lower_bound(m_metricLabels.begin(), m_metricLabels.end(),
+                QString::fromStdString(modelMetricLabel(m_latest[row][i])));
+            m_metricCells[row][static_cast<std::size_t>(column - m_metricLabels.begin())] = static_cast<int>(i);
+        }
+    }
     endResetModel();
 }
 
@@ -162,10 +172,10 @@ QVariant LoggedModelTableModel::data(const QModelIndex& index, int role) const
     if (metricColumn < m_metricLabels.size()) {
         if (role == Qt::TextAlignmentRole)
             return QVariant::fromValue<int>(Qt::AlignRight | Qt::AlignVCenter);
-        const std::string label = m_metricLabels[metricColumn].toStdString();
-        for (const ModelMetric& metric : m_latest[static_cast<std::size_t>(index.row())]) {
-            if (modelMetricLabel(metric) != label)
-                continue;
+        const auto row = static_cast<std::size_t>(index.row());
+        const int cell = m_metricCells[row][static_cast<std::size_t>(metricColumn)];
+        if (cell >= 0) {
+            const ModelMetric& metric = m_latest[row][static_cast<std::size_t>(cell)];
             if (sort)
                 return metric.point.value;
             if (role == Qt::ToolTipRole) {

@@ -75,6 +75,7 @@ private:
     bool m_loading = false;
     std::vector<LoggedModel> m_models;
     std::vector<std::vector<ModelMetric>> m_latest; // per model, latestModelMetrics()
+    std::vector<std::vector<int>> m_metricCells; // per model and metric column: index into m_latest, or -1
     QStringList m_metricLabels;
     QStringList m_paramKeys;
 };

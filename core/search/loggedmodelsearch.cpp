@@ -190,7 +190,8 @@ struct LoggedModelSearch::Impl
     std::optional<SearchExpression> expression;
     bool filterHasMetric = false;
     std::vector<LoggedModelOrder> orders; // as given
-    std::vector<LoggedModelOrder> sortOrders; // with the tie-breakers
+    std::vector<LoggedModelOrder> sortOrders; // with the file store's tie-breakers
+    std::vector<LoggedModelOrder> sqlSortOrders; // with the SQL store's (no model_id unless given)
     std::vector<DatasetFilter> datasets;
 };
 
@@ -248,8 +249,9 @@ Result<LoggedModelSearch> LoggedModelSearch::parse(
     impl->sortOrders = impl->orders;
     if (!hasCreation)
         impl->sortOrders.push_back({"creation_timestamp", false, {}, {}});
+    impl->sqlSortOrders = impl->sortOrders; // SQL keeps its own order after these
     if (!hasModelId)
-        impl->sortOrders.push_back({"model_id", true, {}, {}}); // the file store's; SQL keeps its own order
+        impl->sortOrders.push_back({"model_id", true, {}, {}});
     impl->datasets = std::move(datasets);
     LoggedModelSearch search;
     search.m_impl = std::move(impl);
@@ -317,13 +319,8 @@ bool LoggedModelSearch::matches(const LoggedModel& model, SearchDialect dialect)
 
 void LoggedModelSearch::sort(std::vector<LoggedModel>& models, SearchDialect dialect) const
 {
-    std::vector<LoggedModelOrder> orders = m_impl->sortOrders;
-    if (dialect == SearchDialect::Sql)
-        std::erase_if(orders, [&](const LoggedModelOrder& o) {
-            return o.fieldName == "model_id"
-                && std::none_of(m_impl->orders.begin(), m_impl->orders.end(),
-                    [](const LoggedModelOrder& given) { return given.fieldName == "model_id"; });
-        });
+    const std::vector<LoggedModelOrder>& orders
+        = dialect == SearchDialect::Sql ? m_impl->sqlSortOrders : m_impl->sortOrders;
     // Sort keys are computed once per model: a metric key scans the model's metrics.
     std::vector<std::vector<SortValue>> keys(models.size());
     for (std::size_t i = 0; i < models.size(); ++i) {
