@@ -245,13 +245,36 @@ private Q_SLOTS:
         QVERIFY(models);
         for (const RegisteredModel& m : *models)
             QVERIFY(!isPrompt(m.tags));
-        for (const RegisteredModel& p : *prompts) {
+        for (std::size_t i = 0; i < prompts->size(); ++i) {
+            const RegisteredModel& p = (*prompts)[i];
+            const Json& w = want[i];
+            QCOMPARE(p.name, w["name"].get<std::string>());
+            QCOMPARE(p.description, optionalText(w["description"]));
+            QCOMPARE(p.creationTimestamp, w["creation_timestamp"].get<std::int64_t>());
             QVERIFY(isPrompt(p.tags));
             auto versions = (*store)->modelVersions(p.name);
             QVERIFY2(versions, versions ? "" : versions.error().message.c_str());
-            QVERIFY(versions->size() >= 2);
-            for (const ModelVersion& v : *versions)
-                QVERIFY(findValue(v.tags, kPromptTextTag));
+            QCOMPARE(versions->size(), w["versions"].size());
+            for (std::size_t k = 0; k < versions->size(); ++k) {
+                const ModelVersion& v = (*versions)[k];
+                const Json& wv = w["versions"][k];
+                QCOMPARE(v.version, wv["version"].get<std::int64_t>());
+                QCOMPARE(v.creationTimestamp, wv["creation_timestamp"].get<std::int64_t>());
+                QCOMPARE(v.aliases, wv["aliases"].get<std::vector<std::string>>());
+                // The template as MLflow's PromptVersion gives it: text, or a chat's messages as JSON.
+                const std::string* text = findValue(v.tags, kPromptTextTag);
+                QVERIFY(text);
+                const Json& template_ = wv["template"];
+                if (template_.is_string())
+                    QCOMPARE(*text, template_.get<std::string>());
+                else
+                    QVERIFY(Json::parse(*text) == template_);
+                // PromptVersion.tags leaves out MLflow's own keys; the user's are all there.
+                for (const auto& [key, value] : wv["tags"].items()) {
+                    const std::string* got = findValue(v.tags, key);
+                    QVERIFY2(got && *got == value.get<std::string>(), key.c_str());
+                }
+            }
         }
     }
 };
