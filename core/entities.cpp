@@ -183,4 +183,11 @@ const Metric* Run::metric(std::string_view key) const
     return it != metrics.end() && it->key == key ? &*it : nullptr;
 }
 
+const MetricDataset* Run::metricDataset(std::string_view key) const
+{
+    const auto it = std::lower_bound(metricDatasets.begin(), metricDatasets.end(), key,
+        [](const MetricDataset& d, std::string_view k) { return d.key < k; });
+    return it != metricDatasets.end() && it->key == key ? &*it : nullptr;
+}
+
 } // namespace runlens

@@ -120,6 +120,18 @@ struct RunInfo
     LifecycleStage lifecycleStage = LifecycleStage::Active;
 };
 
+/**
+ * The dataset a run's latest value of a metric was logged on (MLflow 3's log_metric(dataset=...);
+ * the file store and its servers keep it, the SQL store does not).
+ */
+struct MetricDataset
+{
+    std::string key; // the metric
+    std::string name;
+    std::string digest;
+    friend bool operator==(const MetricDataset&, const MetricDataset&) = default;
+};
+
 /** A logged model a run used (MLflow 3: inputs.model_inputs). */
 struct ModelInput
 {
@@ -144,8 +156,10 @@ struct Run
     std::vector<DatasetInput> inputs;
     std::vector<ModelInput> modelInputs; // in the store's order
     std::vector<ModelOutput> modelOutputs; // in the store's order
+    std::vector<MetricDataset> metricDatasets; // sorted by key; only metrics whose latest value has one
 
     const Metric* metric(std::string_view key) const;
+    const MetricDataset* metricDataset(std::string_view key) const;
     const std::string* param(std::string_view key) const { return findValue(params, key); }
     const std::string* tag(std::string_view key) const { return findValue(tags, key); }
 };

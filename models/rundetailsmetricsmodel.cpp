@@ -3,6 +3,7 @@
 
 #include "text/numberformat.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
@@ -53,16 +54,21 @@ RunDetailsMetricsModel::RunDetailsMetricsModel(QObject* parent)
     : QAbstractTableModel(parent)
 { }
 
-void RunDetailsMetricsModel::setMetrics(const std::vector<Metric>& metrics)
+void RunDetailsMetricsModel::setMetrics(const std::vector<Metric>& metrics, const std::vector<MetricDataset>& datasets)
 {
     beginResetModel();
     m_rows.clear();
+    m_datasets.clear();
     m_rows.reserve(metrics.size());
     for (const Metric& metric : metrics) {
         MetricSummary row;
         row.key = metric.key;
         row.latest = metric.point;
         m_rows.push_back(std::move(row));
+        const auto d = std::find_if(
+            datasets.begin(), datasets.end(), [&](const MetricDataset& x) { return x.key == metric.key; });
+        m_datasets.push_back(
+            d == datasets.end() ? QString() : tr("%1 (digest %2)").arg(toQString(d->name), toQString(d->digest)));
     }
     endResetModel();
 }
@@ -135,8 +141,14 @@ QVariant RunDetailsMetricsModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ToolTipRole) {
         if (!row.error.empty())
             return tr("Could not read the history: %1").arg(toQString(row.error));
+        const QString& dataset = m_datasets[static_cast<std::size_t>(index.row())];
+        if (index.column() == KeyColumn && !dataset.isEmpty())
+            return tr("Latest value logged on dataset %1").arg(dataset);
         if (index.column() == LatestColumn)
-            return tr("step %1, %2").arg(row.latest.step).arg(toQString(formatTimestampUtc(row.latest.timestamp)));
+            return tr("step %1, %2%3")
+                .arg(row.latest.step)
+                .arg(toQString(formatTimestampUtc(row.latest.timestamp)),
+                    dataset.isEmpty() ? QString() : tr(", dataset %1").arg(dataset));
         if (index.column() == StepsColumn)
             return tr("Values logged");
         return {};

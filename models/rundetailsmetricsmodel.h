@@ -45,7 +45,7 @@ public:
     explicit RunDetailsMetricsModel(QObject* parent = nullptr);
 
     /** The run's latest metrics; min/max/steps stay empty until setHistories. */
-    void setMetrics(const std::vector<Metric>& metrics);
+    void setMetrics(const std::vector<Metric>& metrics, const std::vector<MetricDataset>& datasets = {});
     /** Fills min/max/steps for the keys it has; others keep what they had. */
     void setSummaries(const std::vector<MetricSummary>& summaries);
     const std::vector<MetricSummary>& summaries() const { return m_rows; }
@@ -57,6 +57,7 @@ public:
 
 private:
     std::vector<MetricSummary> m_rows;
+    std::vector<QString> m_datasets; // per row: the latest value's dataset (MLflow 3), or empty
 };
 
 } // namespace runlens

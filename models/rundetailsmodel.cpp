@@ -62,7 +62,7 @@ void RunDetailsModel::showRun(const std::string& runId)
                         return;
                     }
                     self->m_run = std::make_shared<const Run>(std::move(result->value()));
-                    self->m_metrics->setMetrics(self->m_run->metrics);
+                    self->m_metrics->setMetrics(self->m_run->metrics, self->m_run->metricDatasets);
                     Q_EMIT self->runLoaded();
                     self->loadMetrics();
                     self->loadLinks();

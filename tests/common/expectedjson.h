@@ -273,6 +273,18 @@ inline std::vector<std::string> compareRun(Store& store, const Run& run, const J
             p + " metric '" + it.key() + "' latest step", it.value()["step"].get<std::int64_t>(), metric->point.step);
         RUNLENS_EXPECT_EQ(p + " metric '" + it.key() + "' latest timestamp",
             it.value()["timestamp"].get<std::int64_t>(), metric->point.timestamp);
+        // MLflow 3: the dataset the latest value was logged on, where the store keeps it.
+        const MetricDataset* dataset = run.metricDataset(it.key());
+        if (it.value().contains("dataset_name")) {
+            const std::string name = it.value()["dataset_name"].get<std::string>();
+            const std::string digest = it.value().value("dataset_digest", std::string());
+            if (!dataset || dataset->name != name || dataset->digest != digest)
+                out.push_back(p + " metric '" + it.key() + "' dataset: got "
+                    + (dataset ? "'" + dataset->name + "@" + dataset->digest + "'" : std::string("none"))
+                    + ", expected '" + name + "@" + digest + "'");
+        } else if (dataset) {
+            out.push_back(p + " metric '" + it.key() + "' has dataset '" + dataset->name + "', expected none");
+        }
         if (expected["metrics"].contains(it.key()) && !sameDouble(expectedDouble(expected["metrics"][it.key()]), value))
             out.push_back(p + ": expected.json disagrees with itself on metric '" + it.key() + "'");
     }

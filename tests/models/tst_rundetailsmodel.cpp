@@ -121,6 +121,31 @@ private Q_SLOTS:
         }
     }
 
+    // MLflow 3: a metric's latest value logged on a dataset says which one (file store: 5-field lines).
+    void metricDatasetsOfAnMlflow3Run()
+    {
+        StoreSession session;
+        QSignalSpy opened(&session, &StoreSession::opened);
+        session.open(QStringLiteral(RUNLENS_FIXTURE_DIR "/mlflow3/file/mlruns"));
+        QVERIFY(opened.wait());
+        RunDetailsModel details(&session);
+        QSignalSpy loaded(&details, &RunDetailsModel::runLoaded);
+        details.showRun("0720ca0bdc4846cda9c88adf63631f75"); // resnet50-baseline
+        QVERIFY(loaded.wait());
+        const RunDetailsMetricsModel* metrics = details.metricsModel();
+        QString accuracy, loss;
+        for (int row = 0; row < metrics->rowCount(); ++row) {
+            const QString key = metrics->index(row, RunDetailsMetricsModel::KeyColumn).data().toString();
+            const QString tip = metrics->index(row, RunDetailsMetricsModel::KeyColumn).data(Qt::ToolTipRole).toString();
+            if (key == QLatin1String("accuracy"))
+                accuracy = tip;
+            if (key == QLatin1String("train/loss"))
+                loss = tip;
+        }
+        QCOMPARE(accuracy, QStringLiteral("Latest value logged on dataset cifar10-train (digest 07c1c02c)"));
+        QCOMPARE(loss, QString());
+    }
+
     void displaysNumbersAsText()
     {
         RunDetailsModel details(&m_session);

@@ -194,6 +194,15 @@ bool MetricScanner::addLine(std::string_view line, bool lastLineWithoutNewline)
     if (count >= 3 && !parseMetricInt(fields[2], point.step))
         return fail("step " + quoteForMessage(fields[2]) + " is not an integer" + incomplete());
     acceptPoint(point, fields[1]);
+    if (count == 5) {
+        parseMetricDouble(fields[1], point.value);
+        if (!m_haveDatasetPoint || !isLaterPoint(m_datasetPoint, point)) {
+            m_haveDatasetPoint = true;
+            m_datasetPoint = point;
+            m_dataset.assign(fields[3]);
+            m_digest.assign(fields[4]);
+        }
+    }
     return true;
 }
 
@@ -346,6 +355,10 @@ MetricFileResult MetricScanner::finish()
     resolveLatestValue();
     result.ok = true;
     result.latest = m_latest;
+    if (m_haveDatasetPoint && !isLaterPoint(m_latest, m_datasetPoint) && !isLaterPoint(m_datasetPoint, m_latest)) {
+        result.latestDatasetName = m_dataset;
+        result.latestDatasetDigest = m_digest;
+    }
     return result;
 }
 

@@ -27,6 +27,8 @@ struct MetricFileResult
     bool ok = false;
     std::int64_t count = 0; // points read (all lines when ok)
     MetricPoint latest; // MLflow's latest point; meaningful when ok
+    std::string latestDatasetName; // the latest point's dataset (five-field lines), empty when none
+    std::string latestDatasetDigest;
     std::int64_t errorLine = 0; // 1-based line of the first bad line, 0 for file-level errors
     std::string reason; // what was wrong, when !ok
     int ioError = 0; // errno when reading failed
@@ -67,6 +69,12 @@ private:
     bool m_latestValueParsed = false;
     char m_latestText[48] = {};
     std::size_t m_latestTextSize = 0;
+    // The latest point that named a dataset (five-field lines, which the fast path never sees);
+    // finish() gives its dataset to the latest point when they are the same point.
+    bool m_haveDatasetPoint = false;
+    MetricPoint m_datasetPoint;
+    std::string m_dataset;
+    std::string m_digest;
 };
 
 /**

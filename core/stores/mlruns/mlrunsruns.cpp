@@ -90,9 +90,10 @@ bool MlrunsStore::Impl::readRunInfo(
         && readInt(meta, "end_time", info.endTime, why) && readInt(meta, "deleted_time", info.deletedTime, why);
 }
 
-void MlrunsStore::Impl::readMetrics(int runFd, const std::string& runPath, Scratch& scratch, std::vector<Metric>& out,
-    std::vector<Problem>& problems) const
+void MlrunsStore::Impl::readMetrics(
+    int runFd, const std::string& runPath, Scratch& scratch, Run& run, std::vector<Problem>& problems) const
 {
+    std::vector<Metric>& out = run.metrics;
     readKeyFolder(runFd, "metrics", join(runPath, "metrics"), problems,
         [&](int dirFd, const std::string& file, const std::string& key, const std::string& display) {
             int err = 0;
@@ -109,8 +110,12 @@ void MlrunsStore::Impl::readMetrics(int runFd, const std::string& runPath, Scrat
                 return;
             }
             out.push_back({key, result.latest});
+            if (!result.latestDatasetName.empty())
+                run.metricDatasets.push_back({key, result.latestDatasetName, result.latestDatasetDigest});
         });
     std::sort(out.begin(), out.end(), [](const Metric& a, const Metric& b) { return a.key < b.key; });
+    std::sort(run.metricDatasets.begin(), run.metricDatasets.end(),
+        [](const MetricDataset& a, const MetricDataset& b) { return a.key < b.key; });
 }
 
 void MlrunsStore::Impl::readInputs(int runFd, const RunFolder& folder, Scratch& scratch, DatasetCache* datasets,
@@ -303,7 +308,7 @@ RunOutcome MlrunsStore::Impl::readRun(const RunFolder& folder, RunFields fields,
     if (has(fields, RunField::Tags))
         run.tags = readKeyValues(runFd.get(), "tags", join(folder.path, "tags"), scratch.buffer, problems);
     if (has(fields, RunField::Metrics))
-        readMetrics(runFd.get(), folder.path, scratch, run.metrics, problems);
+        readMetrics(runFd.get(), folder.path, scratch, run, problems);
     if (has(fields, RunField::Inputs)) {
         readInputs(runFd.get(), folder, scratch, datasets, run, problems);
         readOutputs(runFd.get(), folder, scratch, run.modelOutputs, problems);

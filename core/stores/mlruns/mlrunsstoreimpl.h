@@ -226,8 +226,8 @@ struct MlrunsStore::Impl
     RunOutcome readRun(const RunFolder& folder, RunFields fields, std::optional<ViewType> view, Scratch& scratch,
         DatasetCache* datasets, Run& run, std::vector<Problem>& problems) const;
     bool readRunInfo(const RunFolder& folder, const YamlMeta& meta, RunInfo& info, std::string& why) const;
-    void readMetrics(int runFd, const std::string& runPath, Scratch& scratch, std::vector<Metric>& out,
-        std::vector<Problem>& problems) const;
+    void readMetrics(
+        int runFd, const std::string& runPath, Scratch& scratch, Run& run, std::vector<Problem>& problems) const;
     void readInputs(int runFd, const RunFolder& folder, Scratch& scratch, DatasetCache* datasets, Run& run,
         std::vector<Problem>& problems) const;
     // outputs/<model_id>/meta.yaml (MLflow 3): the logged models the run produced.

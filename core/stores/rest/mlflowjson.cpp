@@ -84,8 +84,14 @@ Json toJson(const Run& run)
 {
     Json data = Json::object();
     Json metrics = Json::array();
-    for (const auto& m : run.metrics)
-        metrics.push_back(toJson(m.key, m.point));
+    for (const auto& m : run.metrics) {
+        Json metric = toJson(m.key, m.point);
+        if (const MetricDataset* d = run.metricDataset(m.key)) {
+            metric["dataset_name"] = d->name;
+            metric["dataset_digest"] = d->digest;
+        }
+        metrics.push_back(std::move(metric));
+    }
     putList(data, "metrics", std::move(metrics));
     putList(data, "params", keyValues(run.params));
     putList(data, "tags", keyValues(run.tags));
@@ -535,13 +541,20 @@ Run readRun(const In& j)
     if (const In* data = find(j, "data")) {
         inField("data", [&] {
             expectObject(*data);
-            forEachItem(*data, "metrics", [&](const In& m) { run.metrics.push_back(readMetric(m)); });
+            forEachItem(*data, "metrics", [&](const In& m) {
+                run.metrics.push_back(readMetric(m));
+                if (auto dataset = optionalString(m, "dataset_name"); dataset && !dataset->empty())
+                    run.metricDatasets.push_back({run.metrics.back().key, *dataset,
+                        optionalString(m, "dataset_digest").value_or(std::string())});
+            });
             run.params = keyValues(*data, "params");
             run.tags = keyValues(*data, "tags");
             return 0;
         });
         std::stable_sort(
             run.metrics.begin(), run.metrics.end(), [](const Metric& a, const Metric& b) { return a.key < b.key; });
+        std::stable_sort(run.metricDatasets.begin(), run.metricDatasets.end(),
+            [](const MetricDataset& a, const MetricDataset& b) { return a.key < b.key; });
     }
     if (const In* inputs = find(j, "inputs")) {
         inField("inputs", [&] {
