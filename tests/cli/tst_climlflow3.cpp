@@ -3,12 +3,12 @@
 // searched as MLflow answered (every recorded search_logged_models query, on both stores), model
 // ids in versions, and no warnings about the 3.x tables and folders Runlens does not show.
 #include "clirunner.h"
+#include "mlflow3fixture.h"
 
 #include <QRegularExpression>
 #include <QTest>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -17,21 +17,6 @@ using nlohmann::json;
 using namespace runlens::test;
 
 namespace {
-
-QString storePath(const QString& kind)
-{
-    return kind == QLatin1String("file") ? QStringLiteral(RUNLENS_FIXTURE_DIR "/mlflow3/file/mlruns")
-                                         : QStringLiteral(RUNLENS_FIXTURE_DIR "/mlflow3/sqlite/mlflow.db");
-}
-
-const json& expectedStore(const QString& kind)
-{
-    static const json data = [] {
-        std::ifstream in(RUNLENS_TEST_DATA_DIR "/mlflow-3.6/expected.json");
-        return json::parse(in, nullptr, false);
-    }();
-    return data["stores"][kind.toStdString()];
-}
 
 using StringMap = std::map<std::string, std::string>;
 
@@ -81,7 +66,7 @@ class TestCliMlflow3 : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() { QVERIFY2(expectedStore(QStringLiteral("file")).is_object(), "expected.json is missing"); }
+    void initTestCase() { QVERIFY2(mlflow3Expected(QStringLiteral("file")).is_object(), "expected.json is missing"); }
 
     void stores_data()
     {
@@ -96,8 +81,8 @@ private Q_SLOTS:
     {
         QFETCH(QString, kind);
         int models = 0;
-        for (const json& e : expectedStore(kind)["experiments"]) {
-            const auto r = runCli({QStringLiteral("logged-models"), QStringLiteral("--store"), storePath(kind),
+        for (const json& e : mlflow3Expected(kind)["experiments"]) {
+            const auto r = runCli({QStringLiteral("logged-models"), QStringLiteral("--store"), mlflow3StorePath(kind),
                 QStringLiteral("--experiment"), q(e["experiment_id"].get<std::string>()), QStringLiteral("--format"),
                 QStringLiteral("json")});
             QVERIFY2(r.exitCode == 0, r.err.c_str());
@@ -134,11 +119,11 @@ private Q_SLOTS:
     void searchesMatchMlflow()
     {
         QFETCH(QString, kind);
-        const json& recorded = expectedStore(kind)["search_logged_models_queries"];
+        const json& recorded = mlflow3Expected(kind)["search_logged_models_queries"];
         int asked = 0;
         for (const json& item : recorded["queries"]) {
             const json& query = item["query"];
-            QStringList a {QStringLiteral("logged-models"), QStringLiteral("--store"), storePath(kind),
+            QStringList a {QStringLiteral("logged-models"), QStringLiteral("--store"), mlflow3StorePath(kind),
                 QStringLiteral("--format"), QStringLiteral("ids")};
             for (const json& id : recorded["experiment_ids"])
                 a << QStringLiteral("--experiment") << q(id.get<std::string>());
@@ -165,7 +150,7 @@ private Q_SLOTS:
             if (kind == QLatin1String("sqlite") && filter.starts_with("status ")) {
                 const bool equal = filter.starts_with("status = ");
                 std::set<std::string> ready;
-                for (const json& e : expectedStore(kind)["experiments"]) {
+                for (const json& e : mlflow3Expected(kind)["experiments"]) {
                     for (const json& m : e["logged_models"]) {
                         if (m["status"] == "READY")
                             ready.insert(m["model_id"].get<std::string>());
@@ -199,12 +184,12 @@ private Q_SLOTS:
     void versionsNameTheirLoggedModel()
     {
         QFETCH(QString, kind);
-        const auto r = runCli({QStringLiteral("versions"), QStringLiteral("--store"), storePath(kind),
+        const auto r = runCli({QStringLiteral("versions"), QStringLiteral("--store"), mlflow3StorePath(kind),
             QStringLiteral("--model"), QStringLiteral("resnet-classifier")});
         QVERIFY2(r.exitCode == 0, r.err.c_str());
         const QStringList rows = lines(r.out);
         QVERIFY(rows.front().contains(QStringLiteral("MODEL ID")));
-        for (const json& model : expectedStore(kind)["registered_models"]) {
+        for (const json& model : mlflow3Expected(kind)["registered_models"]) {
             if (model["name"] != "resnet-classifier")
                 continue;
             for (const json& v : model["versions"]) {
@@ -229,12 +214,12 @@ private Q_SLOTS:
     void experimentsCountTraces()
     {
         QFETCH(QString, kind);
-        const auto r = runCli({QStringLiteral("experiments"), QStringLiteral("--store"), storePath(kind)});
+        const auto r = runCli({QStringLiteral("experiments"), QStringLiteral("--store"), mlflow3StorePath(kind)});
         QVERIFY2(r.exitCode == 0, r.err.c_str());
         const QStringList rows = lines(r.out);
         QVERIFY(rows.front().endsWith(QStringLiteral("TRACES")));
         int checked = 0;
-        for (const json& e : expectedStore(kind)["experiments"]) {
+        for (const json& e : mlflow3Expected(kind)["experiments"]) {
             if (e["lifecycle_stage"] != "active")
                 continue;
             const QString id = q(e["experiment_id"].get<std::string>());
@@ -256,7 +241,7 @@ private Q_SLOTS:
                      QStringLiteral("runs"), QStringLiteral("--experiment"), QStringLiteral("image-classification")},
                  QStringList {QStringLiteral("models")}, QStringList {QStringLiteral("prompts")},
                  QStringList {QStringLiteral("logged-models")}}) {
-            const auto r = runCli(command + QStringList {QStringLiteral("--store"), storePath(kind)});
+            const auto r = runCli(command + QStringList {QStringLiteral("--store"), mlflow3StorePath(kind)});
             QVERIFY2(r.exitCode == 0, r.err.c_str());
             QVERIFY2(r.err.empty(), r.err.c_str());
             QVERIFY(!r.out.empty());

@@ -10,6 +10,7 @@
 
 #include "artifactlisting.h"
 #include "entities.h"
+#include "mlflow3fixture.h"
 #include "store.h"
 
 #include <QCryptographicHash>
@@ -58,8 +59,7 @@ inline const Json& expectedStore(const std::string& name)
 /** MLflow 3.6's expected.json entry for one store ("file" or "sqlite"), loaded once. */
 inline const Json& expectedStore3(const std::string& name)
 {
-    static const Json all = loadExpectedJson("mlflow-3.6");
-    return storeEntry(all, name);
+    return mlflow3Expected(QString::fromStdString(name));
 }
 
 struct CompareOptions

@@ -2,10 +2,10 @@
 // Logged models (MLflow 3) as both local stores read them, against what MLflow 3.6 read back from
 // the same stores (tests/data/mlflow-3.6/expected.json).
 #include "loggedmodelrun.h"
+#include "mlflow3fixture.h"
 #include "search/loggedmodelsearch.h"
 #include "storefactory.h"
 
-#include <QFile>
 #include <QTest>
 
 #include <algorithm>
@@ -18,24 +18,6 @@ using namespace runlens;
 using Json = nlohmann::json;
 
 namespace {
-
-const Json& expected()
-{
-    static const Json all = [] {
-        QFile file(QStringLiteral(RUNLENS_TEST_DATA_DIR "/mlflow-3.6/expected.json"));
-        if (!file.open(QIODevice::ReadOnly))
-            return Json();
-        const QByteArray bytes = file.readAll();
-        return Json::parse(bytes.constData(), bytes.constData() + bytes.size(), nullptr, false);
-    }();
-    return all;
-}
-
-std::string storePath(const QString& kind)
-{
-    return kind == QLatin1String("file") ? std::string(RUNLENS_FIXTURE_DIR "/mlflow3/file/mlruns")
-                                         : std::string(RUNLENS_FIXTURE_DIR "/mlflow3/sqlite/mlflow.db");
-}
 
 double jsonNumber(const Json& v)
 {
@@ -82,11 +64,11 @@ private Q_SLOTS:
     void readsEveryModelAsMlflow()
     {
         QFETCH(QString, kind);
-        QVERIFY2(expected().is_object(), "mlflow-3.6/expected.json is missing");
-        auto store = openStore(storePath(kind));
+        QVERIFY2(test::mlflow3Expected(kind).is_object(), "mlflow-3.6/expected.json is missing");
+        auto store = openStore(test::mlflow3StorePath(kind).toStdString());
         QVERIFY2(store, store ? "" : store.error().message.c_str());
         int compared = 0;
-        for (const Json& e : expected()["stores"][kind.toStdString()]["experiments"]) {
+        for (const Json& e : test::mlflow3Expected(kind)["experiments"]) {
             LoggedModelQuery query;
             query.experimentIds = {e["experiment_id"].get<std::string>()};
             auto found = (*store)->searchLoggedModels(query);
@@ -145,9 +127,9 @@ private Q_SLOTS:
     void getsOneModelAndNotDeletedOnes()
     {
         QFETCH(QString, kind);
-        auto store = openStore(storePath(kind));
+        auto store = openStore(test::mlflow3StorePath(kind).toStdString());
         QVERIFY(store);
-        const Json& experiments = expected()["stores"][kind.toStdString()]["experiments"];
+        const Json& experiments = test::mlflow3Expected(kind)["experiments"];
         for (const Json& e : experiments) {
             for (const Json& want : e.value("logged_models", Json::array())) {
                 auto one = (*store)->loggedModel(want["model_id"].get<std::string>());
@@ -155,8 +137,7 @@ private Q_SLOTS:
                 QCOMPARE(one->name, want["name"].get<std::string>());
             }
         }
-        for (const Json& deleted :
-            expected()["stores"][kind.toStdString()].value("deleted_logged_models", Json::array())) {
+        for (const Json& deleted : test::mlflow3Expected(kind).value("deleted_logged_models", Json::array())) {
             const std::string id
                 = deleted.is_string() ? deleted.get<std::string>() : deleted.value("model_id", std::string());
             if (id.empty())
@@ -173,10 +154,10 @@ private Q_SLOTS:
     void metricFilterFollowsEachStore()
     {
         QFETCH(QString, kind);
-        auto store = openStore(storePath(kind));
+        auto store = openStore(test::mlflow3StorePath(kind).toStdString());
         QVERIFY(store);
         LoggedModelQuery query;
-        for (const Json& e : expected()["stores"][kind.toStdString()]["experiments"])
+        for (const Json& e : test::mlflow3Expected(kind)["experiments"])
             query.experimentIds.push_back(e["experiment_id"].get<std::string>());
         query.filter = "metrics.accuracy > 0.85";
         auto found = (*store)->searchLoggedModels(query);
@@ -197,10 +178,10 @@ private Q_SLOTS:
     void modelsReadAsRuns()
     {
         QFETCH(QString, kind);
-        auto store = openStore(storePath(kind));
+        auto store = openStore(test::mlflow3StorePath(kind).toStdString());
         QVERIFY(store);
         LoggedModelQuery query;
-        for (const Json& e : expected()["stores"][kind.toStdString()]["experiments"])
+        for (const Json& e : test::mlflow3Expected(kind)["experiments"])
             query.experimentIds.push_back(e["experiment_id"].get<std::string>());
         auto found = (*store)->searchLoggedModels(query);
         QVERIFY(found);
@@ -235,11 +216,11 @@ private Q_SLOTS:
     void promptsAreListedApartWithTheirVersions()
     {
         QFETCH(QString, kind);
-        auto store = openStore(storePath(kind));
+        auto store = openStore(test::mlflow3StorePath(kind).toStdString());
         QVERIFY(store);
         auto prompts = (*store)->prompts();
         QVERIFY(prompts);
-        const Json& want = expected()["stores"][kind.toStdString()]["prompts"];
+        const Json& want = test::mlflow3Expected(kind)["prompts"];
         QCOMPARE(prompts->size(), want.size());
         auto models = (*store)->registeredModels();
         QVERIFY(models);

@@ -12,12 +12,6 @@ using test::Json;
 
 namespace {
 
-std::string storePath(const QString& kind)
-{
-    return kind == QLatin1String("file") ? std::string(RUNLENS_FIXTURE_DIR "/mlflow3/file/mlruns")
-                                         : std::string(RUNLENS_FIXTURE_DIR "/mlflow3/sqlite/mlflow.db");
-}
-
 std::int64_t lineField(const std::string& line, int index)
 {
     std::size_t start = 0;
@@ -108,7 +102,7 @@ private Q_SLOTS:
         QFETCH(QString, kind);
         const Json& recorded = test::expectedStore3(kind.toStdString());
         QVERIFY2(recorded.is_object(), "mlflow-3.6/expected.json is missing or unreadable");
-        auto store = openStore(storePath(kind));
+        auto store = openStore(test::mlflow3StorePath(kind).toStdString());
         QVERIFY2(store, store ? "" : store.error().message.c_str());
         test::CompareOptions options;
         options.experimentIdsAsNumbers = kind == QLatin1String("sqlite");

@@ -4,6 +4,7 @@
 // selected experiments, and the registry's link from a version to its logged model.
 #include "loggedmodelspanel.h"
 #include "loggedmodeltablemodel.h"
+#include "mlflow3fixture.h"
 #include "modelversionsmodel.h"
 #include "registrypanel.h"
 #include "storesession.h"
@@ -17,38 +18,23 @@
 #include <QTest>
 #include <QTextBrowser>
 
-#include <fstream>
-
 #include <nlohmann/json.hpp>
 
 using namespace runlens;
 using nlohmann::json;
+using runlens::test::mlflow3Expected;
+using runlens::test::mlflow3StorePath;
 
 namespace {
 
-QString storePath(const QString& kind)
-{
-    return kind == QLatin1String("file") ? QStringLiteral(RUNLENS_FIXTURE_DIR "/mlflow3/file/mlruns")
-                                         : QStringLiteral(RUNLENS_FIXTURE_DIR "/mlflow3/sqlite/mlflow.db");
-}
-
-const json& expectedStore(const QString& kind)
-{
-    static const json data = [] {
-        std::ifstream in(RUNLENS_TEST_DATA_DIR "/mlflow-3.6/expected.json");
-        return json::parse(in, nullptr, false);
-    }();
-    return data["stores"][kind.toStdString()];
-}
-
 QString logical(const QString& kind, const char* name)
 {
-    return QString::fromStdString(expectedStore(kind)["logical_names"][name].get<std::string>());
+    return QString::fromStdString(mlflow3Expected(kind)["logical_names"][name].get<std::string>());
 }
 
 const json& expectedExperiment(const QString& kind, const QString& id)
 {
-    for (const json& e : expectedStore(kind)["experiments"]) {
+    for (const json& e : mlflow3Expected(kind)["experiments"]) {
         if (e["experiment_id"] == id.toStdString())
             return e;
     }
@@ -74,7 +60,7 @@ class TestLoggedModelsPanel : public QObject
     void openStore(StoreSession& session, const QString& kind)
     {
         QSignalSpy opened(&session, &StoreSession::opened);
-        session.open(storePath(kind));
+        session.open(mlflow3StorePath(kind));
         QVERIFY(opened.wait());
     }
 
@@ -89,7 +75,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QVERIFY2(expectedStore(QStringLiteral("file")).is_object(), "expected.json is missing");
+        QVERIFY2(mlflow3Expected(QStringLiteral("file")).is_object(), "expected.json is missing");
     }
 
     void stores_data()
