@@ -253,7 +253,8 @@ int historyCommand(const std::vector<std::string>& args)
     const std::vector<std::string> formats {"csv", "json"};
     CommandLine cl("history",
         "Print every logged value of one metric of a run, in logging order.\n"
-        "csv columns: step,timestamp,value; json: MLflow REST Metric objects.",
+        "csv columns: step,timestamp,value; json: MLflow REST Metric objects (with run_id, and the\n"
+        "dataset_name, dataset_digest and model_id a point was logged on, as MLflow 3 gives them).",
         {kStoreOption, {"run", "RUN_ID", "The run", false, true}, {"metric", "KEY", "The metric key", false, true},
             {"format", "FORMAT", "Output: " + joinChoices(formats) + " (default csv)"}});
     std::string chosenFormat;
@@ -265,18 +266,18 @@ int historyCommand(const std::vector<std::string>& args)
         return fail(store.error());
     const std::string runId = *cl.value("run");
     const std::string key = *cl.value("metric");
-    auto history = (*store)->metricHistory(runId, key);
+    auto history = (*store)->metricHistoryWithSources(runId, key);
     if (!history)
         return fail(history.error());
     if (*format == "json") {
         mlflowjson::Json out = mlflowjson::Json::array();
-        for (const auto& p : *history)
-            out.push_back(mlflowjson::toJson(key, p));
+        for (std::size_t i = 0; i < history->points.size(); ++i)
+            out.push_back(mlflowjson::toJson(key, runId, history->points[i], history->sourceOf(i)));
         printJson(out);
         return ExitOk;
     }
     std::string out = "step,timestamp,value\n";
-    for (const auto& p : *history) {
+    for (const auto& p : history->points) {
         out += std::to_string(p.step);
         out += ',';
         out += std::to_string(p.timestamp);

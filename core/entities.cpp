@@ -77,6 +77,30 @@ bool isPrompt(const std::vector<KeyValue>& sortedTags)
     return flag && *flag == "true";
 }
 
+const PointSource* MetricHistory::sourceOf(std::size_t index) const
+{
+    const auto it = std::upper_bound(sources.begin(), sources.end(), index,
+        [](std::size_t i, const PointSource& source) { return i < source.first; });
+    if (it == sources.begin())
+        return nullptr;
+    const PointSource& source = *std::prev(it);
+    return index < source.first + source.count ? &source : nullptr;
+}
+
+void addPointSource(std::vector<PointSource>& sources, std::size_t index, std::string_view datasetName,
+    std::string_view datasetDigest, std::string_view modelId)
+{
+    if (!sources.empty()) {
+        PointSource& last = sources.back();
+        if (last.first + last.count == index && last.datasetName == datasetName && last.datasetDigest == datasetDigest
+            && last.modelId == modelId) {
+            ++last.count;
+            return;
+        }
+    }
+    sources.push_back({index, 1, std::string(datasetName), std::string(datasetDigest), std::string(modelId)});
+}
+
 bool isLaterPoint(const MetricPoint& candidate, const MetricPoint& current)
 {
     if (candidate.step != current.step)

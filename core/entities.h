@@ -83,6 +83,34 @@ struct MetricPoint
 /** MLflow's "latest" order: (step, timestamp, value) compared lexicographically; NaN counts as largest. */
 bool isLaterPoint(const MetricPoint& candidate, const MetricPoint& current);
 
+/**
+ * What a stretch of a metric's history was logged on (MLflow 3's log_metric(dataset=..., model_id=...)),
+ * for stores that keep it per point: the file store and servers; the SQL store keeps none.
+ */
+struct PointSource
+{
+    std::size_t first = 0; // index of the stretch's first point
+    std::size_t count = 0; // consecutive points logged on the same source
+    std::string datasetName;
+    std::string datasetDigest;
+    std::string modelId;
+    friend bool operator==(const PointSource&, const PointSource&) = default;
+};
+
+/** A metric's full history and, where the store keeps them, the sources of its points. */
+struct MetricHistory
+{
+    std::vector<MetricPoint> points;
+    std::vector<PointSource> sources; // in point order; points no source covers were logged on none
+
+    /** The source of point `index`, or null. */
+    const PointSource* sourceOf(std::size_t index) const;
+};
+
+/** Records that point `index` (the next after any recorded) was logged on a source; joins stretches. */
+void addPointSource(std::vector<PointSource>& sources, std::size_t index, std::string_view datasetName,
+    std::string_view datasetDigest, std::string_view modelId);
+
 /** A metric as a run reports it: the latest point of its history. */
 struct Metric
 {

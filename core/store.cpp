@@ -10,6 +10,14 @@ StoreError readOnly(const char* what)
 }
 } // namespace
 
+Result<MetricHistory> Store::metricHistoryWithSources(const std::string& runId, const std::string& key)
+{
+    auto points = metricHistory(runId, key);
+    if (!points)
+        return points.error();
+    return MetricHistory {std::move(*points), {}};
+}
+
 Result<LoggedModelList> Store::searchLoggedModels(const LoggedModelQuery&, TaskControl*)
 {
     return StoreError {ErrorCode::NotImplemented, "this store does not read logged models"};

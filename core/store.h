@@ -143,6 +143,11 @@ public:
 
     /** Every logged point of one metric, in the order MLflow's get_metric_history returns them. */
     virtual Result<std::vector<MetricPoint>> metricHistory(const std::string& runId, const std::string& key) = 0;
+    /**
+     * As metricHistory(), with the dataset or logged model each point was logged on (MLflow 3) where
+     * the store keeps them; the others (sqlite) answer the points alone.
+     */
+    virtual Result<MetricHistory> metricHistoryWithSources(const std::string& runId, const std::string& key);
 
     /** Direct children of `path` (relative to the run's artifact root; empty = root), sorted by path. */
     virtual Result<std::vector<FileInfo>> listArtifacts(const std::string& runId, const std::string& path = {}) = 0;

@@ -230,6 +230,34 @@ private Q_SLOTS:
         QCOMPARE(checked, 4);
     }
 
+    // A history point logged on a dataset says so, in MLflow 3's get_metric_history shape; the
+    // step is the written one (MLflow 3.6's file store reads 0 there, docs/mlflow3.md).
+    void historyJsonNamesEachPointsDataset()
+    {
+        const json& checks = mlflow3Expected(QStringLiteral("file"))["raw_checks"]["run_metric_lines_with_dataset"];
+        QVERIFY(!checks.empty());
+        for (const json& check : checks) {
+            const auto r = runCli(
+                {QStringLiteral("history"), QStringLiteral("--store"), mlflow3StorePath(QStringLiteral("file")),
+                    QStringLiteral("--run"), q(check["run_id"].get<std::string>()), QStringLiteral("--metric"),
+                    q(check["key"].get<std::string>()), QStringLiteral("--format"), QStringLiteral("json")});
+            QVERIFY2(r.exitCode == 0, r.err.c_str());
+            const json got = json::parse(r.out);
+            const json& want = check["get_metric_history"];
+            QCOMPARE(got.size(), want.size());
+            for (std::size_t i = 0; i < want.size(); ++i) {
+                json expected;
+                for (auto it = want[i].begin(); it != want[i].end(); ++it) {
+                    if (!it.value().is_null()) // MLflow's JSON leaves out unset fields
+                        expected[it.key()] = it.value();
+                }
+                const std::string line = check["raw_lines"][i].get<std::string>();
+                expected["step"] = std::stoll(q(line).section(QLatin1Char(' '), 2, 2).toStdString());
+                QCOMPARE_JSON(got[i], expected);
+            }
+        }
+    }
+
     // Traces, spans, assessments, datasets, webhooks...: read past in silence.
     void nothingToWarnAbout_data() { stores_data(); }
     void nothingToWarnAbout()

@@ -300,19 +300,35 @@ inline std::vector<std::string> compareRun(Store& store, const Run& run, const J
     for (auto it = histories.begin(); it != histories.end(); ++it) {
         if (excluded.metrics.count(it.key()))
             continue;
-        auto history = store.metricHistory(id, it.key());
+        auto history = store.metricHistoryWithSources(id, it.key());
         if (!history) {
             out.push_back(p + " metric history '" + it.key() + "': " + history.error().toString());
             continue;
         }
         const Json& points = it.value();
-        if (history->size() != points.size()) {
-            out.push_back(p + " metric history '" + it.key() + "': " + std::to_string(history->size())
+        if (history->points.size() != points.size()) {
+            out.push_back(p + " metric history '" + it.key() + "': " + std::to_string(history->points.size())
                 + " points, expected " + std::to_string(points.size()));
             continue;
         }
         for (std::size_t i = 0; i < points.size(); ++i) {
-            const MetricPoint& point = (*history)[i];
+            // The 4th element, when there, holds what MLflow 3 says the point was logged on.
+            const Json wantSource = points[i].size() > 3 ? points[i][3] : Json::object();
+            Json gotSource = Json::object();
+            if (const PointSource* source = history->sourceOf(i)) {
+                if (!source->datasetName.empty())
+                    gotSource["dataset_name"] = source->datasetName;
+                if (!source->datasetDigest.empty())
+                    gotSource["dataset_digest"] = source->datasetDigest;
+                if (!source->modelId.empty())
+                    gotSource["model_id"] = source->modelId;
+            }
+            if (gotSource != wantSource) {
+                out.push_back(p + " metric history '" + it.key() + "' point " + std::to_string(i) + " was logged on "
+                    + gotSource.dump() + ", expected " + wantSource.dump());
+                break;
+            }
+            const MetricPoint& point = history->points[i];
             const std::int64_t step = points[i][0].get<std::int64_t>();
             const std::int64_t timestamp = points[i][1].get<std::int64_t>();
             const double value = expectedDouble(points[i][2]);

@@ -9,6 +9,8 @@
 
 #include <QTest>
 
+#include <algorithm>
+
 using namespace runlens;
 using runlens::test::listJson;
 using runlens::test::recordedList;
@@ -330,6 +332,49 @@ private Q_SLOTS:
         auto history = store->metricHistory("ff5938fa6d7b4bbb8b7d716bc61803fd", "accuracy");
         QVERIFY2(history, history ? "" : history.error().toString().c_str());
         COMPARE_JSON(runlens::test::pointsJson("accuracy", *history), recordedList(recorded(12), "metrics"));
+    }
+
+    // A 3.6 server over the file store sends each history point's dataset and run; the points
+    // keep them, and the CLI's history JSON says them exactly as the server did.
+    void historyPointsCarryWhatTheyWereLoggedOn()
+    {
+        ReplayServer fileServer(QStringLiteral(RUNLENS_TEST_DATA_DIR "/mlflow-3.6/rest-filestore-history.jsonl"));
+        QVERIFY(fileServer.start());
+        const auto versionExchange = std::find_if(m_server->exchanges().begin(), m_server->exchanges().end(),
+            [](const auto& e) { return e.path == "/version"; });
+        QVERIFY(versionExchange != m_server->exchanges().end());
+        fileServer.setHandler([&](const ReplayRequest& r) -> std::optional<ReplayResponse> {
+            if (r.path == "/version") // the same 3.6 server; the file-store recording has only histories
+                return versionExchange->response;
+            return fileServer.replay(r);
+        });
+        RestConnection c;
+        c.baseUrl = fileServer.baseUrl();
+        c.maxRetries = 0;
+        auto store = RestStore::open(c);
+        QVERIFY2(store, store ? "" : store.error().toString().c_str());
+
+        int pointsWithDataset = 0;
+        for (const auto& e : fileServer.exchanges()) {
+            std::string runId, key;
+            for (const auto& [name, value] : e.query) {
+                if (name == "run_id")
+                    runId = value;
+                else if (name == "metric_key")
+                    key = value;
+            }
+            auto history = (*store)->metricHistoryWithSources(runId, key);
+            QVERIFY2(history, history ? "" : history.error().toString().c_str());
+            const json& want = recordedList(e.responseJson, "metrics");
+            QCOMPARE(history->points.size(), want.size());
+            for (std::size_t i = 0; i < want.size(); ++i) {
+                const PointSource* source = history->sourceOf(i);
+                COMPARE_JSON(runlens::test::plain(mlflowjson::toJson(key, runId, history->points[i], source)), want[i]);
+                pointsWithDataset += source && !source->datasetName.empty();
+            }
+        }
+        QCOMPARE(fileServer.unmatched(), std::vector<std::string> {});
+        QVERIFY(pointsWithDataset >= 5); // the recording has them; without sources this would be 0
     }
 
     void versionsNameTheirLoggedModel()

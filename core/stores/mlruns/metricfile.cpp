@@ -194,6 +194,8 @@ bool MetricScanner::addLine(std::string_view line, bool lastLineWithoutNewline)
     if (count >= 3 && !parseMetricInt(fields[2], point.step))
         return fail("step " + quoteForMessage(fields[2]) + " is not an integer" + incomplete());
     acceptPoint(point, fields[1]);
+    if (count == 5 && m_sources)
+        addPointSource(*m_sources, m_history->size() - 1, fields[3], fields[4], {});
     if (count == 5) {
         parseMetricDouble(fields[1], point.value);
         if (!m_haveDatasetPoint || !isLaterPoint(m_datasetPoint, point)) {
@@ -362,11 +364,12 @@ MetricFileResult MetricScanner::finish()
     return result;
 }
 
-MetricFileResult readMetricFile(int fd, localfs::ReadBuffer& buffer, std::vector<MetricPoint>* history)
+MetricFileResult readMetricFile(
+    int fd, localfs::ReadBuffer& buffer, std::vector<MetricPoint>* history, std::vector<PointSource>* sources)
 {
     // 1 MiB chunks: small files come in one read(), big ones never need the whole file in memory.
     constexpr std::size_t kChunk = 1 << 20;
-    MetricScanner scanner(history);
+    MetricScanner scanner(history, sources);
     char* data = buffer.reserve(kChunk);
     std::size_t capacity = buffer.capacity();
     std::size_t kept = 0; // bytes of an unfinished line carried over from the previous chunk

@@ -41,9 +41,13 @@ struct MetricFileResult
 class MetricScanner
 {
 public:
-    /** With a history vector every point is kept in file order; otherwise only the latest. */
-    explicit MetricScanner(std::vector<MetricPoint>* history = nullptr)
+    /**
+     * With a history vector every point is kept in file order, and with `sources` too the dataset
+     * of each five-field line; otherwise only the latest point.
+     */
+    explicit MetricScanner(std::vector<MetricPoint>* history = nullptr, std::vector<PointSource>* sources = nullptr)
         : m_history(history)
+        , m_sources(history ? sources : nullptr)
     { }
 
     /** Feeds one line (without its '\n'); false once a line was bad. */
@@ -59,6 +63,7 @@ private:
     bool resolveLatestValue();
 
     std::vector<MetricPoint>* m_history;
+    std::vector<PointSource>* m_sources;
     std::int64_t m_lines = 0;
     std::int64_t m_count = 0;
     bool m_failed = false;
@@ -81,6 +86,7 @@ private:
  * Reads a metric file from an open descriptor in chunks through `buffer`, so a 100 MB file costs a
  * bounded amount of memory beyond the history the caller asked for.
  */
-MetricFileResult readMetricFile(int fd, localfs::ReadBuffer& buffer, std::vector<MetricPoint>* history = nullptr);
+MetricFileResult readMetricFile(int fd, localfs::ReadBuffer& buffer, std::vector<MetricPoint>* history = nullptr,
+    std::vector<PointSource>* sources = nullptr);
 
 } // namespace runlens

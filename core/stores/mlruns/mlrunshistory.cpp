@@ -13,6 +13,14 @@ namespace runlens {
 
 Result<std::vector<MetricPoint>> MlrunsStore::metricHistory(const std::string& runId, const std::string& key)
 {
+    auto history = metricHistoryWithSources(runId, key);
+    if (!history)
+        return history.error();
+    return std::move(history->points);
+}
+
+Result<MetricHistory> MlrunsStore::metricHistoryWithSources(const std::string& runId, const std::string& key)
+{
     std::vector<std::string> parts;
     if (key.empty() || !splitKeyPath(key, parts) || parts.empty() || key.find("//") != std::string::npos
         || key.back() == '/')
@@ -28,18 +36,18 @@ Result<std::vector<MetricPoint>> MlrunsStore::metricHistory(const std::string& r
     for (std::size_t i = 0; fd.valid() && i + 1 < parts.size(); ++i) {
         FileStatus st;
         if (localfs::statAt(fd.get(), parts[i], false, st) != 0 || st.type != EntryType::Dir)
-            return std::vector<MetricPoint> {};
+            return MetricHistory {};
         fd = localfs::openDir(fd.get(), parts[i], err);
     }
     if (!fd.valid())
-        return std::vector<MetricPoint> {};
+        return MetricHistory {};
     UniqueFd file = localfs::openFile(fd.get(), parts.back(), err);
     FileStatus st;
     if (!file.valid() || localfs::statFd(file.get(), st) != 0 || st.type != EntryType::File)
-        return std::vector<MetricPoint> {}; // MLflow returns no points for a metric the run does not have
-    std::vector<MetricPoint> history;
+        return MetricHistory {}; // MLflow returns no points for a metric the run does not have
+    MetricHistory history;
     ReadBuffer buffer;
-    const MetricFileResult result = readMetricFile(file.get(), buffer, &history);
+    const MetricFileResult result = readMetricFile(file.get(), buffer, &history.points, &history.sources);
     const bool emptyFile = !result.ok && result.ioError == 0 && result.errorLine == 0 && result.count == 0;
     if (!result.ok && !emptyFile) { // an empty file is no history, as in MLflow's get_metric_history
         const std::string path = join(join(folder.path, "metrics"), key);

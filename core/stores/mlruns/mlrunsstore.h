@@ -39,6 +39,8 @@ public:
     Result<RunList> searchRuns(const RunQuery& query, TaskControl* control = nullptr) override;
     Result<Run> run(const std::string& runId) override;
     Result<std::vector<MetricPoint>> metricHistory(const std::string& runId, const std::string& key) override;
+    /** Five-field lines ("ts value step dataset digest") give their points a dataset source. */
+    Result<MetricHistory> metricHistoryWithSources(const std::string& runId, const std::string& key) override;
     Result<std::vector<FileInfo>> listArtifacts(const std::string& runId, const std::string& path = {}) override;
     Result<std::string> readArtifact(const std::string& runId, const std::string& path, std::int64_t maxBytes) override;
     Result<LoggedModelList> searchLoggedModels(const LoggedModelQuery& query, TaskControl* control = nullptr) override;

@@ -80,6 +80,22 @@ Json toJson(const std::string& key, const MetricPoint& point)
     return Json {{"key", key}, {"value", number(point.value)}, {"timestamp", point.timestamp}, {"step", point.step}};
 }
 
+Json toJson(const std::string& key, const std::string& runId, const MetricPoint& point, const PointSource* source)
+{
+    Json out = toJson(key, point);
+    if (source) {
+        // MLflow leaves out the fields a point has not got; the three are independent.
+        if (!source->datasetName.empty())
+            out["dataset_name"] = source->datasetName;
+        if (!source->datasetDigest.empty())
+            out["dataset_digest"] = source->datasetDigest;
+        if (!source->modelId.empty())
+            out["model_id"] = source->modelId;
+    }
+    out["run_id"] = runId;
+    return out;
+}
+
 Json toJson(const Run& run)
 {
     Json data = Json::object();
@@ -510,6 +526,16 @@ Metric readMetric(const In& j)
     return m;
 }
 
+HistoryPoint readHistoryPoint(const In& j)
+{
+    HistoryPoint p;
+    p.point = readMetric(j).point;
+    p.datasetName = optionalString(j, "dataset_name").value_or(std::string());
+    p.datasetDigest = optionalString(j, "dataset_digest").value_or(std::string());
+    p.modelId = optionalString(j, "model_id").value_or(std::string());
+    return p;
+}
+
 DatasetInput readDatasetInput(const In& j)
 {
     expectObject(j);
@@ -743,6 +769,11 @@ Result<Run> runFromJson(const nlohmann::json& run)
 Result<Metric> metricFromJson(const nlohmann::json& metric)
 {
     return guarded<Metric>(readMetric, metric);
+}
+
+Result<HistoryPoint> historyPointFromJson(const nlohmann::json& metric)
+{
+    return guarded<HistoryPoint>(readHistoryPoint, metric);
 }
 
 Result<FileInfo> fileInfoFromJson(const nlohmann::json& file)

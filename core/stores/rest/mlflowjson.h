@@ -23,6 +23,8 @@ Json toJson(const Experiment& experiment);
 Json toJson(const RunInfo& info);
 Json toJson(const Run& run);
 Json toJson(const std::string& key, const MetricPoint& point);
+/** A point of a metric history as MLflow 3's get-history gives it: with run_id and its source's fields. */
+Json toJson(const std::string& key, const std::string& runId, const MetricPoint& point, const PointSource* source);
 Json toJson(const FileInfo& file);
 Json toJson(const ModelVersion& version);
 Json toJson(const RegisteredModel& model);
@@ -45,6 +47,15 @@ Result<RunInfo> runInfoFromJson(const nlohmann::json& info);
 Result<Run> runFromJson(const nlohmann::json& run);
 /** A Metric (latest value of a run) or one point of a history (key ignored by the caller). */
 Result<Metric> metricFromJson(const nlohmann::json& metric);
+/** One point of a get-history reply, with what MLflow 3 says it was logged on (empty when nothing). */
+struct HistoryPoint
+{
+    MetricPoint point;
+    std::string datasetName;
+    std::string datasetDigest;
+    std::string modelId;
+};
+Result<HistoryPoint> historyPointFromJson(const nlohmann::json& metric);
 Result<FileInfo> fileInfoFromJson(const nlohmann::json& file);
 Result<ModelVersion> modelVersionFromJson(const nlohmann::json& version);
 Result<RegisteredModel> registeredModelFromJson(const nlohmann::json& model);

@@ -371,7 +371,21 @@ Result<std::vector<MetricPoint>> RestStore::metricHistory(const std::string& run
 Result<std::vector<MetricPoint>> RestStore::metricHistory(
     const std::string& runId, const std::string& key, TaskControl* control)
 {
-    std::vector<MetricPoint> points;
+    auto history = metricHistoryWithSources(runId, key, control);
+    if (!history)
+        return history.error();
+    return std::move(history->points);
+}
+
+Result<MetricHistory> RestStore::metricHistoryWithSources(const std::string& runId, const std::string& key)
+{
+    return metricHistoryWithSources(runId, key, nullptr);
+}
+
+Result<MetricHistory> RestStore::metricHistoryWithSources(
+    const std::string& runId, const std::string& key, TaskControl* control)
+{
+    MetricHistory history;
     auto status = m_impl->forEachPage(
         [&](const std::string& token) {
             auto request = m_impl->api("GET", "/metrics/get-history");
@@ -386,19 +400,23 @@ Result<std::vector<MetricPoint>> RestStore::metricHistory(
         control,
         [&](const json& page, const HttpRequest& request, bool&) {
             return m_impl->forEachItem(page, "metrics", request, [&](const json& item, std::size_t i) -> Status {
-                auto metric = mlflowjson::metricFromJson(item);
+                auto metric = mlflowjson::historyPointFromJson(item);
                 if (!metric) {
                     return StoreError {ErrorCode::InternalError,
                         "the reply to " + m_impl->where(request) + " has a broken point metrics[" + std::to_string(i)
                             + "]: " + metric.error().message};
                 }
-                points.push_back(metric->point);
+                history.points.push_back(metric->point);
+                if (!metric->datasetName.empty() || !metric->datasetDigest.empty() || !metric->modelId.empty()) {
+                    addPointSource(history.sources, history.points.size() - 1, metric->datasetName,
+                        metric->datasetDigest, metric->modelId);
+                }
                 return Done {};
             });
         });
     if (!status)
         return status.error();
-    return points;
+    return history;
 }
 
 Result<std::vector<FileInfo>> RestStore::listArtifacts(const std::string& runId, const std::string& path)

@@ -44,6 +44,7 @@ public:
     Result<RunList> searchRuns(const RunQuery& query, TaskControl* control = nullptr) override;
     Result<Run> run(const std::string& runId) override;
     Result<std::vector<MetricPoint>> metricHistory(const std::string& runId, const std::string& key) override;
+    Result<MetricHistory> metricHistoryWithSources(const std::string& runId, const std::string& key) override;
     Result<std::vector<FileInfo>> listArtifacts(const std::string& runId, const std::string& path = {}) override;
     Result<std::string> readArtifact(const std::string& runId, const std::string& path, std::int64_t maxBytes) override;
     Result<LoggedModelList> searchLoggedModels(const LoggedModelQuery& query, TaskControl* control = nullptr) override;
@@ -78,6 +79,9 @@ public:
     Result<ExperimentList> experiments(ViewType view, TaskControl* control);
     /** As metricHistory(), with cancellation. */
     Result<std::vector<MetricPoint>> metricHistory(
+        const std::string& runId, const std::string& key, TaskControl* control);
+    /** As metricHistoryWithSources(), with cancellation. */
+    Result<MetricHistory> metricHistoryWithSources(
         const std::string& runId, const std::string& key, TaskControl* control);
 
     struct Impl;

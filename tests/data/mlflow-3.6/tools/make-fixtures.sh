@@ -2,7 +2,7 @@
 # Regenerates the MLflow 3.6 fixtures in this folder's parent from scratch.
 # Needs /opt/mlflow3 made by setup-mlflow3.sh. Writes /home/alice/mlproj (wiped first)
 # and, in the fixtures folder: mlruns.tar.gz, mlflow.db, mlflow-db-artifacts.tar.gz,
-# expected.json. The REST transcript is separate: rest-record.sh.
+# expected.json, and the REST transcripts rest-transcript.jsonl and rest-filestore-history.jsonl.
 set -euo pipefail
 TOOLS=$(cd "$(dirname "$0")" && pwd)
 OUT=$(dirname "$TOOLS")
@@ -27,4 +27,6 @@ ls -la "$OUT"
 
 # REST transcript (server on a copy of mlflow.db)
 "$PY" "$TOOLS/rest_record.py" "$OUT/rest-transcript.jsonl"
+# metric histories from a server over the file store (it alone keeps a point's dataset)
+"$PY" "$TOOLS/rest_record_filestore.py" "$P/mlruns" "$OUT/rest-filestore-history.jsonl"
 ls -la "$OUT"
