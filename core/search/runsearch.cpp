@@ -61,6 +61,8 @@ bool matchesComparison(const SearchComparison& c, const Run& run, SearchDialect 
     case SearchEntity::Attribute: {
         if (isTimeAttribute(c.field)) {
             const auto& t = timeAttribute(run.info, key);
+            if (c.valueType == SearchValueType::Number) // a literal that is no 64-bit integer
+                return t && c.matchesNumber(static_cast<double>(*t));
             return t && c.matchesInteger(*t);
         }
         if (key == "run_name" && dialect == SearchDialect::Sql) {

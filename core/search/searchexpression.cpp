@@ -138,6 +138,18 @@ bool isIntegerLiteral(std::string_view s)
     return true;
 }
 
+// An integer literal that fits in 64 bits ("+" and "-" signs allowed).
+bool fitsInt64(std::string_view literal)
+{
+    if (!isIntegerLiteral(literal))
+        return false;
+    if (literal.front() == '+')
+        literal.remove_prefix(1);
+    std::int64_t value = 0;
+    const auto [ptr, ec] = std::from_chars(literal.data(), literal.data() + literal.size(), value);
+    return ec == std::errc() && ptr == literal.data() + literal.size();
+}
+
 // Python's float(): overflow gives inf and underflow 0, independent of the process locale.
 double parseDouble(std::string_view literal)
 {
@@ -168,7 +180,8 @@ public:
 
     std::optional<SearchExpression> parseFilter()
     {
-        if (peek().kind == SearchTokenKind::End)
+        skipAnds();
+        if (peek().kind == SearchTokenKind::End) // "" or only ANDs: MLflow's parser yields no clause
             return std::nullopt;
         SearchExpression e = parseOr();
         const SearchToken& t = peek();
@@ -275,12 +288,24 @@ private:
         return combine(SearchExpression::Kind::Or, std::move(parts));
     }
 
+    // MLflow's parser drops every AND token and keeps the comparisons, so ANDs may lead, trail or
+    // repeat ("a = 1 AND AND b = 2 AND"); the same holds inside parentheses and around OR here.
+    void skipAnds()
+    {
+        while (peek().isKeyword("AND"))
+            advance();
+    }
+
     SearchExpression parseAnd()
     {
+        skipAnds();
         std::vector<SearchExpression> parts;
         parts.push_back(parseUnary());
         while (peek().isKeyword("AND")) {
-            advance();
+            skipAnds();
+            const SearchToken& next = peek();
+            if (next.kind == SearchTokenKind::End || next.kind == SearchTokenKind::RParen || next.isKeyword("OR"))
+                break;
             parts.push_back(parseUnary());
         }
         return combine(SearchExpression::Kind::And, std::move(parts));
@@ -378,7 +403,10 @@ private:
             f.entity = *entity;
         }
         f.key = unquoteKey(s.keyRaw);
-        if (f.key.empty())
+        // MLflow takes "metrics." as the metric named "" (which no run has); attributes need a name.
+        const bool namedEntity
+            = f.entity == SearchEntity::Metric || f.entity == SearchEntity::Param || f.entity == SearchEntity::Tag;
+        if (f.key.empty() && !(namedEntity && s.hasPrefix))
             fail(id.offset, "Missing key in '" + searchQuoteForMessage(id.text) + "'");
         if (forOrder && f.entity == SearchEntity::Dataset)
             fail(id.offset, "Invalid order_by entity type 'dataset'", ": runs cannot be ordered by dataset fields");
@@ -589,6 +617,14 @@ private:
             c.text = std::string(v.text);
             c.number = parseDouble(v.text);
             advance();
+        } else if (rule.kind == ValueKind::Integer && m_grammar == SearchGrammar::Runs
+            && v.kind == SearchTokenKind::Number && !fitsInt64(v.text)) {
+            // start_time > 1.7e12: MLflow's SQL store compares the number with the column; its file store
+            // fails in int() (a 500), so the SQL store's reading is the one kept (docs/search.md).
+            c.valueType = SearchValueType::Number;
+            c.text = std::string(v.text);
+            c.number = parseDouble(v.text);
+            advance();
         } else if (rule.kind == ValueKind::Integer) {
             if (v.kind != SearchTokenKind::Number || !isIntegerLiteral(v.text)) {
                 fail(v.offset, "Expected an integer value for " + subject,
@@ -637,10 +673,11 @@ private:
         std::vector<std::string> values;
         while (true) {
             const SearchToken& item = peek();
-            if (item.kind != SearchTokenKind::String) {
+            if (item.kind != SearchTokenKind::String
+                && !(item.kind == SearchTokenKind::Word && item.wholeQuote == '"')) {
                 fail(item.offset, "Ill-formed list",
-                    ": while parsing a list in the query, expected a single-quoted string value, found '"
-                        + describe(item) + "'");
+                    ": while parsing a list in the query, expected a quoted string value, found '" + describe(item)
+                        + "'");
             }
             values.emplace_back(item.inner);
             advance();
@@ -788,6 +825,12 @@ bool SearchExpression::isConjunction() const
 
 Result<std::optional<SearchExpression>> parseSearchFilter(std::string_view filter, SearchGrammar grammar)
 {
+    // MLflow matches everything only for an empty filter; one of only whitespace does not parse.
+    if (!filter.empty() && filter.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos) {
+        return StoreError {ErrorCode::InvalidParameterValue,
+            "Invalid filter '" + searchQuoteForMessage(filter)
+                + "' at position 0: it holds only whitespace (an empty filter matches everything)"};
+    }
     auto tokens = tokenizeSearch(filter);
     if (!tokens)
         return tokens.error();
@@ -812,6 +855,11 @@ Result<std::vector<SearchOrder>> parseSearchOrderBy(const std::vector<std::strin
         try {
             Parser parser(clause, std::move(tokens.value()), grammar);
             SearchOrder order = parser.parseOrder();
+            const auto same = [&](const SearchOrder& o) { return o.field == order.field; };
+            // MLflow's file store sorts by every key in turn, so a repeated key changes nothing: the
+            // first one decides. (Its SQL store raises INTERNAL_ERROR there, a defect: docs/search.md.)
+            if (grammar == SearchGrammar::Runs && std::any_of(orders.begin(), orders.end(), same))
+                continue;
             for (std::size_t i = 0; i < orders.size(); ++i) {
                 if (orders[i].field == order.field) {
                     return StoreError {ErrorCode::InvalidParameterValue,

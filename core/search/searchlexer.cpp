@@ -66,20 +66,25 @@ std::size_t scanQuoted(std::string_view s, std::size_t start)
     return std::string_view::npos;
 }
 
-// A numeric literal at `i`: [+-]? (digits [. digits*] | . digits) ([eE] [+-]? digits)?
+// A numeric literal at `i`, as sqlparse's number patterns take it: -? (digits [. digits*] | . digits)
+// with an exponent [eE] -? digits only after digits [. digits]. A '+' is an operator to sqlparse, so
+// "+1" and "1e+3" are not numbers (MLflow rejects both).
 std::size_t scanNumber(std::string_view s, std::size_t i)
 {
     std::size_t j = i;
-    if (j < s.size() && (s[j] == '+' || s[j] == '-'))
+    if (j < s.size() && s[j] == '-')
         ++j;
     const std::size_t digitsStart = j;
     while (j < s.size() && isDigit(s[j]))
         ++j;
-    bool any = j > digitsStart;
+    const bool intDigits = j > digitsStart;
+    bool any = intDigits;
+    bool exponentAllowed = intDigits;
     if (j < s.size() && s[j] == '.') {
         std::size_t k = j + 1;
         while (k < s.size() && isDigit(s[k]))
             ++k;
+        exponentAllowed = intDigits && k > j + 1;
         if (k > j + 1 || any) {
             any = true;
             j = k;
@@ -87,9 +92,9 @@ std::size_t scanNumber(std::string_view s, std::size_t i)
     }
     if (!any)
         return i;
-    if (j < s.size() && (s[j] == 'e' || s[j] == 'E')) {
+    if (exponentAllowed && j < s.size() && (s[j] == 'e' || s[j] == 'E')) {
         std::size_t k = j + 1;
-        if (k < s.size() && (s[k] == '+' || s[k] == '-'))
+        if (k < s.size() && s[k] == '-')
             ++k;
         const std::size_t expStart = k;
         while (k < s.size() && isDigit(s[k]))
@@ -218,22 +223,25 @@ Result<std::vector<SearchToken>> tokenizeSearch(std::string_view s)
                 i = end;
                 continue;
             }
-            if (signedNumber) {
-                return fail(i, std::string("Unexpected character '") + static_cast<char>(c) + "'",
-                    ": a sign must be followed by a number");
-            }
+            if (c == '+')
+                return fail(i, "Unexpected character '+'", ": numbers are written without a plus sign");
+            if (signedNumber)
+                return fail(i, "Unexpected character '-'", ": a sign must be followed by a number");
             // Otherwise a word that starts with a digit, such as a key "1st".
         }
         if (isBareChar(c) || c == '`' || c == '"') {
             std::size_t j = i;
             while (j < s.size()) {
                 const auto d = static_cast<unsigned char>(s[j]);
-                if (d == '`' || d == '"') {
+                // Quotes of any kind may wrap the key after the prefix: params.'lr' (MLflow strips them).
+                const bool quotedKey = d == '\'' && tok.firstDot == j - i - 1;
+                if (d == '`' || d == '"' || quotedKey) {
                     const std::size_t end = scanQuoted(s, j);
                     if (end == std::string_view::npos) {
                         return fail(j,
-                            d == '`' ? std::string("Unterminated backtick-quoted key (missing closing `)")
-                                     : std::string("Unterminated double-quoted text (missing closing \")"));
+                            d == '`'       ? std::string("Unterminated backtick-quoted key (missing closing `)")
+                                : d == '"' ? std::string("Unterminated double-quoted text (missing closing \")")
+                                           : std::string("Unterminated quoted key (missing closing ')"));
                     }
                     tok.hasQuotes = true;
                     j = end;

@@ -139,6 +139,8 @@ private:
         const char* op = numericOperator(c.op);
         if (!op)
             return "0";
+        if (c.valueType == SearchValueType::Number) // start_time > 1.7e12: compared as numbers, as MLflow does
+            return "(" + column + " IS NOT NULL AND " + column + op + bind(c.number) + ")";
         return "(" + column + " IS NOT NULL AND " + column + op + bind(c.integer) + ")";
     }
 

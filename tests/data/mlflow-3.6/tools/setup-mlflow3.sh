@@ -48,7 +48,13 @@ apt-get install -y -q \
 #    are absent; the REST API is complete.
 rm -rf "$PREFIX/src" "$PREFIX/otel" "$PREFIX/site" "$PREFIX/overlay"
 mkdir -p "$PREFIX/src" "$PREFIX/otel" "$PREFIX/site" "$PREFIX/bin" "$PREFIX/overlay"
-git --git-dir="$MLFLOW_GIT" archive "$MLFLOW_REV" -- mlflow ':(exclude)mlflow/java' \
+# Blobs absent from a partial mirror are left out too (at 2.22's commit: pypi_package_index.json,
+# which only requirement inference reads).
+MISSING=()
+while read -r _ _ hash path; do
+  git --git-dir="$MLFLOW_GIT" cat-file -e "$hash" 2>/dev/null || MISSING+=(":(exclude)$path")
+done < <(git --git-dir="$MLFLOW_GIT" ls-tree -r "$MLFLOW_REV" -- mlflow | grep -v $'\tmlflow/java/')
+git --git-dir="$MLFLOW_GIT" archive "$MLFLOW_REV" -- mlflow ':(exclude)mlflow/java' "${MISSING[@]}" \
   pyproject.toml LICENSE.txt | tar -x -C "$PREFIX/src"
 MLFLOW_VERSION=$(sed -n 's/^VERSION = "\(.*\)"/\1/p' "$PREFIX/src/mlflow/version.py")
 echo "MLflow upstream master commit $(git --git-dir="$MLFLOW_GIT" log -1 --format='%H (%cs, %s)' "$MLFLOW_REV"); reports version $MLFLOW_VERSION" > "$PREFIX/SOURCE"
