@@ -96,12 +96,18 @@ int FilterBar::errorPositionIn(const QString& text, const QString& message)
 
 bool FilterBar::submit()
 {
-    const QString text = m_filter->text().trimmed();
+    // A box left with only spaces in it means no filter (MLflow itself rejects such a filter).
+    const QString raw = m_filter->text();
+    const QString text = raw.trimmed();
+    qsizetype leading = 0;
+    while (leading < raw.size() && raw.at(leading).isSpace())
+        ++leading;
     // Parsing is pure and quick, so it runs here; only a filter that parses goes to the store.
-    const Result<RunSearch> parsed = RunSearch::parse(m_filter->text().toStdString(), {});
+    const Result<RunSearch> parsed = RunSearch::parse(text.toStdString(), {});
     if (!parsed.ok()) {
         const QString message = QString::fromStdString(parsed.error().message);
-        showError(message, errorPositionIn(m_filter->text(), message));
+        const int position = errorPositionIn(text, message);
+        showError(message, position >= 0 ? position + static_cast<int>(leading) : position);
         return false;
     }
     clearError();

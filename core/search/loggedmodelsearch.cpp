@@ -60,11 +60,11 @@ bool matchesComparison(
         return false;
     case SearchEntity::Param: {
         const std::string* v = findValue(m.params, c.field.key);
-        return v && c.matchesString(*v, dialect);
+        return v && c.matchesString(*v);
     }
     case SearchEntity::Tag: {
         const std::string* v = findValue(m.tags, c.field.key);
-        return v && c.matchesString(*v, dialect);
+        return v && c.matchesString(*v);
     }
     case SearchEntity::Attribute:
         if (isNumericAttribute(c.field.key))
@@ -79,7 +79,7 @@ bool matchesComparison(
                     = std::find(c.listAsWritten.begin(), c.listAsWritten.end(), *v) != c.listAsWritten.end();
                 return c.op == SearchComparator::In ? found : !found;
             }
-            return c.matchesString(*v, dialect);
+            return c.matchesString(*v);
         }
         return false;
     case SearchEntity::Dataset:

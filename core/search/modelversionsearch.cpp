@@ -9,18 +9,18 @@ namespace {
 
 constexpr std::string_view kDeletedStage = "Deleted_Internal";
 
-bool matchesComparison(const SearchComparison& c, const ModelVersion& mv, SearchDialect dialect)
+bool matchesComparison(const SearchComparison& c, const ModelVersion& mv)
 {
     if (c.field.entity == SearchEntity::Tag) {
         const std::string* v = findValue(mv.tags, c.field.key);
-        return v && c.matchesString(*v, dialect);
+        return v && c.matchesString(*v);
     }
     const std::string& key = c.field.key;
     if (key == "version_number")
         return c.matchesInteger(mv.version);
     if (key == "run_id")
-        return mv.runId && c.matchesString(*mv.runId, dialect);
-    return c.matchesString(key == "source_path" ? mv.source : mv.name, dialect);
+        return mv.runId && c.matchesString(*mv.runId);
+    return c.matchesString(key == "source_path" ? mv.source : mv.name);
 }
 
 // <0, 0, >0 for one order_by entry; every ordering key is always present on a version.
@@ -103,7 +103,7 @@ bool ModelVersionSearch::hasFilter() const
     return m_impl && m_impl->expression.has_value();
 }
 
-bool ModelVersionSearch::matches(const ModelVersion& mv, SearchDialect dialect) const
+bool ModelVersionSearch::matches(const ModelVersion& mv) const
 {
     if (mv.currentStage == kDeletedStage)
         return false;
@@ -111,7 +111,7 @@ bool ModelVersionSearch::matches(const ModelVersion& mv, SearchDialect dialect) 
         return false;
     if (!hasFilter())
         return true;
-    return m_impl->expression->evaluate([&](const SearchComparison& c) { return matchesComparison(c, mv, dialect); });
+    return m_impl->expression->evaluate([&](const SearchComparison& c) { return matchesComparison(c, mv); });
 }
 
 bool ModelVersionSearch::lessThan(const ModelVersion& a, const ModelVersion& b) const

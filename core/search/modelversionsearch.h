@@ -3,7 +3,6 @@
 
 #include "entities.h"
 #include "result.h"
-#include "search/searchdialect.h"
 #include "search/searchexpression.h"
 
 #include <memory>
@@ -25,7 +24,7 @@ public:
     static Result<ModelVersionSearch> parse(std::string_view filter, const std::vector<std::string>& orderBy);
 
     bool hasFilter() const;
-    bool matches(const ModelVersion& version, SearchDialect dialect = SearchDialect::Sql) const;
+    bool matches(const ModelVersion& version) const;
     /** order_by (default last_updated_timestamp DESC, name ASC, version_number DESC), then name ASC and
      *  version_number DESC as tie-breakers. Stable. */
     void sort(std::vector<ModelVersion>& versions) const;

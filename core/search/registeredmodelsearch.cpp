@@ -7,13 +7,13 @@ namespace runlens {
 
 namespace {
 
-bool matchesComparison(const SearchComparison& c, const RegisteredModel& model, SearchDialect dialect)
+bool matchesComparison(const SearchComparison& c, const RegisteredModel& model)
 {
     if (c.field.entity == SearchEntity::Tag) {
         const std::string* v = findValue(model.tags, c.field.key);
-        return v && c.matchesString(*v, dialect);
+        return v && c.matchesString(*v);
     }
-    return c.matchesString(model.name, dialect);
+    return c.matchesString(model.name);
 }
 
 int compareOn(const RegisteredModel& a, const RegisteredModel& b, const SearchOrder& o)
@@ -71,14 +71,13 @@ bool RegisteredModelSearch::hasFilter() const
     return m_impl && m_impl->expression.has_value();
 }
 
-bool RegisteredModelSearch::matches(const RegisteredModel& model, SearchDialect dialect) const
+bool RegisteredModelSearch::matches(const RegisteredModel& model) const
 {
     if ((!m_impl || m_impl->excludePrompts) && isPrompt(model.tags))
         return false;
     if (!hasFilter())
         return true;
-    return m_impl->expression->evaluate(
-        [&](const SearchComparison& c) { return matchesComparison(c, model, dialect); });
+    return m_impl->expression->evaluate([&](const SearchComparison& c) { return matchesComparison(c, model); });
 }
 
 bool RegisteredModelSearch::lessThan(const RegisteredModel& a, const RegisteredModel& b) const

@@ -3,7 +3,6 @@
 
 #include "entities.h"
 #include "result.h"
-#include "search/searchdialect.h"
 #include "search/searchexpression.h"
 
 #include <memory>
@@ -24,7 +23,7 @@ public:
     static Result<RegisteredModelSearch> parse(std::string_view filter, const std::vector<std::string>& orderBy);
 
     bool hasFilter() const;
-    bool matches(const RegisteredModel& model, SearchDialect dialect = SearchDialect::Sql) const;
+    bool matches(const RegisteredModel& model) const;
     /** order_by, then name ASC (also the default). Stable. */
     void sort(std::vector<RegisteredModel>& models) const;
     bool lessThan(const RegisteredModel& a, const RegisteredModel& b) const;

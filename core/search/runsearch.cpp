@@ -44,19 +44,17 @@ bool matchesComparison(const SearchComparison& c, const Run& run, SearchDialect 
         const Metric* m = run.metric(key);
         if (!m)
             return false;
-        double v = m->point.value;
-        // SQL compares the stored column, where a NaN is kept as 0 (formats §B.4).
-        if (dialect == SearchDialect::Sql && std::isnan(v))
-            v = 0.0;
-        return c.matchesNumber(v);
+        // A NaN compares as NaN on every store. (MLflow's SQL store compares the column it keeps
+        // for a NaN, 0: docs/search.md.)
+        return c.matchesNumber(m->point.value);
     }
     case SearchEntity::Param: {
         const std::string* v = run.param(key);
-        return v && c.matchesString(*v, dialect);
+        return v && c.matchesString(*v);
     }
     case SearchEntity::Tag: {
         const std::string* v = run.tag(key);
-        return v && c.matchesString(*v, dialect);
+        return v && c.matchesString(*v);
     }
     case SearchEntity::Attribute: {
         if (isTimeAttribute(c.field)) {
@@ -68,17 +66,17 @@ bool matchesComparison(const SearchComparison& c, const Run& run, SearchDialect 
         if (key == "run_name" && dialect == SearchDialect::Sql) {
             // The SQL store filters run names through the tag (runs.name is empty before 1.30).
             const std::string* v = run.tag(kRunNameTag);
-            return v && c.matchesString(*v, dialect);
+            return v && c.matchesString(*v);
         }
-        return c.matchesString(stringAttribute(run.info, key), dialect);
+        return c.matchesString(stringAttribute(run.info, key));
     }
     case SearchEntity::Dataset:
         for (const DatasetInput& input : run.inputs) {
             if (key == "context") {
                 const std::string* ctx = findValue(input.tags, kDatasetContextTag);
-                if (ctx && c.matchesString(*ctx, dialect))
+                if (ctx && c.matchesString(*ctx))
                     return true;
-            } else if (c.matchesString(key == "name" ? input.dataset.name : input.dataset.digest, dialect)) {
+            } else if (c.matchesString(key == "name" ? input.dataset.name : input.dataset.digest)) {
                 return true;
             }
         }

@@ -754,7 +754,7 @@ std::string_view searchComparatorText(SearchComparator op)
     return "=";
 }
 
-bool SearchComparison::matchesString(std::string_view lhs, SearchDialect dialect) const
+bool SearchComparison::matchesString(std::string_view lhs) const
 {
     switch (op) {
     case SearchComparator::Equal:
@@ -763,7 +763,7 @@ bool SearchComparison::matchesString(std::string_view lhs, SearchDialect dialect
         return lhs != text;
     case SearchComparator::Like:
     case SearchComparator::ILike:
-        return like && like->matches(lhs, dialect);
+        return like && like->matches(lhs);
     case SearchComparator::In:
         return std::find(list.begin(), list.end(), lhs) != list.end();
     case SearchComparator::NotIn:

@@ -84,7 +84,7 @@ struct SearchComparison
     std::size_t position = 0; // character position of the identifier in the filter
 
     /** String comparison (=, !=, LIKE, ILIKE, IN, NOT IN) of a present value. */
-    bool matchesString(std::string_view lhs, SearchDialect dialect) const;
+    bool matchesString(std::string_view lhs) const;
     /** Numeric comparison with IEEE semantics (NaN only satisfies !=). */
     bool matchesNumber(double lhs) const;
     bool matchesInteger(std::int64_t lhs) const;

@@ -14,8 +14,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
+#include <set>
 
 using namespace runlens;
 using Json = nlohmann::json;
@@ -94,7 +96,9 @@ struct Answers
     const std::string& filter;
     const std::vector<std::string>& orderBy;
     const Json& mlflow; // {"runs": [...]} or {"error": CODE, "message": ...}
+    const Json& runIds; // the store's run ids, which mlflow["runs"] indexes
     const Result<RunList>& runlens;
+    const std::set<std::string>& nanMetrics; // metrics whose latest value is NaN in some run
 
     bool mlflowError(std::string_view code = {}) const
     {
@@ -109,6 +113,20 @@ struct Answers
         return !runlens && runlens.error().message.find(text) != std::string::npos;
     }
     bool mlflowFoundNothing() const { return mlflow.contains("runs") && mlflow["runs"].empty(); }
+    /** Both found runs, and every run MLflow found Runlens found too. */
+    bool runlensFoundMore() const
+    {
+        if (!mlflow.contains("runs") || !runlens)
+            return false;
+        std::set<std::string> found;
+        for (const Run& r : runlens->runs)
+            found.insert(r.info.runId);
+        for (const Json& i : mlflow["runs"]) {
+            if (!found.count(runIds[i.get<std::size_t>()].get<std::string>()))
+                return false;
+        }
+        return found.size() > mlflow["runs"].size();
+    }
 };
 
 // The filter's tokens, or none when it does not tokenize.
@@ -133,13 +151,40 @@ bool usesRunlensExtensions(const std::string& filter)
     return false;
 }
 
-// Whether a LIKE pattern holds a character that MLflow's file store passes on to a regex unescaped.
-bool likePatternHasRegexCharacters(const std::string& filter)
+// Whether a LIKE pattern holds one of `characters`.
+bool likePatternHas(const std::string& filter, std::string_view characters)
 {
     const auto tokens = tokensOf(filter);
     for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
         if ((tokens[i].isKeyword("LIKE") || tokens[i].isKeyword("ILIKE"))
-            && tokens[i + 1].inner.find_first_of(".^$*+?{}[]\\|()") != std::string_view::npos)
+            && tokens[i + 1].inner.find_first_of(characters) != std::string_view::npos)
+            return true;
+    }
+    return false;
+}
+
+// The metric keys the filter compares.
+std::set<std::string> comparedMetrics(const std::string& filter)
+{
+    std::set<std::string> keys;
+    for (const SearchToken& t : tokensOf(filter)) {
+        if (t.kind != SearchTokenKind::Word || t.firstDot == std::string_view::npos)
+            continue;
+        const std::string_view prefix = t.text.substr(0, t.firstDot);
+        if (prefix != "metric" && prefix != "metrics")
+            continue;
+        std::string key(t.text.substr(t.firstDot + 1));
+        if (key.size() >= 2 && (key.front() == '`' || key.front() == '"' || key.front() == '\''))
+            key = key.substr(1, key.size() - 2);
+        keys.insert(key);
+    }
+    return keys;
+}
+
+bool hasKeyword(const std::string& filter, std::string_view keyword)
+{
+    for (const SearchToken& t : tokensOf(filter)) {
+        if (t.isKeyword(keyword))
             return true;
     }
     return false;
@@ -159,8 +204,14 @@ const std::vector<Intended> kIntended = {
         }},
     {"file store: LIKE is matched as LIKE, not as an unescaped regex",
         [](const Answers& a) {
-            return a.dialect == SearchDialect::FileStore && likePatternHasRegexCharacters(a.filter)
-                && (a.mlflowError("INTERNAL_ERROR") || !a.mlflowError());
+            // A pattern with regex syntax in it: MLflow gives it the regex meaning or fails (a 500).
+            // One with a wildcard: MLflow's '%' (".*") does not cross a newline, and '$' matches
+            // before a final one.
+            if (a.dialect != SearchDialect::FileStore)
+                return false;
+            if (likePatternHas(a.filter, ".^$*+?{}[]\\|()"))
+                return a.mlflowError("INTERNAL_ERROR") || !a.mlflowError();
+            return likePatternHas(a.filter, "%_") && !a.mlflowError() && a.runlens;
         }},
     {"sqlite: a dataset filter beside other clauses or an order_by works",
         [](const Answers& a) {
@@ -177,6 +228,20 @@ const std::vector<Intended> kIntended = {
         [](const Answers& a) {
             return a.dialect == SearchDialect::FileStore && a.mlflowError("INTERNAL_ERROR")
                 && a.mlflowSays("invalid literal for int()");
+        }},
+    {"sqlite: a NaN metric compares as NaN, not as the 0 the table keeps",
+        [](const Answers& a) {
+            if (a.dialect != SearchDialect::Sql || a.mlflowError() || !a.runlens)
+                return false;
+            for (const std::string& key : comparedMetrics(a.filter)) {
+                if (a.nanMetrics.count(key))
+                    return true;
+            }
+            return false;
+        }},
+    {"sqlite: ILIKE folds every letter, not ASCII ones only",
+        [](const Answers& a) {
+            return a.dialect == SearchDialect::Sql && hasKeyword(a.filter, "ILIKE") && a.runlensFoundMore();
         }},
     {"an invalid comparator is an error even when no run reaches it",
         [](const Answers& a) { return a.mlflowFoundNothing() && a.runlensSays("Invalid comparator"); }},
@@ -232,6 +297,20 @@ private Q_SLOTS:
         auto store = openStore(storePath.toStdString());
         QVERIFY2(store, store ? "" : store.error().toString().c_str());
         const SearchDialect dialect = kind == QLatin1String("file") ? SearchDialect::FileStore : SearchDialect::Sql;
+        std::set<std::string> nanMetrics;
+        {
+            RunQuery all;
+            all.experimentIds = answers["experiments"].get<std::vector<std::string>>();
+            all.view = ViewType::All;
+            auto runs = (*store)->searchRuns(all);
+            QVERIFY2(runs, runs ? "" : runs.error().toString().c_str());
+            for (const Run& r : runs->runs) {
+                for (const Metric& m : r.metrics) {
+                    if (std::isnan(m.point.value))
+                        nanMetrics.insert(m.key);
+                }
+            }
+        }
 
         // RUNLENS_SEARCHDIFF_SHOW=N lists the first N unexplained differences (25 by default).
         const int kShown = qEnvironmentVariableIsSet("RUNLENS_SEARCHDIFF_SHOW")
@@ -259,8 +338,8 @@ private Q_SLOTS:
             if (sameAnswer(answer, answers["run_ids"], got))
                 continue;
             const std::string versionName = version.toStdString();
-            if (const Intended* d
-                = intendedDifference({versionName, dialect, query.filter, query.orderBy, answer, got})) {
+            if (const Intended* d = intendedDifference(
+                    {versionName, dialect, query.filter, query.orderBy, answer, answers["run_ids"], got, nanMetrics})) {
                 ++intended[d->name];
                 continue;
             }

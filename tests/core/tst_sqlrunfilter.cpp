@@ -151,7 +151,8 @@ class TestSqlRunFilter : public QObject
     {
         if (sqlite3_open_v2(dbFile.string().c_str(), &db.handle, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
             return false;
-        return sqlite3_exec(db.handle, "PRAGMA case_sensitive_like = true", nullptr, nullptr, nullptr) == SQLITE_OK;
+        return sqlite3_exec(db.handle, "PRAGMA case_sensitive_like = true", nullptr, nullptr, nullptr) == SQLITE_OK
+            && addSqlRunFilterFunctions(db.handle);
     }
 
     // Run ids the SQL selects, in the order it returns them; the error text on failure.

@@ -55,6 +55,15 @@ void TestFilterBar::validFilterIsAppliedOnEnter()
     QVERIFY(bar.applyFilter(QString()));
     QCOMPARE(applied.count(), 2);
     QCOMPARE(applied.at(1).at(0).toString(), QString());
+
+    // So is a box left with only spaces in it, which MLflow's parser alone would reject.
+    QVERIFY(bar.applyFilter(QStringLiteral("   ")));
+    QCOMPARE(applied.count(), 3);
+    QCOMPARE(applied.at(2).at(0).toString(), QString());
+
+    // Leading spaces still count where an error is marked.
+    QVERIFY(!bar.applyFilter(QStringLiteral("  metrics.loss <<< 1")));
+    QCOMPARE(bar.errorPosition(), 15);
 }
 
 void TestFilterBar::editingClearsTheError()

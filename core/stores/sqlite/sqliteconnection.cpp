@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "stores/sqlite/sqliteconnection.h"
 
+#include "stores/sqlite/sqlrunfilter.h"
+
 #include <sqlite3.h>
 
 #include <system_error>
@@ -224,6 +226,7 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const fs::path&
         // where LIKE is case-sensitive only through this pragma, so its failure is not fatal.
         sqlite3_exec(db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
         sqlite3_exec(db, "PRAGMA case_sensitive_like = true", nullptr, nullptr, nullptr);
+        addSqlRunFilterFunctions(db);
         if (readOnly)
             sqlite3_exec(db, "PRAGMA query_only = ON", nullptr, nullptr, nullptr);
         // The first real read is where SQLite notices a non-database file or a WAL it cannot share.

@@ -6,6 +6,8 @@
 #include "search/searchexpression.h"
 #include "stores/sqlite/sqliteschema.h"
 
+#include <sqlite3.h>
+
 #include <cmath>
 
 namespace runlens {
@@ -83,9 +85,10 @@ private:
             const std::string& pattern = c.like->pattern();
             if (pattern.size() > kMaxLikePattern)
                 return std::nullopt;
-            // MLflow's ILIKE on SQLite; lower() folds ASCII letters only, as LikePattern does.
+            // SQLite's lower() folds ASCII letters only; runlens_ilike (SqliteConnection) is
+            // LikePattern itself, so ILIKE folds every letter as on the other stores.
             if (c.op == SearchComparator::ILike)
-                return "LOWER(" + column + ") LIKE LOWER(" + bind<std::string>(pattern) + ")";
+                return "runlens_ilike(" + column + ", " + bind<std::string>(pattern) + ")";
             return column + " LIKE " + bind<std::string>(pattern);
         }
         case SearchComparator::In:
@@ -163,11 +166,14 @@ private:
             return std::nullopt;
         std::string sql = "EXISTS (SELECT 1 FROM latest_metrics lm WHERE lm.run_uuid = " + runColumn("run_uuid")
             + " AND lm.key = " + bind<std::string>(c.field.key) + " AND ";
-        // The store reads the value of a NaN point as NaN and the Sql dialect compares it as 0.
-        const std::string value = m_schema.hasColumn("latest_metrics", "is_nan")
-            ? "(CASE WHEN lm.is_nan THEN 0.0 ELSE lm.value END)"
-            : "lm.value";
-        return sql + numberCondition(value, c) + ")";
+        // A NaN point is kept as value 0 with is_nan set; as a NaN it satisfies only !=.
+        if (m_schema.hasColumn("latest_metrics", "is_nan") && !std::isnan(c.number)) {
+            const std::string test = numberCondition("lm.value", c);
+            if (c.op == SearchComparator::NotEqual)
+                return sql + "(lm.is_nan OR " + test + "))";
+            return sql + "NOT lm.is_nan AND " + test + ")";
+        }
+        return sql + numberCondition("lm.value", c) + ")";
     }
 
     std::optional<std::string> dataset(const SearchComparison& c)
@@ -228,6 +234,27 @@ private:
     std::string m_run;
     SqlRunFilter& m_out;
 };
+
+// runlens_ilike(text, pattern): LikePattern's ILIKE, so SQL filters fold every letter as Runlens does
+// elsewhere (SQLite's lower() folds ASCII only). The compiled pattern is kept for the statement.
+void ilikeFunction(sqlite3_context* context, int, sqlite3_value** args)
+{
+    auto* like = static_cast<LikePattern*>(sqlite3_get_auxdata(context, 1));
+    if (!like) {
+        const auto* pattern = reinterpret_cast<const char*>(sqlite3_value_text(args[1]));
+        like = new LikePattern(
+            pattern ? std::string_view(pattern, sqlite3_value_bytes(args[1])) : std::string_view(), true);
+        sqlite3_set_auxdata(context, 1, like, [](void* p) { delete static_cast<LikePattern*>(p); });
+        like = static_cast<LikePattern*>(sqlite3_get_auxdata(context, 1)); // SQLite may have freed it at once
+        if (!like) {
+            sqlite3_result_error_nomem(context);
+            return;
+        }
+    }
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
+    const std::string_view value = text ? std::string_view(text, sqlite3_value_bytes(args[0])) : std::string_view();
+    sqlite3_result_int(context, like->matches(value) ? 1 : 0);
+}
 
 } // namespace
 
@@ -304,6 +331,13 @@ std::optional<SqlRunOrder> SqlRunOrder::build(
         add(run + ".start_time DESC NULLS LAST");
     add(run + ".run_uuid ASC");
     return order;
+}
+
+bool addSqlRunFilterFunctions(sqlite3* db)
+{
+    return sqlite3_create_function_v2(db, "runlens_ilike", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+               &ilikeFunction, nullptr, nullptr, nullptr)
+        == SQLITE_OK;
 }
 
 } // namespace runlens

@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+struct sqlite3;
+
 namespace runlens {
 
 class RunSearch;
@@ -23,10 +25,10 @@ using SqlValue = std::variant<std::int64_t, double, std::string>;
  * placeholders, so it can be ANDed after another clause's placeholders with its bindings appended.
  *
  * It reproduces RunSearch::matches with SearchDialect::Sql exactly (MLflow's SQL store on SQLite with
- * PRAGMA case_sensitive_like = true), down to the values the store reads: a NaN metric compares as 0,
- * a NULL text column as ''. Where a comparison cannot be written exactly (e.g. metrics in a database
- * older than the latest_metrics table), `complete` is false and `where` selects a superset of the
- * matching runs: the caller must then still apply RunSearch::matches to what it loads.
+ * PRAGMA case_sensitive_like = true), down to the values the store reads: a NaN metric compares as
+ * NaN, a NULL text column as '', ILIKE through the connection's runlens_ilike(). Where a comparison cannot be written
+ * exactly (e.g. metrics in a database older than the latest_metrics table), `complete` is false and `where` selects a
+ * superset of the matching runs: the caller must then still apply RunSearch::matches to what it loads.
  */
 struct SqlRunFilter
 {
@@ -52,5 +54,8 @@ struct SqlRunOrder
     static std::optional<SqlRunOrder> build(
         const RunSearch& search, const SqliteSchema& schema, std::string_view runAlias = "r");
 };
+
+/** Adds the SQL functions SqlRunFilter's SQL calls (runlens_ilike) to a connection; false on failure. */
+bool addSqlRunFilterFunctions(sqlite3* db);
 
 } // namespace runlens
