@@ -67,8 +67,11 @@ bool matchesComparison(
         return v && c.matchesString(*v);
     }
     case SearchEntity::Attribute:
-        if (isNumericAttribute(c.field.key))
+        if (isNumericAttribute(c.field.key)) {
+            if (c.valueType == SearchValueType::Number) // a literal that is no 64-bit integer
+                return c.matchesNumber(static_cast<double>(numericAttribute(m, c.field.key)));
             return c.matchesInteger(numericAttribute(m, c.field.key));
+        }
         if (auto v = stringAttribute(m, c.field.key)) {
             // The file store applies the run-id rule that drops list entries with capitals
             // (status IN ('READY') matches nothing there, a defect Runlens leaves out for status);
@@ -134,8 +137,14 @@ SortValue sortValue(const LoggedModel& m, const LoggedModelOrder& o, SearchDiale
         return v;
     }
     if (o.fieldName == "status") {
-        v.kind = SortValue::Kind::Integer; // the stored integer orders in both stores
-        v.integer = static_cast<int>(m.status);
+        // The SQL store orders the integer it keeps; the file store the name (FAILED < PENDING < READY).
+        if (dialect == SearchDialect::FileStore) {
+            v.kind = SortValue::Kind::Text;
+            v.text = std::string(loggedModelStatusName(m.status));
+        } else {
+            v.kind = SortValue::Kind::Integer;
+            v.integer = static_cast<int>(m.status);
+        }
         return v;
     }
     if (auto text = stringAttribute(m, o.fieldName)) {

@@ -617,10 +617,11 @@ private:
             c.text = std::string(v.text);
             c.number = parseDouble(v.text);
             advance();
-        } else if (rule.kind == ValueKind::Integer && m_grammar == SearchGrammar::Runs
+        } else if (rule.kind == ValueKind::Integer
+            && (m_grammar == SearchGrammar::Runs || m_grammar == SearchGrammar::LoggedModels)
             && v.kind == SearchTokenKind::Number && !fitsInt64(v.text)) {
-            // start_time > 1.7e12: MLflow's SQL store compares the number with the column; its file store
-            // fails in int() (a 500), so the SQL store's reading is the one kept (docs/search.md).
+            // start_time > 1.7e12: MLflow's SQL stores compare the number with the column; its file store
+            // fails in int() (a 500), so the SQL stores' reading is the one kept (docs/search.md).
             c.valueType = SearchValueType::Number;
             c.text = std::string(v.text);
             c.number = parseDouble(v.text);

@@ -270,16 +270,7 @@ def record(argv):
     work = tempfile.mkdtemp(prefix="searchdiff-")
     for spec in argv[1:]:
         kind, path = spec.split(":", 1)
-        if kind == "file":
-            from mlflow.store.tracking.file_store import FileStore
-            copy = os.path.join(work, "mlruns")
-            shutil.copytree(path, copy, symlinks=True)
-            store = FileStore(copy)
-        else:
-            from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
-            copy = os.path.join(work, "mlflow.db")
-            shutil.copy(path, copy)
-            store = SqlAlchemyStore(f"sqlite:///{copy}", os.path.join(work, "artifacts"))
+        store = open_store(kind, path, work)
         experiments = [e.experiment_id for e in store.search_experiments(view_type=ViewType.ALL)]
         names = {}
         for run in store.search_runs(experiments, "", ViewType.ALL, max_results=1000):
@@ -308,5 +299,189 @@ def record(argv):
     sys.stdout.write("\n")
 
 
+# ---- Logged models (MLflow 3's search_logged_models) ----
+
+MODEL_ATTRIBUTES = ["name", "model_id", "model_type", "status", "source_run_id", "creation_timestamp",
+                    "creation_time", "last_updated_timestamp", "last_updated_time"]
+MODEL_NUMERIC = {"creation_timestamp", "creation_time", "last_updated_timestamp", "last_updated_time"}
+MODEL_RARE_ATTRIBUTES = ["experiment_id", "artifact_location", "Name", "run_id"]
+MODEL_STATUSES = ["READY", "PENDING", "FAILED", "ready", "LOGGED_MODEL_STATUS_UNSPECIFIED", "x"]
+MODEL_CORNERS = [
+    {"filter": "   "},
+    {"filter": "name = 'resnet-ft' and"},
+    {"filter": "and and name LIKE 'resnet%'"},
+    {"filter": "params.'x' = '1'"},
+    {"filter": "metrics.'accuracy' > 0.9"},
+    {"filter": "status IN ('READY')"},
+    {"filter": "status IN ('READY', 'PENDING')"},
+    {"filter": "status = 'READY'"},
+    {"filter": "status != 'READY'"},
+    {"filter": "name LIKE 'resnet.ft'"},
+    {"filter": "name LIKE 'resnet(%'"},
+    {"filter": "name ILIKE 'RESNET%'"},
+    {"filter": "metrics.accuracy > 0.85", "datasets": [{"dataset_name": "cifar10-eval"}]},
+    {"filter": "metrics.accuracy > 0.85", "datasets": [{"dataset_name": "cifar10-train", "dataset_digest": "07c1c02c"}]},
+    {"filter": "creation_timestamp > 1.7e12"},
+    {"filter": "metrics.accuracy > +1"},
+    {"filter": "", "order_by": [{"field_name": "metrics.accuracy", "ascending": False},
+                                {"field_name": "metrics.accuracy", "ascending": True}]},
+    {"filter": "", "order_by": [{"field_name": "name", "ascending": True}, {"field_name": "name", "ascending": False}]},
+]
+
+
+def model_vocabulary():
+    expected = json.load(open(os.path.join(DATA, "mlflow-3.6", "expected.json")))
+    vocab = {"metrics": {}, "params": {}, "tags": {}, "names": set(), "ids": set(), "types": set(),
+             "runs": set(), "datasets": set(), "times": set()}
+    for store in expected["stores"].values():
+        for experiment in store["experiments"]:
+            for m in experiment.get("logged_models", []):
+                vocab["names"].add(m["name"])
+                vocab["types"].add(m["model_type"] or "")
+                if m["source_run_id"]:
+                    vocab["runs"].add(m["source_run_id"])
+                vocab["times"].add(str(m["creation_timestamp"]))
+                for k, v in (m["params"] or {}).items():
+                    vocab["params"].setdefault(k, set()).add(v)
+                for k, v in (m["tags"] or {}).items():
+                    if len(v) < 80:
+                        vocab["tags"].setdefault(k, set()).add(v)
+                for metric in m["metrics"] or []:
+                    vocab["metrics"].setdefault(metric["key"], set()).add(json.dumps(metric["value"]))
+                    if metric.get("dataset_name"):
+                        vocab["datasets"].add((metric["dataset_name"], metric.get("dataset_digest")))
+    return {k: (sorted(v) if isinstance(v, set) else {kk: sorted(vv) for kk, vv in sorted(v.items())})
+            for k, v in vocab.items()}
+
+
+class ModelGenerator(Generator):
+    def __init__(self, seed):
+        self.r = random.Random(seed)
+        self.v = model_vocabulary()
+
+    def model_clause(self):
+        kind = self.pick(["metric", "metric", "param", "param", "tag", "attribute", "attribute", "attribute"])
+        if kind == "metric":
+            key = self.pick(list(self.v["metrics"]) + ["missing_metric"])
+            op = self.pick(["=", "!=", "<", "<=", ">", ">="] if self.chance(0.95) else ["LIKE", "IN", "=="])
+            around = self.pick(self.v["metrics"].get(key, ["1"]))
+            value = self.number(around) if op not in ("LIKE", "IN") else self.value_for(op, ["1"])
+            return f"{self.pick(['metrics', 'metric']) if self.chance(0.2) else 'metrics'}.{self.quoted_key(key)} {op} {value}"
+        if kind in ("param", "tag"):
+            table = self.v["params"] if kind == "param" else self.v["tags"]
+            key = self.pick(list(table) + [f"missing_{kind}"])
+            op = self.pick(["=", "!=", "LIKE", "ILIKE", "="] if self.chance(0.9) else ["IN", "NOT IN", "<"])
+            prefix = (self.pick(PREFIXES[kind]) if self.chance(0.2) else PREFIXES[kind][0])
+            return f"{prefix}.{self.quoted_key(key)} {op} {self.value_for(op, table.get(key, ['x']))}"
+        attribute = self.pick(MODEL_ATTRIBUTES if self.chance(0.93) else MODEL_RARE_ATTRIBUTES)
+        written = attribute if self.chance(0.6) else f"{self.pick(['attributes', 'attribute', 'attr'])}.{attribute}"
+        if attribute in MODEL_NUMERIC:
+            op = self.pick(["=", "!=", "<", "<=", ">", ">="])
+            value = self.pick(self.v["times"] + ["0", "1700000000000", "1.7e12", "9999999999999", "'1'"])
+            return f"{written} {op} {value}"
+        values = {"name": self.v["names"], "model_id": ["m-0", "x"], "model_type": self.v["types"],
+                  "status": MODEL_STATUSES, "source_run_id": self.v["runs"] + ["x"]}.get(attribute, ["x"])
+        op = self.pick(["=", "!=", "LIKE", "ILIKE", "IN", "NOT IN"] if self.chance(0.95) else [">", "<"])
+        return f"{written} {op} {self.value_for(op, values)}"
+
+    def model_order(self):
+        terms = []
+        for _ in range(self.r.randrange(3) if self.chance(0.5) else 0):
+            if self.chance(0.5):
+                term = {"field_name": "metrics." + self.pick(list(self.v["metrics"]) + ["missing_metric"]),
+                        "ascending": self.chance(0.5)}
+                if self.chance(0.4):
+                    name, digest = self.pick(self.v["datasets"] + [("nope", None)])
+                    term["dataset_name"] = name
+                    if digest and self.chance(0.5):
+                        term["dataset_digest"] = digest
+            else:
+                term = {"field_name": self.pick(MODEL_ATTRIBUTES + ["params.x", "tags.framework", "bogus"]),
+                        "ascending": self.chance(0.5)}
+            terms.append(term)
+        return terms
+
+    def model_query(self):
+        clauses = [self.model_clause() for _ in range(self.pick([0, 1, 1, 1, 2, 2, 3]))]
+        q = {"filter": " AND ".join(clauses)}
+        if self.chance(0.25):
+            q["datasets"] = []
+            for _ in range(1 + self.r.randrange(2)):
+                name, digest = self.pick(self.v["datasets"] + [("nope", None)])
+                d = {"dataset_name": name}
+                if digest and self.chance(0.5):
+                    d["dataset_digest"] = digest
+                q["datasets"].append(d)
+        order = self.model_order()
+        if order:
+            q["order_by"] = order
+        return q
+
+
+def generate_models(argv):
+    seed = int(argv[argv.index("--seed") + 1])
+    count = int(argv[argv.index("--count") + 1])
+    g = ModelGenerator(seed)
+    queries = list(MODEL_CORNERS)
+    seen = {json.dumps(q, sort_keys=True) for q in queries}
+    count += len(queries)
+    while len(queries) < count:
+        q = g.model_query()
+        key = json.dumps(q, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            queries.append(q)
+    json.dump({"generator": f"searchdiff.py generate-models --seed {seed} --count {count - len(MODEL_CORNERS)}",
+               "queries": queries}, sys.stdout, ensure_ascii=False, indent=0)
+    sys.stdout.write("\n")
+
+
+def record_models(argv):
+    import warnings
+    warnings.simplefilter("ignore")
+    import logging
+    logging.disable(logging.CRITICAL)
+    import mlflow
+    from mlflow.entities import ViewType
+    from mlflow.exceptions import MlflowException
+
+    queries = json.load(open(argv[0]))["queries"]
+    out = {"mlflow_version": mlflow.__version__, "stores": {}}
+    work = tempfile.mkdtemp(prefix="searchdiff-models-")
+    for spec in argv[1:]:
+        kind, path = spec.split(":", 1)
+        store = open_store(kind, path, work)
+        experiments = [e.experiment_id for e in store.search_experiments(view_type=ViewType.ACTIVE_ONLY)]
+        answers = []
+        for q in queries:
+            try:
+                found = store.search_logged_models(experiments, filter_string=q["filter"] or None,
+                                                   datasets=q.get("datasets"), max_results=1000,
+                                                   order_by=q.get("order_by"))
+                answers.append({"models": [m.model_id for m in found]})
+            except MlflowException as e:
+                answers.append({"error": e.error_code, "message": str(e.message)[:200]})
+            except Exception as e:  # noqa: BLE001 - a server would answer 500
+                answers.append({"error": "INTERNAL_ERROR", "exception": type(e).__name__,
+                                "message": str(e)[:200]})
+        out["stores"][kind] = {"experiments": experiments, "answers": answers}
+    json.dump(out, sys.stdout, ensure_ascii=False, separators=(",", ":"))
+    sys.stdout.write("\n")
+
+
+def open_store(kind, path, work):
+    """MLflow's own store class of that kind, on a copy of the store."""
+    if kind == "file":
+        from mlflow.store.tracking.file_store import FileStore
+        copy = os.path.join(work, "mlruns")
+        shutil.copytree(path, copy, symlinks=True)
+        return FileStore(copy)
+    from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+    copy = os.path.join(work, "mlflow.db")
+    shutil.copy(path, copy)
+    return SqlAlchemyStore(f"sqlite:///{copy}", os.path.join(work, "artifacts"))
+
+
 if __name__ == "__main__":
-    {"generate": generate, "record": record}[sys.argv[1]](sys.argv[2:])
+    {"generate": generate, "record": record, "generate-models": generate_models,
+     "record-models": record_models}[sys.argv[1]](sys.argv[2:])
