@@ -186,7 +186,7 @@ QVariant LoggedModelTableModel::data(const QModelIndex& index, int role) const
                             ? tr(" on dataset %1 (digest %2)").arg(text(metric.datasetName), text(metric.datasetDigest))
                             : QString());
             }
-            return QString::fromStdString(formatDouble(metric.point.value));
+            return QString::fromStdString(formatNumber(metric.point.value));
         }
         return {};
     }

@@ -19,8 +19,8 @@ QString toQString(const std::string& s)
 
 QString number(double value)
 {
-    // Python's repr, as MLflow shows it: "nan", "inf" and "-inf" come out as text.
-    return toQString(formatDouble(value));
+    // The table's format; a cell's tooltip has every digit.
+    return toQString(formatNumber(value));
 }
 
 } // namespace
@@ -145,7 +145,8 @@ QVariant RunDetailsMetricsModel::data(const QModelIndex& index, int role) const
         if (index.column() == KeyColumn && !dataset.isEmpty())
             return tr("Latest value logged on dataset %1").arg(dataset);
         if (index.column() == LatestColumn)
-            return tr("step %1, %2%3")
+            return tr("%1 at step %2, %3%4")
+                .arg(toQString(formatDouble(row.latest.value)))
                 .arg(row.latest.step)
                 .arg(toQString(formatTimestampUtc(row.latest.timestamp)),
                     dataset.isEmpty() ? QString() : tr(", dataset %1").arg(dataset));

@@ -422,7 +422,7 @@ RunDiffModel::Cell RunDiffModel::cell(const Row& row, int column) const
         if (!metric)
             break;
         if (m_statistic == MetricStatistic::Latest) {
-            setText(formatDouble(metric->point.value));
+            setText(formatNumber(metric->point.value));
             c.number = metric->point.value;
             break;
         }
@@ -442,7 +442,7 @@ RunDiffModel::Cell RunDiffModel::cell(const Row& row, int column) const
         }
         const std::optional<double>& value = m_statistic == MetricStatistic::Min ? s->min : s->max;
         if (value) {
-            setText(formatDouble(*value));
+            setText(formatNumber(*value));
             c.number = *value;
         }
         break;
@@ -630,9 +630,11 @@ QVariant RunDiffModel::data(const QModelIndex& index, int role) const
             return tr("Could not read the history: %1").arg(value.error);
         if (!value.present)
             return tr("Not set in this run");
-        QString tip = value.text.left(4000);
+        // A number with every digit: the cell shows it as the table does.
+        QString tip = value.number ? toQString(formatDouble(*value.number)) : value.text.left(4000);
         if (!isBaseline && base.present && change && *change != 0)
-            tip += QStringLiteral("\n\n") + tr("Baseline: %1").arg(base.text.left(1000));
+            tip += QStringLiteral("\n\n")
+                + tr("Baseline: %1").arg(base.number ? toQString(formatDouble(*base.number)) : base.text.left(1000));
         // The cell rounds the change to six digits; here it is with every digit.
         if ((change == 1 || change == -1) && style == ChangeStyle::Number)
             tip += QStringLiteral("\n") + tr("Change: %1").arg(toQString(formatDouble(*value.number - *base.number)));

@@ -798,12 +798,8 @@ QString RunTableModel::formatDuration(qint64 ms)
 
 QString RunTableModel::formatMetric(double value)
 {
-    if (std::isnan(value))
-        return QStringLiteral("NaN");
-    if (std::isinf(value))
-        return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
-    // Six significant digits tell runs apart in practice; the tooltip has every digit.
-    return QString::number(value, 'g', 6);
+    // The one format of every panel (Compare, details, logged models); the tooltip has every digit.
+    return QString::fromStdString(formatNumber(value));
 }
 
 } // namespace runlens

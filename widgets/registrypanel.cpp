@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "registrypanel.h"
 
+#include "text/numberformat.h"
+
 #include "aliasdialog.h"
 #include "auditlog.h"
 #include "auditlogview.h"
@@ -670,8 +672,8 @@ QList<QStringList> RegistryPanel::comparisonRows(const Run* left, const Run* rig
     for (const std::string& key : keys) {
         const Metric* a = left ? left->metric(key) : nullptr;
         const Metric* b = right ? right->metric(key) : nullptr;
-        rows.append({QStringLiteral("metric"), q(key), a ? QString::number(a->point.value, 'g', 6) : QString(),
-            b ? QString::number(b->point.value, 'g', 6) : QString()});
+        rows.append({QStringLiteral("metric"), q(key), a ? q(formatNumber(a->point.value)) : QString(),
+            b ? q(formatNumber(b->point.value)) : QString()});
     }
     return rows;
 }

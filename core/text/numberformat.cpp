@@ -8,6 +8,17 @@
 
 namespace runlens {
 
+std::string formatNumber(double value)
+{
+    if (std::isnan(value))
+        return "NaN";
+    if (std::isinf(value))
+        return value > 0 ? "inf" : "-inf";
+    char buf[64];
+    const auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::general, 15);
+    return std::string(buf, res.ptr);
+}
+
 std::string formatDouble(double value)
 {
     if (std::isnan(value))

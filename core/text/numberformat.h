@@ -12,6 +12,14 @@ namespace runlens {
  */
 std::string formatDouble(double value);
 
+/**
+ * A double for people, the same in every table and panel: 15 significant digits, as printf's %.15g
+ * ("7", "0.84", "1e-05"), so the float noise of 0.1 + 0.2 reads 0.3 and every decimal of up to 15
+ * digits reads as it was logged; "NaN", "inf", "-inf". Exports and tooltips keep formatDouble()'s
+ * every digit.
+ */
+std::string formatNumber(double value);
+
 /** Epoch milliseconds as ISO 8601 in UTC with milliseconds, e.g. "2026-11-26T06:44:45.123Z". */
 std::string formatTimestampUtc(std::int64_t epochMillis);
 

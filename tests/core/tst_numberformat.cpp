@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // formatDouble must write what Python's repr() writes (MLflow's metric files and UI text).
-// Expected strings were produced by CPython 3.11's repr() for the same doubles.
+// Expected strings were produced by CPython 3.11's repr() for the same doubles. formatNumber is the
+// display format of every panel (printf's %.15g).
 #include "text/numberformat.h"
 
 #include <QTest>
@@ -19,6 +20,8 @@ private Q_SLOTS:
     void pythonRepr_data();
     void pythonRepr();
     void roundTrips();
+    void forPeople_data();
+    void forPeople();
     void timestamps();
     void durations();
 };
@@ -58,6 +61,30 @@ void TestNumberFormat::pythonRepr()
     QFETCH(double, value);
     QFETCH(QString, repr);
     QCOMPARE(QString::fromStdString(formatDouble(value)), repr);
+}
+
+void TestNumberFormat::forPeople_data()
+{
+    QTest::addColumn<double>("value");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("float noise") << 0.1 + 0.2 << QStringLiteral("0.3");
+    QTest::newRow("noise in a logged value") << 0.8400000000000001 << QStringLiteral("0.84");
+    QTest::newRow("whole number") << 7.0 << QStringLiteral("7");
+    QTest::newRow("small") << 1e-05 << QStringLiteral("1e-05");
+    QTest::newRow("15 digits kept") << 123456789.123456 << QStringLiteral("123456789.123456");
+    QTest::newRow("beyond 15 digits") << 0.12345678901234568 << QStringLiteral("0.123456789012346");
+    QTest::newRow("large") << 1e16 << QStringLiteral("1e+16");
+    QTest::newRow("negative") << -2.5 << QStringLiteral("-2.5");
+    QTest::newRow("NaN") << std::numeric_limits<double>::quiet_NaN() << QStringLiteral("NaN");
+    QTest::newRow("inf") << std::numeric_limits<double>::infinity() << QStringLiteral("inf");
+    QTest::newRow("-inf") << -std::numeric_limits<double>::infinity() << QStringLiteral("-inf");
+}
+
+void TestNumberFormat::forPeople()
+{
+    QFETCH(double, value);
+    QFETCH(QString, text);
+    QCOMPARE(QString::fromStdString(runlens::formatNumber(value)), text);
 }
 
 void TestNumberFormat::roundTrips()

@@ -2,6 +2,7 @@
 // The run diff model on the fixture's hpo-sweep trials (mlruns written by MLflow 2.22).
 #include "runcolors.h"
 #include "rundiffmodel.h"
+#include "runtablemodel.h"
 #include "storefactory.h"
 
 #include <QAbstractItemModelTester>
@@ -54,6 +55,24 @@ private Q_SLOTS:
         auto store = openStore(RUNLENS_FIXTURE_DIR "/file/mlruns");
         QVERIFY2(store.ok(), store.ok() ? "" : store.error().toString().c_str());
         m_store = std::shared_ptr<Store>(std::move(store.value()));
+    }
+
+    // Compare prints a metric as the runs table does (0.8400000000000001 reads 0.84 in both); the
+    // tooltip keeps every digit.
+    void metricsReadAsInTheRunsTable()
+    {
+        std::vector<Run> two = runs({kTrial0, kTrial1});
+        QVERIFY(!two[1].metrics.empty());
+        Metric& metric = two[1].metrics.front();
+        metric.point.value = 0.8400000000000001;
+        RunDiffModel model;
+        model.setRuns(two);
+        const int row = model.rowOf(Section::Metrics, QString::fromStdString(metric.key));
+        QVERIFY(row >= 0);
+        QVERIFY2(text(model, row, 1).startsWith(QStringLiteral("0.84")), qPrintable(text(model, row, 1)));
+        QVERIFY(!text(model, row, 1).startsWith(QStringLiteral("0.8400000000000001")));
+        QVERIFY(text(model, row, 1).startsWith(RunTableModel::formatMetric(metric.point.value)));
+        QVERIFY(model.index(row, 1).data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("0.8400000000000001")));
     }
 
     void sectionsAndHeaders()
@@ -112,9 +131,10 @@ private Q_SLOTS:
         QCOMPARE(model.index(batch, 1).data(RunDiffModel::ChangeRole).toInt(), 1);
         QCOMPARE(text(model, optimizer, 1), QStringLiteral("sgd"));
         QCOMPARE(model.index(optimizer, 1).data(RunDiffModel::ChangeRole).toInt(), 0);
-        // Metrics print exactly as MLflow (Python repr) does; the change is rounded to 6 digits.
-        QCOMPARE(text(model, loss, 0), QStringLiteral("0.13304193801212844"));
-        QCOMPARE(text(model, loss, 1), QStringLiteral("1.7796327849345799 (+1.64659, +1237.6%)"));
+        // Metrics print as the runs table prints them (15 significant digits); the change is rounded
+        // to 6 digits; the tooltip has every digit.
+        QCOMPARE(text(model, loss, 0), QStringLiteral("0.133041938012128"));
+        QCOMPARE(text(model, loss, 1), QStringLiteral("1.77963278493458 (+1.64659, +1237.6%)"));
         QCOMPARE(text(model, duration, 2), QStringLiteral("16ms (+1ms, +6.7%)"));
         QCOMPARE(model.index(loss, 1).data(Qt::ToolTipRole).toString(),
             QStringLiteral("1.7796327849345799\n\nBaseline: 0.13304193801212844\nChange: 1.6465908469224515"));
@@ -200,8 +220,8 @@ private Q_SLOTS:
         QVERIFY(loaded.wait(10000));
         QVERIFY(model.historiesComplete());
         QVERIFY(!model.isLoadingHistories());
-        QCOMPARE(text(model, loss, 0), QStringLiteral("0.13304193801212844"));
-        QCOMPARE(text(model, accuracy, 0), QStringLiteral("0.08000000000000007"));
+        QCOMPARE(text(model, loss, 0), QStringLiteral("0.133041938012128"));
+        QCOMPARE(text(model, accuracy, 0), QStringLiteral("0.0800000000000001"));
         QCOMPARE(model.index(accuracy, 1).data(RunDiffModel::RawValueRole).toDouble(), 0.060000000000000164);
 
         model.setMetricStatistic(Statistic::Max);
@@ -224,8 +244,8 @@ private Q_SLOTS:
         model.setDifferencesOnly(true);
         QCOMPARE(model.valueRowCount(Section::Metrics), 2);
         model.setMetricStatistic(Statistic::Latest);
-        QCOMPARE(text(model, model.rowOf(Section::Metrics, QStringLiteral("loss")), 0),
-            QStringLiteral("0.13304193801212844"));
+        QCOMPARE(
+            text(model, model.rowOf(Section::Metrics, QStringLiteral("loss")), 0), QStringLiteral("0.133041938012128"));
     }
 
     void staleHistoriesAreDropped()
