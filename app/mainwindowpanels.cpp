@@ -216,7 +216,14 @@ void MainWindow::onModelSelectionChanged()
     QList<ChartRun> chartRuns;
     std::vector<Run> diffRuns;
     QSet<QString> selectedIds;
-    for (const LoggedModel& model : m_models->selectedModels()) {
+    const std::vector<LoggedModel> selected = m_models->selectedModels();
+    {
+        std::vector<std::string> ids;
+        for (const LoggedModel& model : selected)
+            ids.push_back(model.modelId);
+        distinguishRunColors(ids);
+    }
+    for (const LoggedModel& model : selected) {
         Run run = runFromLoggedModel(model);
         ChartRun chartRun;
         chartRun.runId = QString::fromStdString(model.modelId);
@@ -248,7 +255,18 @@ void MainWindow::onRunSelectionChanged()
     QList<ChartRun> chartRuns;
     QList<RunEditor::Target> targets;
     std::vector<Run> diffRuns;
-    for (const int row : m_runView->selectedRows()) {
+    const QList<int> selectedRows = m_runView->selectedRows();
+    {
+        // Selected runs never share a colour; the table shows a moved swatch at once.
+        std::vector<std::string> ids;
+        for (const int row : selectedRows) {
+            if (const Run* run = m_runModel->runAt(m_runProxy->mapToSource(m_runProxy->index(row, 0)).row()))
+                ids.push_back(run->info.runId);
+        }
+        if (distinguishRunColors(ids))
+            m_runView->viewport()->update();
+    }
+    for (const int row : selectedRows) {
         const QModelIndex source = m_runProxy->mapToSource(m_runProxy->index(row, 0));
         const Run* run = m_runModel->runAt(source.row());
         if (!run)

@@ -199,6 +199,14 @@ void RunTableModel::setRuns(RunListSnapshot runs, const QHash<QString, QString>&
         }
         return true;
     };
+    if (runs) {
+        // Runs listed together get colours that differ (runColor); those they have stay.
+        std::vector<std::string> ids;
+        ids.reserve(runs->runs.size());
+        for (const Run& run : runs->runs)
+            ids.push_back(run.info.runId);
+        assignRunColors(ids);
+    }
     if (m_runs && runs && !m_runs->runs.empty() && experimentNames == m_experimentNames) {
         // A refresh: columns and rows change in place, so views keep selection, sort and scroll even
         // when a running run logs its first value of a new metric.
