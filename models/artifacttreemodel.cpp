@@ -19,6 +19,14 @@ QString toQString(const std::string& s)
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
 }
 
+// Folders first, then files, each by name: what file managers do.
+bool listedBefore(bool aIsDir, const std::string& aPath, bool bIsDir, const std::string& bPath)
+{
+    if (aIsDir != bIsDir)
+        return aIsDir;
+    return aPath < bPath;
+}
+
 std::string baseName(const std::string& path)
 {
     const auto slash = path.rfind('/');
@@ -134,21 +142,97 @@ void ArtifactTreeModel::fetchMore(const QModelIndex& parent)
         return;
     Node* node = nodeFor(parent);
     node->fetching = true;
+    listAsync(node->path, false);
+}
+
+void ArtifactTreeModel::listAsync(const std::string& path, bool merge)
+{
     const std::uint64_t generation = m_generation;
-    const std::string path = node->path;
     (void)QtConcurrent::run(m_session->threadPool(),
-        [self = QPointer<ArtifactTreeModel>(this), store = m_session->store(), runId = m_runId, path, generation] {
+        [self = QPointer<ArtifactTreeModel>(this), store = m_session->store(), runId = m_runId, path, generation,
+            merge] {
             auto result = std::make_shared<Result<std::vector<FileInfo>>>(store->listArtifacts(runId, path));
             // Posted to the application: this object may be gone by now, which the GUI thread checks.
             QMetaObject::invokeMethod(
                 QCoreApplication::instance(),
-                [self, result, path, generation] {
+                [self, result, path, generation, merge] {
                     if (!self || generation != self->m_generation)
                         return;
-                    self->applyListing(path, *result);
+                    if (merge)
+                        self->mergeListing(path, *result);
+                    else
+                        self->applyListing(path, *result);
                 },
                 Qt::QueuedConnection);
         });
+}
+
+void ArtifactTreeModel::refresh()
+{
+    if (m_runId.empty() || !m_session || !m_session->store())
+        return;
+    // Every folder listed so far, root first; a folder still being listed gets its listing anyway.
+    std::vector<const Node*> pending {m_root.get()};
+    while (!pending.empty()) {
+        const Node* node = pending.back();
+        pending.pop_back();
+        if (!node->isDir || !node->fetched || node->fetching || !node->error.isEmpty())
+            continue;
+        listAsync(node->path, true);
+        for (const auto& child : node->children)
+            pending.push_back(child.get());
+    }
+}
+
+std::unique_ptr<ArtifactTreeModel::Node> ArtifactTreeModel::makeNode(const FileInfo& info, Node* parent)
+{
+    auto node = std::make_unique<Node>();
+    node->path = info.path;
+    node->isDir = info.isDir;
+    node->size = info.fileSize;
+    node->fetched = !info.isDir;
+    node->parent = parent;
+    return node;
+}
+
+void ArtifactTreeModel::mergeListing(const std::string& path, const Result<std::vector<FileInfo>>& result)
+{
+    Node* node = findNode(m_root.get(), path);
+    // A folder that went or cannot be listed now keeps what it showed; its parent's merge removes it.
+    if (!node || !result.ok())
+        return;
+    std::vector<FileInfo> entries = result.value();
+    std::stable_sort(entries.begin(), entries.end(),
+        [](const FileInfo& a, const FileInfo& b) { return listedBefore(a.isDir, a.path, b.isDir, b.path); });
+    const QModelIndex parentIndex = indexFor(node);
+    auto& children = node->children;
+    std::size_t i = 0;
+    for (const FileInfo& entry : entries) {
+        // Rows that sort before the entry are gone from the listing.
+        while (i < children.size() && listedBefore(children[i]->isDir, children[i]->path, entry.isDir, entry.path)) {
+            beginRemoveRows(parentIndex, static_cast<int>(i), static_cast<int>(i));
+            children.erase(children.begin() + static_cast<std::ptrdiff_t>(i));
+            endRemoveRows();
+        }
+        if (i < children.size() && children[i]->path == entry.path && children[i]->isDir == entry.isDir) {
+            if (children[i]->size != entry.fileSize) {
+                children[i]->size = entry.fileSize;
+                const QModelIndex changed = createIndex(static_cast<int>(i), 0, children[i].get());
+                Q_EMIT dataChanged(changed, changed.siblingAtColumn(ColumnCount - 1));
+            }
+        } else {
+            beginInsertRows(parentIndex, static_cast<int>(i), static_cast<int>(i));
+            children.insert(children.begin() + static_cast<std::ptrdiff_t>(i), makeNode(entry, node));
+            endInsertRows();
+        }
+        ++i;
+    }
+    if (i < children.size()) {
+        beginRemoveRows(parentIndex, static_cast<int>(i), static_cast<int>(children.size()) - 1);
+        children.erase(children.begin() + static_cast<std::ptrdiff_t>(i), children.end());
+        endRemoveRows();
+    }
+    Q_EMIT folderRefreshed(toQString(path));
 }
 
 void ArtifactTreeModel::applyListing(const std::string& path, const Result<std::vector<FileInfo>>& result)
@@ -168,23 +252,12 @@ void ArtifactTreeModel::applyListing(const std::string& path, const Result<std::
         return;
     }
     std::vector<FileInfo> entries = result.value();
-    // Folders first, then files, each by name: what file managers do.
-    std::stable_sort(entries.begin(), entries.end(), [](const FileInfo& a, const FileInfo& b) {
-        if (a.isDir != b.isDir)
-            return a.isDir;
-        return a.path < b.path;
-    });
+    std::stable_sort(entries.begin(), entries.end(),
+        [](const FileInfo& a, const FileInfo& b) { return listedBefore(a.isDir, a.path, b.isDir, b.path); });
     if (!entries.empty()) {
         beginInsertRows(parentIndex, 0, static_cast<int>(entries.size()) - 1);
-        for (const FileInfo& info : entries) {
-            auto child = std::make_unique<Node>();
-            child->path = info.path;
-            child->isDir = info.isDir;
-            child->size = info.fileSize;
-            child->fetched = !info.isDir;
-            child->parent = node;
-            node->children.push_back(std::move(child));
-        }
+        for (const FileInfo& info : entries)
+            node->children.push_back(makeNode(info, node));
         endInsertRows();
     } else if (parentIndex.isValid()) {
         Q_EMIT dataChanged(parentIndex, parentIndex.siblingAtColumn(ColumnCount - 1));

@@ -44,6 +44,12 @@ public:
     /** Shows another run's artifacts (empty: none); the root is listed on the first fetchMore. */
     void setRun(const std::string& runId);
     const std::string& runId() const { return m_runId; }
+    /**
+     * Lists every folder listed so far again and merges what changed into the rows in place: new
+     * entries are inserted, gone ones removed, sizes updated. The other rows stay, and with them the
+     * views' expanded folders, selection, current item and scroll. folderRefreshed() per folder.
+     */
+    void refresh();
 
     /** The index of an already listed path, or an invalid index. */
     QModelIndex indexForPath(const QString& path) const;
@@ -64,6 +70,8 @@ Q_SIGNALS:
     /** A folder's listing arrived (path empty for the root). */
     void folderLoaded(const QString& path);
     void folderFailed(const QString& path, const QString& message);
+    /** A refresh() listing of a folder was merged (path empty for the root). */
+    void folderRefreshed(const QString& path);
 
 private:
     struct Node
@@ -82,6 +90,9 @@ private:
     QModelIndex indexFor(Node* node) const;
     Node* findNode(Node* from, const std::string& path) const;
     void applyListing(const std::string& path, const Result<std::vector<FileInfo>>& result);
+    void mergeListing(const std::string& path, const Result<std::vector<FileInfo>>& result);
+    void listAsync(const std::string& path, bool merge);
+    static std::unique_ptr<Node> makeNode(const FileInfo& info, Node* parent);
 
     QPointer<StoreSession> m_session;
     std::unique_ptr<Node> m_root;

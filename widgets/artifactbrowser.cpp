@@ -43,6 +43,11 @@ void ArtifactBrowser::setRun(const std::string& runId)
     m_model->setRun(runId);
 }
 
+void ArtifactBrowser::refresh()
+{
+    m_model->refresh();
+}
+
 void ArtifactBrowser::previewIndex(const QModelIndex& index)
 {
     if (!index.isValid() || index.data(ArtifactTreeModel::IsDirRole).toBool()) {

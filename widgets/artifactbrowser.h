@@ -21,6 +21,8 @@ public:
     explicit ArtifactBrowser(StoreSession* session, QWidget* parent = nullptr);
 
     void setRun(const std::string& runId);
+    /** Lists the shown run's artifacts again in place: expanded folders, selection and preview stay. */
+    void refresh();
 
     ArtifactTreeModel* model() const { return m_model; }
     QTreeView* treeView() const { return m_tree; }

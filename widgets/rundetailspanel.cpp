@@ -230,6 +230,14 @@ void RunDetailsPanel::setEditActions(const QList<QAction*>& actions)
 
 void RunDetailsPanel::showRun(const std::string& runId)
 {
+    if (!runId.empty() && runId == m_shownRunId) {
+        // The same run again (a live refresh): read it anew and update in place, so the artifact
+        // tree keeps its expanded folders, selection and preview, and nothing flickers empty.
+        m_artifacts->refresh();
+        m_model->showRun(runId);
+        return;
+    }
+    m_shownRunId = runId;
     m_heading->setText(runId.empty() ? tr("No run selected") : tr("Loading…"));
     m_status->clear();
     m_status->setVisible(!runId.empty());

@@ -91,6 +91,7 @@ private:
     QStandardItemModel* m_loggedModels = nullptr;
     QTableView* m_loggedModelsView = nullptr;
     QStandardItemModel* m_datasets;
+    std::string m_shownRunId; // the run the fields and artifacts show
     ArtifactBrowser* m_artifacts;
 };
 

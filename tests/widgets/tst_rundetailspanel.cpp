@@ -12,12 +12,16 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
 #include <QTextDocument>
 #include <QTextTable>
 #include <QTreeView>
 #include <QTreeWidget>
+
+#include <filesystem>
+#include <fstream>
 
 using namespace runlens;
 
@@ -88,6 +92,55 @@ private Q_SLOTS:
         panel.grab().save(QStringLiteral("/tmp/details-artifacts.png"));
         panel.tabs()->setCurrentIndex(0);
         panel.grab().save(QStringLiteral("/tmp/details.png"));
+    }
+
+    // A live refresh shows the same run again while it logs: the artifact tree takes the new file
+    // in place and keeps its expanded folder, the selected file and its preview.
+    void refreshKeepsTheArtifactTree()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::filesystem::path store = std::filesystem::path(dir.path().toStdString()) / "mlruns";
+        std::filesystem::copy(RUNLENS_FIXTURE_DIR "/file/mlruns", store, std::filesystem::copy_options::recursive);
+        StoreSession session;
+        QSignalSpy opened(&session, &StoreSession::opened);
+        session.open(QString::fromStdString(store.string()));
+        QVERIFY(opened.wait(10000));
+
+        RunDetailsPanel panel(&session);
+        panel.resize(1100, 700);
+        panel.show();
+        panel.tabs()->setCurrentIndex(panel.tabs()->count() - 1);
+        panel.showRun(kResnet);
+        ArtifactBrowser* browser = panel.artifacts();
+        ArtifactTreeModel* model = browser->model();
+        QTRY_VERIFY_WITH_TIMEOUT(model->indexForPath(QStringLiteral("plots")).isValid(), 10000);
+        const QModelIndex plots = model->indexForPath(QStringLiteral("plots"));
+        browser->treeView()->expand(plots);
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(plots), 1, 10000);
+        QSignalSpy shown(browser->preview(), &ArtifactPreview::shown);
+        browser->treeView()->setCurrentIndex(model->index(0, 0, plots));
+        QVERIFY(shown.wait(10000));
+        const int topRows = model->rowCount();
+
+        // The run logs another plot and a new top-level file.
+        const std::filesystem::path artifacts = store / "900844674041952973" / kResnet / "artifacts";
+        std::filesystem::copy_file(artifacts / "plots" / "loss_curve.png", artifacts / "plots" / "accuracy.png");
+        {
+            std::ofstream(artifacts / "epoch-3.log") << "epoch 3\n";
+        }
+
+        QSignalSpy reset(model, &QAbstractItemModel::modelReset);
+        shown.clear();
+        panel.showRun(kResnet);
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(model->indexForPath(QStringLiteral("plots"))), 2, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), topRows + 1, 10000);
+        QCOMPARE(reset.count(), 0);
+        QVERIFY(browser->treeView()->isExpanded(model->indexForPath(QStringLiteral("plots"))));
+        QCOMPARE(browser->treeView()->currentIndex().data(ArtifactTreeModel::PathRole).toString(),
+            QStringLiteral("plots/loss_curve.png"));
+        QCOMPARE(shown.count(), 0); // the preview was not cleared and shown again
+        QVERIFY(browser->preview()->isVisible());
     }
 
     void parentAndChildLinks()
