@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mainwindow.h"
 
+#include <algorithm>
+
 #include "chartexport.h"
 #include "columnchooser.h"
 #include "columnlayout.h"
@@ -549,12 +551,19 @@ void MainWindow::onRunsLoaded(const QStringList& ids, const RunListSnapshot& run
             showMessage(tr("Select one or more experiments on the left."));
         return;
     }
-    if (ids != m_layoutIds) {
+    const bool otherExperiments = ids != m_layoutIds;
+    if (otherExperiments) {
         // Each set of experiments keeps its own columns; apply them before the table fills.
         m_layoutIds = ids;
         m_runView->setColumnLayout(ColumnLayout::load(m_session->uri(), ids));
     }
     m_runModel->setRuns(runs, m_experimentModel->names());
+    if (otherExperiments && !m_details->shownRunId().empty()) {
+        // Details of a run the new listing does not hold would look like part of it.
+        const std::string& shown = m_details->shownRunId();
+        if (std::none_of(runs->runs.begin(), runs->runs.end(), [&](const Run& r) { return r.info.runId == shown; }))
+            m_details->showRun({});
+    }
     m_runsSnapshot = runs;
     if (!onModelsTab()) {
         m_scatter->setRuns(runs);

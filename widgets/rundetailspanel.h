@@ -52,6 +52,8 @@ public:
     QListWidget* childrenView() const { return m_children; }
     QLabel* parentLabel() const { return m_parent; }
     ArtifactBrowser* artifacts() const { return m_artifacts; }
+    /** The run the panel shows (empty: none). */
+    const std::string& shownRunId() const { return m_shownRunId; }
 
 Q_SIGNALS:
     /** The user followed a parent or child link. */

@@ -142,6 +142,20 @@ void TestRunPanels::selectionDrivesPanels()
     QVERIFY(!keys.isEmpty());
     QVERIFY(window.chartPanel()->chart(keys.front()));
 
+    // Another experiment: the details of a run it does not list go, whatever is selected.
+    const QString nlp = QStringLiteral("640513601518546733");
+    QVERIFY(window.experimentView()->selectExperiments({nlp}));
+    QTRY_COMPARE(window.runProxy()->rowCount(), 5);
+    QTRY_VERIFY(window.detailsPanel()->shownRunId().empty());
+    QVERIFY(window.experimentView()->selectExperiments({kImages}));
+    QTRY_COMPARE(window.runProxy()->rowCount(), 14);
+    table->selectionModel()->setCurrentIndex(
+        window.runProxy()->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    for (int row : {2, 5})
+        table->selectionModel()->select(
+            window.runProxy()->index(row, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QTRY_COMPARE(window.chartPanel()->runs().size(), 3);
+
     // A link from another panel selects that run in the table.
     QVERIFY(window.selectRun(ids.last()));
     QTRY_COMPARE(window.chartPanel()->runs().size(), 1);
