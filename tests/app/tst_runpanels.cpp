@@ -77,6 +77,8 @@ private Q_SLOTS:
 
 private:
     void openImages(MainWindow& window, const QString& store);
+    /** Selects these rows of the runs table, the first one current. */
+    static void selectRows(MainWindow& window, std::initializer_list<int> rows);
 };
 
 void TestRunPanels::initTestCase()
@@ -102,6 +104,16 @@ void TestRunPanels::openImages(MainWindow& window, const QString& store)
     QTRY_COMPARE(window.runProxy()->rowCount(), 14);
 }
 
+void TestRunPanels::selectRows(MainWindow& window, std::initializer_list<int> rows)
+{
+    QItemSelectionModel* selection = window.runView()->selectionModel();
+    auto row = rows.begin();
+    selection->setCurrentIndex(
+        window.runProxy()->index(*row, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    for (++row; row != rows.end(); ++row)
+        selection->select(window.runProxy()->index(*row, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+}
+
 void TestRunPanels::selectionDrivesPanels()
 {
     MainWindow window;
@@ -116,11 +128,7 @@ void TestRunPanels::selectionDrivesPanels()
     QStringList ids;
     for (int row : {0, 2, 5})
         ids << window.runProxy()->index(row, 0).data(RunTableModel::RunIdRole).toString();
-    table->selectionModel()->setCurrentIndex(
-        window.runProxy()->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    for (int row : {2, 5})
-        table->selectionModel()->select(
-            window.runProxy()->index(row, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    selectRows(window, {0, 2, 5});
     QTRY_COMPARE(window.chartPanel()->runs().size(), 3);
     QStringList charted;
     for (const ChartRun& run : window.chartPanel()->runs())
@@ -149,11 +157,7 @@ void TestRunPanels::selectionDrivesPanels()
     QTRY_VERIFY(window.detailsPanel()->shownRunId().empty());
     QVERIFY(window.experimentView()->selectExperiments({kImages}));
     QTRY_COMPARE(window.runProxy()->rowCount(), 14);
-    table->selectionModel()->setCurrentIndex(
-        window.runProxy()->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    for (int row : {2, 5})
-        table->selectionModel()->select(
-            window.runProxy()->index(row, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    selectRows(window, {0, 2, 5});
     QTRY_COMPARE(window.chartPanel()->runs().size(), 3);
 
     // A link from another panel selects that run in the table.

@@ -366,22 +366,23 @@ const std::vector<ModelIntended> kModelIntended = {
         }},
 };
 
-const ModelIntended* intendedLoggedModelDifference(const ModelAnswers& answers)
+// The first intended difference of a table that covers what both answered, or null.
+template<typename Table, typename What>
+const typename Table::value_type* intendedDifference(const Table& table, const What& answers)
 {
-    for (const ModelIntended& d : kModelIntended) {
+    for (const auto& d : table) {
         if (d.covers(answers))
             return &d;
     }
     return nullptr;
 }
 
-const Intended* intendedDifference(const Answers& answers)
+// RUNLENS_SEARCHDIFF_SHOW=N lists the first N unexplained differences (25 by default).
+int differencesShown()
 {
-    for (const Intended& d : kIntended) {
-        if (d.covers(answers))
-            return &d;
-    }
-    return nullptr;
+    return qEnvironmentVariableIsSet("RUNLENS_SEARCHDIFF_SHOW")
+        ? qEnvironmentVariableIntValue("RUNLENS_SEARCHDIFF_SHOW")
+        : 25;
 }
 
 } // namespace
@@ -435,10 +436,7 @@ private Q_SLOTS:
             }
         }
 
-        // RUNLENS_SEARCHDIFF_SHOW=N lists the first N unexplained differences (25 by default).
-        const int kShown = qEnvironmentVariableIsSet("RUNLENS_SEARCHDIFF_SHOW")
-            ? qEnvironmentVariableIntValue("RUNLENS_SEARCHDIFF_SHOW")
-            : 25;
+        const int kShown = differencesShown();
         std::map<std::string, int> intended; // difference name -> queries it explained
         std::string unexplained;
         int unexplainedCount = 0;
@@ -461,8 +459,9 @@ private Q_SLOTS:
             if (sameAnswer(answer, answers["run_ids"], got))
                 continue;
             const std::string versionName = version.toStdString();
-            if (const Intended* d = intendedDifference(
-                    {versionName, dialect, query.filter, query.orderBy, answer, answers["run_ids"], got, nanMetrics})) {
+            if (const Intended* d = intendedDifference(kIntended,
+                    Answers {versionName, dialect, query.filter, query.orderBy, answer, answers["run_ids"], got,
+                        nanMetrics})) {
                 ++intended[d->name];
                 continue;
             }
@@ -510,9 +509,7 @@ private Q_SLOTS:
         QVERIFY2(store, store ? "" : store.error().toString().c_str());
         const SearchDialect dialect = kind == QLatin1String("file") ? SearchDialect::FileStore : SearchDialect::Sql;
 
-        const int kShown = qEnvironmentVariableIsSet("RUNLENS_SEARCHDIFF_SHOW")
-            ? qEnvironmentVariableIntValue("RUNLENS_SEARCHDIFF_SHOW")
-            : 25;
+        const int kShown = differencesShown();
         std::map<std::string, int> intended;
         int unexplained = 0;
         int found = 0;
@@ -552,7 +549,7 @@ private Q_SLOTS:
             if (same)
                 continue;
             const ModelAnswers a {dialect, query.filter, q, answer, other["answers"][i], got};
-            if (const ModelIntended* d = intendedLoggedModelDifference(a)) {
+            if (const ModelIntended* d = intendedDifference(kModelIntended, a)) {
                 ++intended[d->name];
                 continue;
             }
