@@ -255,22 +255,18 @@ void MainWindow::onRunSelectionChanged()
     QList<ChartRun> chartRuns;
     QList<RunEditor::Target> targets;
     std::vector<Run> diffRuns;
-    const QList<int> selectedRows = m_runView->selectedRows();
-    {
-        // Selected runs never share a colour; the table shows a moved swatch at once.
-        std::vector<std::string> ids;
-        for (const int row : selectedRows) {
-            if (const Run* run = m_runModel->runAt(m_runProxy->mapToSource(m_runProxy->index(row, 0)).row()))
-                ids.push_back(run->info.runId);
+    std::vector<const Run*> selected;
+    std::vector<std::string> selectedRunIds;
+    for (const int row : m_runView->selectedRows()) {
+        if (const Run* run = m_runModel->runAt(m_runProxy->mapToSource(m_runProxy->index(row, 0)).row())) {
+            selected.push_back(run);
+            selectedRunIds.push_back(run->info.runId);
         }
-        if (distinguishRunColors(ids))
-            m_runView->viewport()->update();
     }
-    for (const int row : selectedRows) {
-        const QModelIndex source = m_runProxy->mapToSource(m_runProxy->index(row, 0));
-        const Run* run = m_runModel->runAt(source.row());
-        if (!run)
-            continue;
+    // Selected runs never share a colour; the table shows a moved swatch at once.
+    if (distinguishRunColors(selectedRunIds))
+        m_runView->viewport()->update();
+    for (const Run* run : selected) {
         ChartRun chartRun;
         chartRun.runId = QString::fromStdString(run->info.runId);
         chartRun.name = QString::fromStdString(run->info.runName);

@@ -2,6 +2,7 @@
 #include "rundetailspanel.h"
 
 #include "artifactbrowser.h"
+#include "artifacttreemodel.h"
 #include "rundetailsmetricsmodel.h"
 #include "rundetailsmodel.h"
 #include "text/numberformat.h"
@@ -228,16 +229,20 @@ void RunDetailsPanel::setEditActions(const QList<QAction*>& actions)
     m_editButton->setVisible(!actions.isEmpty());
 }
 
+const std::string& RunDetailsPanel::shownRunId() const
+{
+    return m_artifacts->model()->runId(); // every run shown is given to the artifacts first
+}
+
 void RunDetailsPanel::showRun(const std::string& runId)
 {
-    if (!runId.empty() && runId == m_shownRunId) {
+    if (!runId.empty() && runId == shownRunId()) {
         // The same run again (a live refresh): read it anew and update in place, so the artifact
         // tree keeps its expanded folders, selection and preview, and nothing flickers empty.
         m_artifacts->refresh();
         m_model->showRun(runId);
         return;
     }
-    m_shownRunId = runId;
     m_heading->setText(runId.empty() ? tr("No run selected") : tr("Loading…"));
     m_status->clear();
     m_status->setVisible(!runId.empty());

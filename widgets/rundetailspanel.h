@@ -53,7 +53,7 @@ public:
     QLabel* parentLabel() const { return m_parent; }
     ArtifactBrowser* artifacts() const { return m_artifacts; }
     /** The run the panel shows (empty: none). */
-    const std::string& shownRunId() const { return m_shownRunId; }
+    const std::string& shownRunId() const;
 
 Q_SIGNALS:
     /** The user followed a parent or child link. */
@@ -93,7 +93,6 @@ private:
     QStandardItemModel* m_loggedModels = nullptr;
     QTableView* m_loggedModelsView = nullptr;
     QStandardItemModel* m_datasets;
-    std::string m_shownRunId; // the run the fields and artifacts show
     ArtifactBrowser* m_artifacts;
 };
 
