@@ -256,14 +256,30 @@ def generate(argv):
     sys.stdout.write("\n")
 
 
-def record(argv):
+def quiet_mlflow():
+    """Imports MLflow with its warnings and logging silenced; returns (mlflow, ViewType)."""
     import warnings
     warnings.simplefilter("ignore")
     import logging
     logging.disable(logging.CRITICAL)
     import mlflow
     from mlflow.entities import ViewType
+    return mlflow, ViewType
+
+
+def answer(key, search):
+    """{key: what search() returns}, or MLflow's error: its code, or a Python error as a server's 500."""
     from mlflow.exceptions import MlflowException
+    try:
+        return {key: search()}
+    except MlflowException as e:
+        return {"error": e.error_code, "message": str(e.message)[:200]}
+    except Exception as e:  # noqa: BLE001 - a server would answer 500
+        return {"error": "INTERNAL_ERROR", "exception": type(e).__name__, "message": str(e)[:200]}
+
+
+def record(argv):
+    mlflow, ViewType = quiet_mlflow()
 
     queries = json.load(open(argv[0]))["queries"]
     out = {"mlflow_version": mlflow.__version__, "stores": {}}
@@ -278,20 +294,17 @@ def record(argv):
         runs, answers = [], []
         for q in queries:
             text = re.sub(r"\{run:([^}]*)\}", lambda m: names.get(m.group(1), "f" * 32), q["filter"])
-            try:
-                found = store.search_runs(experiments, text, ViewType.from_string(q["view"].lower()),
-                                          max_results=1000, order_by=q["order_by"])
+            def run_ids(found):
                 ids = []
                 for run in found:
                     if run.info.run_id not in runs:
                         runs.append(run.info.run_id)
                     ids.append(runs.index(run.info.run_id))
-                answers.append({"runs": ids})
-            except MlflowException as e:
-                answers.append({"error": e.error_code, "message": str(e.message)[:200]})
-            except Exception as e:  # noqa: BLE001 - a server would answer 500
-                answers.append({"error": "INTERNAL_ERROR", "exception": type(e).__name__,
-                                "message": str(e)[:200]})
+                return ids
+
+            answers.append(answer("runs", lambda: run_ids(store.search_runs(
+                experiments, text, ViewType.from_string(q["view"].lower()), max_results=1000,
+                order_by=q["order_by"]))))
             if text != q["filter"]:
                 answers[-1]["filter"] = text
         out["stores"][kind] = {"experiments": experiments, "run_ids": runs, "answers": answers}
@@ -437,13 +450,7 @@ def generate_models(argv):
 
 
 def record_models(argv):
-    import warnings
-    warnings.simplefilter("ignore")
-    import logging
-    logging.disable(logging.CRITICAL)
-    import mlflow
-    from mlflow.entities import ViewType
-    from mlflow.exceptions import MlflowException
+    mlflow, ViewType = quiet_mlflow()
 
     queries = json.load(open(argv[0]))["queries"]
     out = {"mlflow_version": mlflow.__version__, "stores": {}}
@@ -454,16 +461,9 @@ def record_models(argv):
         experiments = [e.experiment_id for e in store.search_experiments(view_type=ViewType.ACTIVE_ONLY)]
         answers = []
         for q in queries:
-            try:
-                found = store.search_logged_models(experiments, filter_string=q["filter"] or None,
-                                                   datasets=q.get("datasets"), max_results=1000,
-                                                   order_by=q.get("order_by"))
-                answers.append({"models": [m.model_id for m in found]})
-            except MlflowException as e:
-                answers.append({"error": e.error_code, "message": str(e.message)[:200]})
-            except Exception as e:  # noqa: BLE001 - a server would answer 500
-                answers.append({"error": "INTERNAL_ERROR", "exception": type(e).__name__,
-                                "message": str(e)[:200]})
+            answers.append(answer("models", lambda: [m.model_id for m in store.search_logged_models(
+                experiments, filter_string=q["filter"] or None, datasets=q.get("datasets"),
+                max_results=1000, order_by=q.get("order_by"))]))
         out["stores"][kind] = {"experiments": experiments, "answers": answers}
     json.dump(out, sys.stdout, ensure_ascii=False, separators=(",", ":"))
     sys.stdout.write("\n")
