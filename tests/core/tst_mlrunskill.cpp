@@ -4,6 +4,7 @@
 // appending metric lines as MLflow does while the store writes tags and stages (no point may be lost).
 // The parent waits on a pipe and on process exit, never on time.
 
+#include "io/yamlmeta.h"
 #include "stores/mlruns/mlrunsstore.h"
 
 #include <QTemporaryDir>
@@ -11,6 +12,7 @@
 
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
 #include <string>
@@ -25,6 +27,7 @@ namespace {
 const std::string kFixture = RUNLENS_FIXTURE_DIR "/file/mlruns";
 const std::string kImage = "900844674041952973";
 const std::string kRun = "f316c9f4747b43e4bac4816beaa3d303";
+constexpr int kWrites = 14; // the kinds of write writeLoop makes
 
 std::unique_ptr<MlrunsStore> openStore(const std::string& root)
 {
@@ -32,34 +35,66 @@ std::unique_ptr<MlrunsStore> openStore(const std::string& root)
     return store ? std::move(store.value()) : nullptr;
 }
 
-// The child's loop: every write the app offers, reporting one byte per finished write.
-[[noreturn]] void writeLoop(const std::string& root, int reportFd)
+// The child's loop: every write the app offers, in turn from `first`, reporting one byte per finished
+// write. Moving version 4 to Production archives the others, as the registry panel offers.
+[[noreturn]] void writeLoop(const std::string& root, int first, int reportFd)
 {
     auto store = openStore(root);
     if (!store)
         ::_exit(2);
     const char* stages[] = {"Staging", "Production", "None"};
-    for (int i = 0; i < 1000000; ++i) {
+    for (int i = first; i < 1000000; ++i) {
         const std::string n = std::to_string(i);
+        const char* stage = stages[(i / kWrites) % 3];
         bool ok = true;
-        switch (i % 6) {
+        // Starting anywhere in the cycle, a delete or restore may find nothing to do: MLflow's refusal
+        // is an answer, not a failed write.
+        const auto done = [](const auto& result) {
+            return result.ok() || result.error().code == ErrorCode::ResourceDoesNotExist
+                || result.error().code == ErrorCode::InvalidParameterValue;
+        };
+        switch (i % kWrites) {
         case 0:
-            ok = store->setRunTag(kRun, "k", "v" + n).ok();
+            ok = done(store->setRunTag(kRun, "k", "v" + n));
             break;
         case 1:
-            ok = store->renameRun(kRun, "name-" + n).ok();
+            ok = done(store->renameRun(kRun, "name-" + n));
             break;
         case 2:
-            ok = store->transitionModelVersionStage("resnet-classifier", 4, stages[i % 3], false).ok();
+            ok = done(store->transitionModelVersionStage("resnet-classifier", 4, stage, stage == stages[1]));
             break;
         case 3:
-            ok = store->setModelAlias("resnet-classifier", "moving", 1 + i % 4).ok();
+            ok = done(store->setModelAlias("resnet-classifier", "moving", 1 + i % 4));
             break;
         case 4:
-            ok = store->updateRegisteredModelDescription("resnet-classifier", "d" + n).ok();
+            ok = done(store->updateRegisteredModelDescription("resnet-classifier", "d" + n));
             break;
         case 5:
-            ok = store->setModelVersionTag("resnet-classifier", 4, "t", "v" + n).ok();
+            ok = done(store->setModelVersionTag("resnet-classifier", 4, "t", "v" + n));
+            break;
+        case 6:
+            ok = done(store->deleteRun(kRun));
+            break;
+        case 7:
+            ok = done(store->restoreRun(kRun));
+            break;
+        case 8:
+            ok = done(store->deleteRunTag(kRun, "k"));
+            break;
+        case 9:
+            ok = done(store->deleteModelAlias("resnet-classifier", "moving"));
+            break;
+        case 10:
+            ok = done(store->setRegisteredModelTag("resnet-classifier", "rt", "v" + n));
+            break;
+        case 11:
+            ok = done(store->updateModelVersionDescription("resnet-classifier", 4, "d" + n));
+            break;
+        case 12:
+            ok = done(store->deleteRegisteredModelTag("resnet-classifier", "rt"));
+            break;
+        case 13:
+            ok = done(store->deleteModelVersionTag("resnet-classifier", 4, "t"));
             break;
         }
         if (!ok)
@@ -69,6 +104,22 @@ std::unique_ptr<MlrunsStore> openStore(const std::string& root)
             ::_exit(4);
     }
     ::_exit(0);
+}
+
+// Every meta.yaml in the store parses: a kill never leaves one empty, cut short or mixed.
+void verifyEveryMetaParses(const std::string& root)
+{
+    int metas = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+        if (entry.path().filename() != "meta.yaml")
+            continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const auto meta = YamlMeta::parse(text);
+        QVERIFY2(meta.ok(), (entry.path().string() + ": " + (meta.ok() ? "" : meta.error().toString())).c_str());
+        ++metas;
+    }
+    QVERIFY(metas > 20);
 }
 
 bool startsWith(const std::string& s, const std::string& prefix)
@@ -98,17 +149,17 @@ private slots:
             return keys;
         }();
         std::mt19937 random(20261126); // fixed seed: the same kill points on every run
-        for (int kill = 0; kill < 50; ++kill) {
+        for (int kill = 0; kill < 160; ++kill) {
             int fds[2];
             QCOMPARE(::pipe(fds), 0);
             const pid_t pid = ::fork();
             if (pid == 0) {
                 ::close(fds[0]);
-                writeLoop(root, fds[1]);
+                writeLoop(root, kill % kWrites, fds[1]);
             }
             ::close(fds[1]);
             // Let the child finish a random number of writes, then kill it during the next one.
-            const int writes = std::uniform_int_distribution<int>(1, 12)(random);
+            const int writes = std::uniform_int_distribution<int>(0, 6)(random);
             char byte = 0;
             for (int i = 0; i < writes; ++i)
                 QCOMPARE(::read(fds[0], &byte, 1), ssize_t(1));
@@ -118,6 +169,7 @@ private slots:
             ::close(fds[0]);
             QVERIFY(WIFSIGNALED(status));
 
+            verifyEveryMetaParses(root);
             auto store = openStore(root);
             QVERIFY(store);
             auto run = store->run(kRun);
@@ -135,13 +187,22 @@ private slots:
             QCOMPARE(versions->size(), std::size_t(4));
             const ModelVersion& v4 = versions->back();
             QVERIFY(v4.currentStage == "None" || v4.currentStage == "Staging" || v4.currentStage == "Production");
+            const std::set<std::string> stageNames = {"None", "Staging", "Production", "Archived"};
             for (const ModelVersion& v : *versions) {
+                QVERIFY2(stageNames.contains(v.currentStage), v.currentStage.c_str());
+                if (v.description)
+                    QVERIFY(v.description->empty() || startsWith(*v.description, "d") || v.version == 1);
+                for (const KeyValue& kv : v.tags)
+                    QVERIFY2(kv.key == "t" || kv.key == "iteration" || kv.key == "validated", kv.key.c_str());
                 for (const std::string& alias : v.aliases)
                     QVERIFY(alias == "champion" || alias == "challenger" || alias == "moving");
             }
             for (const RegisteredModel& m : *models) {
-                if (m.name == "resnet-classifier")
-                    QVERIFY(m.description && !m.description->empty());
+                if (m.name != "resnet-classifier")
+                    continue;
+                QVERIFY(m.description && !m.description->empty());
+                for (const KeyValue& kv : m.tags)
+                    QVERIFY2(kv.key == "task" || kv.key == "owner" || kv.key == "rt", kv.key.c_str());
             }
         }
     }
