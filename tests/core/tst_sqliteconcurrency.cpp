@@ -153,26 +153,45 @@ std::string logMetrics(const fs::path& db, int points, int startedFd)
     return error;
 }
 
-// The writes the kill test repeats, numbered: op k sets tag counter = start + k/3, moves version 3
-// to Production (even) or Staging (odd) archiving the others, or points alias 'moving' at a version.
+// The writes the kill test repeats, numbered: op k of round i = start + k/kKillOps sets tag counter = i,
+// moves version 3 to Production (even i) or Staging (odd) archiving the others, points alias 'moving'
+// at a version, renames the run, describes version 4, then deletes and restores the run.
+constexpr std::size_t kKillOps = 7;
+
 struct KillState
 {
     std::optional<std::int64_t> counter;
     std::string stage = "Staging";
     std::optional<std::int64_t> alias;
+    std::optional<std::int64_t> name; // the run is named "name-<i>"
+    std::optional<std::int64_t> description; // version 4 reads "d-<i>"
+    bool deleted = false;
 
     // The state after `ops` writes starting at counter value `start`.
     KillState after(std::int64_t start, std::size_t ops) const
     {
         KillState s = *this;
         for (std::size_t k = 0; k < ops; ++k) {
-            const std::int64_t i = start + static_cast<std::int64_t>(k / 3);
-            if (k % 3 == 0)
+            const std::int64_t i = start + static_cast<std::int64_t>(k / kKillOps);
+            switch (k % kKillOps) {
+            case 0:
                 s.counter = i;
-            else if (k % 3 == 1)
+                break;
+            case 1:
                 s.stage = i % 2 == 0 ? "Production" : "Staging";
-            else
+                break;
+            case 2:
                 s.alias = i % 4 + 1;
+                break;
+            case 3:
+                s.name = i;
+                break;
+            case 4:
+                s.description = i;
+                break;
+            default:
+                s.deleted = k % kKillOps == 5;
+            }
         }
         return s;
     }
@@ -180,16 +199,27 @@ struct KillState
 
 Status killOp(SqliteStore& store, std::int64_t start, std::size_t k)
 {
-    const std::int64_t i = start + static_cast<std::int64_t>(k / 3);
-    if (k % 3 == 0)
+    const std::int64_t i = start + static_cast<std::int64_t>(k / kKillOps);
+    switch (k % kKillOps) {
+    case 0:
         return store.setRunTag(kResnetRun, "counter", std::to_string(i));
-    if (k % 3 == 1) {
+    case 1: {
         auto moved = store.transitionModelVersionStage(kResnet, 3, i % 2 == 0 ? "Production" : "Staging", true);
         if (!moved)
             return moved.error();
         return Done {};
     }
-    return store.setModelAlias(kResnet, "moving", i % 4 + 1);
+    case 2:
+        return store.setModelAlias(kResnet, "moving", i % 4 + 1);
+    case 3:
+        return store.renameRun(kResnetRun, "name-" + std::to_string(i));
+    case 4:
+        return store.updateModelVersionDescription(kResnet, 4, "d-" + std::to_string(i));
+    case 5:
+        return store.deleteRun(kResnetRun);
+    default:
+        return store.restoreRun(kResnetRun);
+    }
 }
 
 } // namespace
@@ -306,7 +336,7 @@ private slots:
     void killDuringWrite()
     {
         QFETCH(QString, journalMode);
-        constexpr int kKills = 40;
+        constexpr int kKills = 80;
         QTemporaryDir dir;
         const fs::path db = copyFixture(dir);
         QVERIFY(setJournalMode(db, journalMode.toStdString()));
@@ -317,6 +347,10 @@ private slots:
         KillState state;
         for (int kill = 0; kill < kKills; ++kill) {
             const std::int64_t start = state.counter.value_or(-1) + 1;
+            // A kill between delete and restore leaves the run deleted; the next child restores it first.
+            if (state.deleted)
+                QVERIFY((*SqliteStore::open(db, false))->restoreRun(kResnetRun));
+            state.deleted = false;
             int progress[2];
             QVERIFY(::pipe(progress) == 0);
             const pid_t pid = ::fork();
@@ -333,8 +367,8 @@ private slots:
                 }
             }
             ::close(progress[1]);
-            // Let it finish a random number of writes (0..6), then kill it wherever it is.
-            const auto wait = static_cast<std::size_t>(random.bounded(7));
+            // Let it finish a random number of writes (0..14, two rounds), then kill it wherever it is.
+            const auto wait = static_cast<std::size_t>(random.bounded(15));
             std::size_t acked = 0;
             char byte = 0;
             while (acked < wait && ::read(progress[0], &byte, 1) == 1)
@@ -356,6 +390,9 @@ private slots:
             KillState seen;
             if (const auto* counter = run->tag("counter"))
                 seen.counter = std::stoll(*counter);
+            if (run->info.runName.starts_with("name-"))
+                seen.name = std::stoll(run->info.runName.substr(5));
+            seen.deleted = run->info.lifecycleStage == LifecycleStage::Deleted;
             std::int64_t modelUpdated = 0;
             const auto models = (*store)->registeredModels();
             QVERIFY(models);
@@ -370,6 +407,8 @@ private slots:
             }
             int inProduction = 0;
             for (const auto& v : *versions) {
+                if (v.version == 4 && v.description && v.description->starts_with("d-"))
+                    seen.description = std::stoll(v.description->substr(2));
                 if (v.version == 3) {
                     seen.stage = v.currentStage;
                     // Once moved, the stage and the model's time move in one transaction.
@@ -391,6 +430,9 @@ private slots:
                                .arg(start)));
             QVERIFY(seen.stage == done.stage || seen.stage == inFlight.stage);
             QVERIFY(seen.alias == done.alias || seen.alias == inFlight.alias);
+            QVERIFY(seen.name == done.name || seen.name == inFlight.name);
+            QVERIFY(seen.description == done.description || seen.description == inFlight.description);
+            QVERIFY(seen.deleted == done.deleted || seen.deleted == inFlight.deleted);
             QCOMPARE(scalar(db, "PRAGMA integrity_check"), std::string("ok"));
             state = seen;
             store = StoreError {}; // closed before the next fork
