@@ -122,6 +122,18 @@ void verifyEveryMetaParses(const std::string& root)
     QVERIFY(metas > 20);
 }
 
+// Rewrites the run's status in its meta.yaml (1 RUNNING, 3 FINISHED), as MLflow's set_terminated does.
+void setRunStatus(const std::string& runPath, int status)
+{
+    const std::string path = runPath + "/meta.yaml";
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::size_t at = text.find("\nstatus: ");
+    QVERIFY(at != std::string::npos);
+    text.replace(at + 9, 1, std::to_string(status));
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
 bool startsWith(const std::string& s, const std::string& prefix)
 {
     return s.rfind(prefix, 0) == 0;
@@ -260,6 +272,101 @@ private slots:
         auto run = store->run(kRun);
         QCOMPARE(run->info.runName, std::string("name-149"));
         QCOMPARE(*findValue(run->tags, "tag-9"), std::string("149"));
+    }
+
+    // A training process appending while Runlens refreshes: each line lands in two writes, as any
+    // buffered writer may leave it, so a reader often meets a line cut in the middle. Every read must
+    // be a prefix of the points written, whole: a cut "12.5 12" is never shown as step 1.
+    void readsDuringAppendNeverShowAHalfLine()
+    {
+        QTemporaryDir dir;
+        const std::string root = dir.path().toStdString() + "/mlruns";
+        fs::copy(kFixture, root, fs::copy_options::recursive);
+        const std::string runPath = root + "/" + kImage + "/" + kRun;
+        const std::string metric = runPath + "/metrics/appended";
+        constexpr int kPoints = 4000;
+        setRunStatus(runPath, 1); // RUNNING, as a run being trained is
+        int go[2];
+        int ack[2];
+        QCOMPARE(::pipe(go), 0);
+        QCOMPARE(::pipe(ack), 0);
+        const pid_t pid = ::fork();
+        if (pid == 0) {
+            ::close(go[1]);
+            ::close(ack[0]);
+            const int fd = ::open(metric.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+            if (fd < 0)
+                ::_exit(2);
+            for (int i = 0; i < kPoints; ++i) {
+                const std::string line
+                    = std::to_string(1795663700000LL + i) + " " + std::to_string(i) + ".5 " + std::to_string(i) + "\n";
+                const std::size_t cut = line.size() - 2 - (i % 5); // inside the step or the value
+                char byte = 0;
+                if (::write(fd, line.data(), cut) != static_cast<ssize_t>(cut))
+                    ::_exit(3);
+                // Every 16th line waits, cut, until the parent has read the file once.
+                if (i % 16 == 0 && (::write(ack[1], "c", 1) != 1 || ::read(go[0], &byte, 1) != 1))
+                    ::_exit(4);
+                if (::write(fd, line.data() + cut, line.size() - cut) != static_cast<ssize_t>(line.size() - cut))
+                    ::_exit(3);
+            }
+            ::_exit(0);
+        }
+        ::close(go[0]);
+        ::close(ack[1]);
+        auto store = openStore(root);
+        const auto verifyPrefix = [&](const std::vector<MetricPoint>& points) {
+            for (std::size_t i = 0; i < points.size(); ++i) {
+                QCOMPARE(points[i].step, std::int64_t(i));
+                QCOMPARE(points[i].value, double(i) + 0.5);
+            }
+        };
+        int cutReads = 0;
+        char byte = 0;
+        while (::read(ack[0], &byte, 1) == 1) {
+            auto history = store->metricHistory(kRun, "appended");
+            if (history.ok()) {
+                verifyPrefix(*history);
+                if (QTest::currentTestFailed())
+                    break;
+            } else {
+                // An error is allowed only for a cut first line, never silently wrong data.
+                QVERIFY2(history.error().toString().find("appended") != std::string::npos,
+                    history.error().toString().c_str());
+            }
+            auto run = store->run(kRun);
+            QVERIFY(run.ok());
+            for (const Metric& m : run->metrics) {
+                if (m.key == "appended")
+                    QCOMPARE(m.point.value, double(m.point.step) + 0.5);
+            }
+            ++cutReads;
+            QCOMPARE(::write(go[1], "g", 1), ssize_t(1));
+        }
+        ::close(go[1]);
+        ::close(ack[0]);
+        int status = 0;
+        QCOMPARE(::waitpid(pid, &status, 0), pid);
+        QVERIFY(WIFEXITED(status));
+        QCOMPARE(WEXITSTATUS(status), 0);
+        QCOMPARE(cutReads, kPoints / 16);
+        auto history = store->metricHistory(kRun, "appended");
+        QVERIFY(history.ok());
+        QCOMPARE(history->size(), std::size_t(kPoints));
+        verifyPrefix(*history);
+
+        // A finished run's file is read to its end as MLflow reads it: a last line without its newline
+        // counts, and MLflow's strip().split(" ") reads "ts 16.5 " as step 0.
+        setRunStatus(runPath, 3);
+        {
+            std::ofstream out(metric, std::ios::app | std::ios::binary);
+            out << "1795663799999 16.5 ";
+        }
+        history = store->metricHistory(kRun, "appended");
+        QVERIFY(history.ok());
+        QCOMPARE(history->size(), std::size_t(kPoints + 1));
+        QCOMPARE(history->back().value, 16.5);
+        QCOMPARE(history->back().step, std::int64_t(0));
     }
 };
 

@@ -364,8 +364,8 @@ MetricFileResult MetricScanner::finish()
     return result;
 }
 
-MetricFileResult readMetricFile(
-    int fd, localfs::ReadBuffer& buffer, std::vector<MetricPoint>* history, std::vector<PointSource>* sources)
+MetricFileResult readMetricFile(int fd, localfs::ReadBuffer& buffer, std::vector<MetricPoint>* history,
+    std::vector<PointSource>* sources, bool live)
 {
     // 1 MiB chunks: small files come in one read(), big ones never need the whole file in memory.
     constexpr std::size_t kChunk = 1 << 20;
@@ -391,8 +391,12 @@ MetricFileResult readMetricFile(
         const std::string_view text(data, size);
         // A short read of a regular file is its end; that saves a second read() per small file.
         if (n == 0 || size < capacity) {
-            scanner.addText(text);
-            break;
+            const std::size_t whole = live ? text.rfind('\n') + 1 : size; // npos + 1 is 0: nothing whole
+            const bool heldBack = whole < size;
+            scanner.addText(text.substr(0, whole));
+            MetricFileResult result = scanner.finish();
+            result.heldBack = heldBack;
+            return result;
         }
         const std::size_t lastNewline = text.rfind('\n');
         if (lastNewline == std::string_view::npos) {

@@ -32,6 +32,7 @@ struct MetricFileResult
     std::int64_t errorLine = 0; // 1-based line of the first bad line, 0 for file-level errors
     std::string reason; // what was wrong, when !ok
     int ioError = 0; // errno when reading failed
+    bool heldBack = false; // a last line without its newline was left unread (see readMetricFile)
 };
 
 /**
@@ -84,9 +85,12 @@ private:
 
 /**
  * Reads a metric file from an open descriptor in chunks through `buffer`, so a 100 MB file costs a
- * bounded amount of memory beyond the history the caller asked for.
+ * bounded amount of memory beyond the history the caller asked for. With `live` (the run is still
+ * RUNNING) a last line without its newline is left unread: MLflow writes every line whole with its
+ * newline, so such a line is one being written, and "12.5 1" of "12.5 17" would read as a wrong point.
+ * A finished run's file is read to its end, as MLflow reads it.
  */
 MetricFileResult readMetricFile(int fd, localfs::ReadBuffer& buffer, std::vector<MetricPoint>* history = nullptr,
-    std::vector<PointSource>* sources = nullptr);
+    std::vector<PointSource>* sources = nullptr, bool live = false);
 
 } // namespace runlens

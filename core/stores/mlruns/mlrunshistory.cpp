@@ -47,7 +47,8 @@ Result<MetricHistory> MlrunsStore::metricHistoryWithSources(const std::string& r
         return MetricHistory {}; // MLflow returns no points for a metric the run does not have
     MetricHistory history;
     ReadBuffer buffer;
-    const MetricFileResult result = readMetricFile(file.get(), buffer, &history.points, &history.sources);
+    const bool live = run->info.status == RunStatus::Running;
+    const MetricFileResult result = readMetricFile(file.get(), buffer, &history.points, &history.sources, live);
     const bool emptyFile = !result.ok && result.ioError == 0 && result.errorLine == 0 && result.count == 0;
     if (!result.ok && !emptyFile) { // an empty file is no history, as in MLflow's get_metric_history
         const std::string path = join(join(folder.path, "metrics"), key);

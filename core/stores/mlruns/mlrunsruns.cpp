@@ -102,7 +102,10 @@ void MlrunsStore::Impl::readMetrics(
                 problems.push_back({display, "cannot read: " + localfs::errorText(err)});
                 return;
             }
-            const MetricFileResult result = readMetricFile(fd.get(), scratch.buffer);
+            const bool live = run.info.status == RunStatus::Running;
+            const MetricFileResult result = readMetricFile(fd.get(), scratch.buffer, nullptr, nullptr, live);
+            if (!result.ok && result.heldBack && result.count == 0 && result.errorLine == 0)
+                return; // its first line is still being written
             if (!result.ok) {
                 // MLflow fails the whole metric on one bad line; Runlens skips the metric and keeps the run.
                 std::string where = result.errorLine > 0 ? "line " + std::to_string(result.errorLine) + ": " : "";
