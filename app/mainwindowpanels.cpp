@@ -245,6 +245,7 @@ void MainWindow::onModelSelectionChanged()
     m_charts->setRuns(chartRuns);
     m_diff->setRuns(std::move(diffRuns));
     m_scatter->setHighlightedRuns(selectedIds);
+    m_parallel->setHighlightedRuns(selectedIds);
 }
 
 void MainWindow::onRunSelectionChanged()
@@ -295,16 +296,20 @@ void MainWindow::onRunSelectionChanged()
     for (const RunEditor::Target& target : targets)
         selectedIds.insert(target.runId);
     m_scatter->setHighlightedRuns(selectedIds);
+    m_parallel->setHighlightedRuns(selectedIds);
 
-    // Details show the current run, or the only selected one.
+    // Details show the current run when it is selected, else the first selected one (a select-all
+    // with the current row elsewhere), and nothing when nothing is selected, as the other panels.
     const QModelIndex current = m_runView->selectionModel()->currentIndex();
     QString shown;
     if (current.isValid() && m_runView->selectionModel()->isSelected(current))
         shown = current.siblingAtColumn(0).data(RunTableModel::RunIdRole).toString();
-    else if (targets.size() == 1)
+    else if (!targets.isEmpty())
         shown = targets.front().runId;
     if (!shown.isEmpty())
         m_details->showRun(shown.toStdString());
+    else if (!m_details->shownRunId().empty())
+        m_details->showRun({});
 }
 
 bool MainWindow::selectRun(const QString& runId)

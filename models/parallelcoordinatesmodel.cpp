@@ -297,6 +297,31 @@ void ParallelCoordinatesModel::apply(BuildResult result)
         updateColors(); // the colour metric changed while the build ran
     }
     updatePasses();
+    updateHighlighted();
+}
+
+void ParallelCoordinatesModel::setHighlightedRuns(const QSet<QString>& runIds)
+{
+    m_highlightedIds = runIds;
+    updateHighlighted();
+}
+
+void ParallelCoordinatesModel::updateHighlighted()
+{
+    m_highlighted.clear();
+    m_highlightedCount = 0;
+    if (m_highlightedIds.isEmpty())
+        return;
+    m_highlighted.assign(static_cast<std::size_t>(runCount()), 0);
+    for (int r = 0; r < runCount(); ++r) {
+        const auto i = static_cast<std::size_t>(r);
+        const std::string& id = m_runs->runs[i].info.runId;
+        if (m_highlightedIds.contains(toQString(id))) {
+            m_highlighted[i] = 1;
+            ++m_highlightedCount;
+            m_runColors[i] = runColor(id).rgb(); // selecting may have moved it (distinguishRunColors)
+        }
+    }
 }
 
 int ParallelCoordinatesModel::runCount() const

@@ -169,6 +169,18 @@ public:
     /** The index of the run with this id, or -1. */
     int indexOfRun(const QString& runId) const;
 
+    /**
+     * The runs drawn in colour, over the others in grey: the selection, as every panel follows it.
+     * Empty: every run. Also reads the run colours again, since a selection may move a colour.
+     */
+    void setHighlightedRuns(const QSet<QString>& runIds);
+    bool highlighted(int run) const
+    {
+        return m_highlighted.empty() || m_highlighted[static_cast<std::size_t>(run)] != 0;
+    }
+    /** Runs of the listing drawn in colour: the highlighted ones shown, or every run. */
+    int highlightedCount() const { return m_highlighted.empty() ? runCount() : m_highlightedCount; }
+
     /** Shows these axes in this order; an axis that stays keeps its scale, flip and brush. */
     void setAxes(const QList<ParallelAxisSpec>& axes);
     QList<ParallelAxisSpec> axes() const;
@@ -257,12 +269,16 @@ private:
     void supersedeBuild();
     void updatePasses();
     void updateColors();
+    void updateHighlighted();
 
     RunListSnapshot m_runs;
     std::vector<QRgb> m_runColors;
     QList<ParallelAxisSpec> m_availableAxes;
     std::vector<Axis> m_axes;
     std::vector<char> m_passes; // empty when nothing is brushed
+    QSet<QString> m_highlightedIds;
+    std::vector<char> m_highlighted; // empty when every run is drawn in colour
+    int m_highlightedCount = 0;
     QString m_colorMetric;
     std::vector<float> m_colorValues;
     double m_colorMin = 0.0;

@@ -59,18 +59,19 @@ std::vector<ParallelCoordinatesView::LineBatch> ParallelCoordinatesView::collect
     std::vector<LineBatch> out;
     if (axisCount == 0 || runCount == 0)
         return out;
-    const int alpha = lineAlpha(runCount);
+    // Highlighted runs (the selection) are few: they are drawn as strongly as a few runs would be.
+    const int alpha = lineAlpha(m_model.highlightedCount());
     // One batch per colour: QPainter's cost is in state changes more than in segments. Faint lines
-    // (outside the brushes) come first so the kept ones are drawn over them.
+    // (outside the brushes, or not selected) come first so the kept ones are drawn over them.
     QHash<QRgb, std::size_t> index;
-    out.push_back({QColor(170, 170, 170, std::max(20, alpha / 2)), {}});
+    out.push_back({QColor(170, 170, 170, std::max(20, lineAlpha(runCount) / 2)), {}});
     const bool byMetric = !m_model.colorMetric().isEmpty();
     std::vector<double> ys(static_cast<std::size_t>(axisCount));
     for (int r = 0; r < runCount; ++r) {
         for (int a = 0; a < axisCount; ++a)
             ys[static_cast<std::size_t>(a)] = runY(layout, a, r);
         std::size_t target = 0;
-        if (m_model.passes(r)) {
+        if (m_model.passes(r) && m_model.highlighted(r)) {
             QRgb key = m_model.runRgb(r);
             if (byMetric) {
                 // 64 steps of the scale are indistinguishable from continuous and keep batches few.
@@ -191,16 +192,18 @@ ParallelCoordinatesView::LineJob ParallelCoordinatesView::makeLineJob(
     job.antialias = runCount <= kAntialiasRunLimit;
     job.penWidth = runCount <= 50 ? 2.0 : 1.0;
     // Runs in their own order, not grouped by colour: where thousands overlap, the mix of colours
-    // shows instead of whichever colour happened to be drawn last. Faint runs first, under the rest.
-    const int alpha = lineAlpha(runCount);
-    const int faintAlpha = std::max(20, alpha / 2);
+    // shows instead of whichever colour happened to be drawn last. Faint runs (outside the brushes,
+    // or not selected) first, under the rest.
+    // Highlighted runs (the selection) are few: they are drawn as strongly as a few runs would be.
+    const int alpha = lineAlpha(m_model.highlightedCount());
+    const int faintAlpha = std::max(20, lineAlpha(runCount) / 2);
     job.colours.resize(static_cast<std::size_t>(runCount));
     job.alphas.resize(static_cast<std::size_t>(runCount));
     job.order.reserve(static_cast<std::size_t>(runCount));
     const bool byMetric = !m_model.colorMetric().isEmpty();
     for (int pass = 0; pass < 2; ++pass) {
         for (int r = 0; r < runCount; ++r) {
-            if (m_model.passes(r) != (pass == 1))
+            if ((m_model.passes(r) && m_model.highlighted(r)) != (pass == 1))
                 continue;
             const auto i = static_cast<std::size_t>(r);
             job.order.push_back(r);

@@ -92,6 +92,12 @@ void ParallelCoordinatesPanel::setRuns(RunListSnapshot runs)
     updateStatus();
 }
 
+void ParallelCoordinatesPanel::setHighlightedRuns(const QSet<QString>& runIds)
+{
+    m_view->setHighlightedRuns(runIds);
+    updateStatus();
+}
+
 QString ParallelCoordinatesPanel::statusText() const
 {
     return m_status->text();
@@ -112,6 +118,9 @@ void ParallelCoordinatesPanel::updateStatus()
     else if (brushed)
         m_status->setText(
             tr("%1 of %2 runs inside the brushes; the runs table shows only those.").arg(brushed->size()).arg(total));
+    else if (const int selected = m_view->model().highlightedCount(); selected < total)
+        m_status->setText(
+            tr("%1 selected of %2 runs in colour, the others in grey, on %3 axes.").arg(selected).arg(total).arg(axes));
     else
         m_status->setText(tr("%1 runs on %2 axes. Drag along an axis to brush a range.").arg(total).arg(axes));
 }

@@ -26,6 +26,8 @@ public:
     explicit ParallelCoordinatesPanel(QWidget* parent = nullptr);
 
     void setRuns(RunListSnapshot runs);
+    /** The selected runs, drawn in colour over the others (see ParallelCoordinatesView). */
+    void setHighlightedRuns(const QSet<QString>& runIds);
     ParallelCoordinatesView* view() const { return m_view; }
     QToolButton* axesButton() const { return m_axesButton; }
     QString statusText() const;

@@ -151,6 +151,13 @@ void ParallelCoordinatesView::setColorMetric(const QString& key)
     update();
 }
 
+void ParallelCoordinatesView::setHighlightedRuns(const QSet<QString>& runIds)
+{
+    m_model.setHighlightedRuns(runIds);
+    requestLineCache();
+    update();
+}
+
 void ParallelCoordinatesView::setBrush(int axis, std::optional<AxisBrush> brush)
 {
     m_model.setBrush(axis, brush);

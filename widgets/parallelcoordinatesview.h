@@ -72,6 +72,9 @@ public:
     void setColorMetric(const QString& key);
     QString colorMetric() const { return m_model.colorMetric(); }
 
+    /** Draws these runs in colour over the others in grey (the selection); empty: every run. */
+    void setHighlightedRuns(const QSet<QString>& runIds);
+
     void setBrush(int axis, std::optional<AxisBrush> brush);
     void clearBrushes();
     /** The ids of the runs inside every brush, or nullopt when nothing is brushed. */

@@ -10,6 +10,7 @@
 #include "parallelcoordinatespanel.h"
 #include "parallelcoordinatesview.h"
 #include "registrypanel.h"
+#include "runcolors.h"
 #include "rundetailsmodel.h"
 #include "rundetailspanel.h"
 #include "rundiffmodel.h"
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void readOnlyStoreDisablesEdits();
     void deletedExperimentsToggle();
     void parallelBrushFiltersTable();
+    void detailsAndParallelFollowTheSelection();
     void metricColumnModes();
     void screenshot();
 
@@ -410,6 +412,44 @@ void TestRunPanels::parallelBrushFiltersTable()
 
     view->clearBrushes();
     QCOMPARE(window.runProxy()->rowCount(), 14);
+}
+
+void TestRunPanels::detailsAndParallelFollowTheSelection()
+{
+    MainWindow window;
+    window.show();
+    openImages(window, kFixture);
+    ParallelCoordinatesView* view = window.parallelPanel()->view();
+    QTRY_COMPARE(view->model().runCount(), 14);
+    QCOMPARE(view->model().highlightedCount(), 14); // nothing selected: every run in colour
+
+    // Select all with no current row (Ctrl+A after the selection was cleared): the details follow,
+    // showing the first selected run, and every run is drawn in colour.
+    window.runView()->selectionModel()->clear();
+    window.runView()->selectAll();
+    const QString first = window.runProxy()->index(0, 0).data(RunTableModel::RunIdRole).toString();
+    QTRY_COMPARE(QString::fromStdString(window.detailsPanel()->shownRunId()), first);
+    QCOMPARE(view->model().highlightedCount(), 14);
+
+    // Three selected: those three in their (distinct) run colours, the other eleven in grey.
+    selectRows(window, {1, 4, 6});
+    QSet<QString> selected;
+    for (int row : {1, 4, 6})
+        selected << window.runProxy()->index(row, 0).data(RunTableModel::RunIdRole).toString();
+    QTRY_COMPARE(view->model().highlightedCount(), 3);
+    for (int r = 0; r < view->model().runCount(); ++r) {
+        const QString id = view->model().runId(r);
+        QCOMPARE(view->model().highlighted(r), selected.contains(id));
+        if (selected.contains(id))
+            QCOMPARE(view->model().runRgb(r), runColor(id.toStdString()).rgb());
+    }
+    QVERIFY2(window.parallelPanel()->statusText().contains(QStringLiteral("3 selected of 14")),
+        qPrintable(window.parallelPanel()->statusText()));
+
+    // Nothing selected: the details say so instead of keeping a run, the plot colours every run.
+    window.runView()->selectionModel()->clearSelection();
+    QTRY_VERIFY(window.detailsPanel()->shownRunId().empty());
+    QCOMPARE(view->model().highlightedCount(), 14);
 }
 
 void TestRunPanels::metricColumnModes()
