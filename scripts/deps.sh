@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs the system packages Runlens needs to build, run and test, when they are missing.
 # Debian/Ubuntu: apt-get as root, otherwise prints the exact command to run.
-# Usage: scripts/deps.sh [run|test]
+# Usage: scripts/deps.sh [run|test|fuzz]
 set -euo pipefail
 
 purpose=${1:-test}
@@ -14,6 +14,10 @@ packages=(
 if [ "$purpose" = test ]; then
     # Headless display for the GUI smoke runs, and the tools the checks use.
     packages+=(xvfb xauth x11-utils clang-format desktop-file-utils appstream dpkg-dev file)
+fi
+if [ "$purpose" = fuzz ]; then
+    # The fuzz preset builds with clang 14; libFuzzer and the sanitizer runtimes are in libclang-rt.
+    packages+=(clang-14 libclang-rt-14-dev)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
