@@ -3,9 +3,13 @@
 
 #include <atomic>
 #include <cerrno>
+#include <charconv>
+#include <csignal>
 #include <cstring>
+#include <ctime>
 #include <string>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -57,10 +61,47 @@ StoreError AtomicFile::errorFor(int err, const std::string& what, const std::str
     return StoreError {code, "cannot " + what + " " + path + ": " + std::strerror(err)};
 }
 
+int AtomicFile::removeStaleTemps(const std::string& dir)
+{
+    DIR* stream = ::opendir(dir.c_str());
+    if (!stream)
+        return 0;
+    const pid_t self = ::getpid();
+    const std::time_t now = std::time(nullptr);
+    int removed = 0;
+    while (const dirent* entry = ::readdir(stream)) {
+        const std::string_view name = entry->d_name;
+        if (!name.starts_with(kTempPrefix))
+            continue;
+        // .runlens-tmp-<pid>-<counter>, as write() names them.
+        const std::string_view rest = name.substr(kTempPrefix.size());
+        long long pid = 0;
+        const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+        if (ec != std::errc() || end == rest.data() || end == rest.data() + rest.size() || *end != '-' || pid <= 0
+            || pid == self)
+            continue;
+        if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH)
+            continue; // its writer still runs (or belongs to someone we may not signal)
+        struct stat st
+        {
+        };
+        if (::fstatat(::dirfd(stream), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)
+            || now - st.st_mtime < kStaleTempAgeSeconds)
+            continue;
+        if (::unlinkat(::dirfd(stream), entry->d_name, 0) == 0)
+            ++removed;
+    }
+    ::closedir(stream);
+    if (removed > 0)
+        syncDir(dir);
+    return removed;
+}
+
 Status AtomicFile::write(const std::string& path, std::string_view data, const std::string& tempDir)
 {
     static std::atomic<unsigned> counter {0};
     const std::string dir = tempDir.empty() ? parentOf(path) : tempDir;
+    removeStaleTemps(dir);
     const std::string temp = dir + "/" + std::string(kTempPrefix) + std::to_string(::getpid()) + "-"
         + std::to_string(counter.fetch_add(1));
     struct stat old

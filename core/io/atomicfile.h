@@ -25,6 +25,15 @@ public:
      * umask, as Python's open() gives.
      */
     static Status write(const std::string& path, std::string_view data, const std::string& tempDir = {});
+    /**
+     * Removes the temp files a killed writer left in `dir`. A temp file is stale when the process its
+     * name records no longer runs here and it is older than kStaleTempAge; the age guards a writer on
+     * another machine sharing the store (whose pid means nothing here), for whom a write takes
+     * milliseconds. write() calls this on its temp folder; errors are ignored (cleaning is a courtesy).
+     * Returns how many were removed.
+     */
+    static int removeStaleTemps(const std::string& dir);
+    static constexpr int kStaleTempAgeSeconds = 300;
     /** Removes a file and syncs its folder. */
     static Status remove(const std::string& path);
     /** Creates `dir` and any missing parents (mode 0777 less the umask, as os.makedirs). */

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -51,6 +52,23 @@ UniqueFd openFile(int dirFd, const std::string& path, int& err)
     while (fd < 0 && errno == EINTR);
     err = fd < 0 ? errno : 0;
     return UniqueFd(fd);
+}
+
+UniqueFd openRegularFile(int dirFd, const std::string& path, int& err)
+{
+    UniqueFd fd = openFile(dirFd, path, err);
+    if (!fd.valid())
+        return fd;
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0) {
+        err = errno;
+        return UniqueFd();
+    }
+    if (!S_ISREG(st.st_mode)) {
+        err = kNotRegularFile;
+        return UniqueFd();
+    }
+    return fd;
 }
 
 namespace {
@@ -205,10 +223,23 @@ int ReadBuffer::readUpTo(int fd, std::size_t maxBytes, std::string_view& out)
     return 0;
 }
 
+int ReadBuffer::readCapped(int fd, std::size_t maxBytes, std::string_view& out)
+{
+    // One byte past the cap tells a file of exactly maxBytes from a larger one (or one still growing).
+    const std::size_t want = maxBytes == SIZE_MAX ? maxBytes : maxBytes + 1;
+    if (const int err = readUpTo(fd, want, out); err != 0)
+        return err;
+    if (out.size() > maxBytes) {
+        out = {};
+        return kFileTooLarge;
+    }
+    return 0;
+}
+
 int readFileAt(int dirFd, const std::string& path, std::string& out)
 {
     int err = 0;
-    UniqueFd fd = openFile(dirFd, path, err);
+    UniqueFd fd = openRegularFile(dirFd, path, err);
     if (!fd.valid())
         return err;
     out.clear();
@@ -224,8 +255,22 @@ int readFileAt(int dirFd, const std::string& path, std::string& out)
     return 0;
 }
 
-std::string errorText(int err)
+std::string sizeText(std::size_t bytes)
 {
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
+        return std::to_string(bytes / (1024 * 1024)) + " MB";
+    if (bytes >= 1024 && bytes % 1024 == 0)
+        return std::to_string(bytes / 1024) + " KB";
+    return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+}
+
+std::string errorText(int err, std::size_t limit)
+{
+    if (err == kNotRegularFile)
+        return "not a regular file (a FIFO, device or folder); not read";
+    if (err == kFileTooLarge)
+        return limit ? "larger than " + sizeText(limit) + ", the most read of such a file; not read"
+                     : "too large; not read";
     char buffer[256];
     // GNU strerror_r may return a static string instead of filling the buffer.
 #if defined(__GLIBC__) && defined(_GNU_SOURCE)

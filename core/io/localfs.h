@@ -51,6 +51,16 @@ UniqueFd openDir(int dirFd, const std::string& path, int& err);
 /** Opens a file for reading relative to dirFd, following symbolic links. Sets err on failure. */
 UniqueFd openFile(int dirFd, const std::string& path, int& err);
 
+// Error values of the checked reads below. Negative, so they never clash with an errno value.
+constexpr int kNotRegularFile = -1; // a FIFO, device, socket or folder where a data file belongs
+constexpr int kFileTooLarge = -2; // more bytes than the reader's cap
+
+/**
+ * As openFile(), but only a regular file opens: a FIFO would block a reader forever and a device such
+ * as /dev/zero never ends, so anything else sets err to kNotRegularFile.
+ */
+UniqueFd openRegularFile(int dirFd, const std::string& path, int& err);
+
 enum class EntryType
 {
     File,
@@ -93,6 +103,8 @@ public:
     int readAll(int fd, std::string_view& out);
     /** Reads at most maxBytes of fd; 0 or errno. */
     int readUpTo(int fd, std::size_t maxBytes, std::string_view& out);
+    /** Reads all of fd when it holds at most maxBytes; 0, errno, or kFileTooLarge (nothing kept). */
+    int readCapped(int fd, std::size_t maxBytes, std::string_view& out);
 
     /** Raw access for chunked readers: grows to at least n bytes and returns the storage. */
     char* reserve(std::size_t n);
@@ -109,7 +121,13 @@ long readSome(int fd, char* data, std::size_t size);
 /** Reads a whole file relative to dirFd into a string; 0 or errno. */
 int readFileAt(int dirFd, const std::string& path, std::string& out);
 
-/** The words for an errno value, e.g. "Permission denied". */
-std::string errorText(int err);
+/**
+ * The words for an errno value, e.g. "Permission denied", or for kNotRegularFile and kFileTooLarge
+ * (which names `limit`, the cap that was exceeded, when given).
+ */
+std::string errorText(int err, std::size_t limit = 0);
+
+/** A byte count for messages: "16 MB", "512 KB", "12 bytes". */
+std::string sizeText(std::size_t bytes);
 
 } // namespace runlens::localfs

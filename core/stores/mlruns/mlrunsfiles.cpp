@@ -163,17 +163,17 @@ MetaFile readMetaFile(int dirFd, const std::string& name, ReadBuffer& buffer)
     // MLflow retries an empty meta.yaml twice: a writer may be between truncating and writing it.
     for (int attempt = 0;; ++attempt) {
         int err = 0;
-        UniqueFd fd = localfs::openFile(dirFd, name, err);
+        UniqueFd fd = localfs::openRegularFile(dirFd, name, err);
         if (!fd.valid()) {
             out.state = err == ENOENT ? MetaState::Missing : MetaState::Broken;
             out.reason = err == ENOENT ? "meta.yaml is missing" : "cannot open meta.yaml: " + localfs::errorText(err);
             return out;
         }
         std::string_view text;
-        err = buffer.readAll(fd.get(), text);
+        err = buffer.readCapped(fd.get(), kMaxMetaBytes, text);
         if (err != 0) {
             out.state = MetaState::Broken;
-            out.reason = "cannot read meta.yaml: " + localfs::errorText(err);
+            out.reason = "cannot read meta.yaml: " + localfs::errorText(err, kMaxMetaBytes);
             return out;
         }
         if (YamlMeta::isBlank(text) && attempt < 2) {
@@ -199,12 +199,12 @@ std::vector<KeyValue> readKeyValues(int parentFd, const std::string& name, const
     readKeyFolder(parentFd, name, displayDir, problems,
         [&](int dirFd, const std::string& file, const std::string& key, const std::string& display) {
             int err = 0;
-            UniqueFd fd = localfs::openFile(dirFd, file, err);
+            UniqueFd fd = localfs::openRegularFile(dirFd, file, err);
             std::string_view text;
             if (fd.valid())
-                err = buffer.readAll(fd.get(), text);
+                err = buffer.readCapped(fd.get(), kMaxValueBytes, text);
             if (err != 0) {
-                problems.push_back({display, "cannot read: " + localfs::errorText(err)});
+                problems.push_back({display, "cannot read: " + localfs::errorText(err, kMaxValueBytes)});
                 return;
             }
             // The content is the value verbatim: no trailing newline is stripped (formats §A.6).

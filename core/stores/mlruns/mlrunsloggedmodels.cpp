@@ -162,12 +162,12 @@ std::optional<LoggedModel> MlrunsStore::Impl::readLoggedModel(const ExperimentFo
     m.tags = readKeyValues(fd.get(), "tags", join(path, "tags"), buffer, problems);
     readKeyFolder(fd.get(), "metrics", join(path, "metrics"), problems,
         [&](int dirFd, const std::string& name, const std::string& key, const std::string& display) {
-            UniqueFd metricFd = localfs::openFile(dirFd, name, err);
+            UniqueFd metricFd = localfs::openRegularFile(dirFd, name, err);
             std::string_view text;
             if (metricFd.valid())
-                err = buffer.readAll(metricFd.get(), text);
+                err = buffer.readCapped(metricFd.get(), kMaxModelMetricBytes, text);
             if (err != 0) {
-                problems.push_back({display, "cannot read: " + localfs::errorText(err)});
+                problems.push_back({display, "cannot read: " + localfs::errorText(err, kMaxModelMetricBytes)});
                 return;
             }
             std::string reason;

@@ -26,26 +26,23 @@ constexpr int kMetaRetries = 20; // rewrites retried when another process change
 Result<std::string> readWholeFile(const std::string& path)
 {
     int err = 0;
-    UniqueFd fd = localfs::openFile(localfs::currentDirFd(), path, err);
+    UniqueFd fd = localfs::openRegularFile(localfs::currentDirFd(), path, err);
     if (!fd.valid()) {
         if (err == ENOENT)
             return StoreError {ErrorCode::ResourceDoesNotExist, path + " does not exist"};
+        if (err < 0)
+            return StoreError {ErrorCode::IoError, "cannot read " + path + ": " + localfs::errorText(err)};
         return AtomicFile::errorFor(err, "read", path);
     }
-    std::string out;
-    char chunk[8192];
-    for (;;) {
-        const ssize_t n = ::read(fd.get(), chunk, sizeof chunk);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return AtomicFile::errorFor(errno, "read", path);
-        }
-        if (n == 0)
-            break;
-        out.append(chunk, static_cast<std::size_t>(n));
+    ReadBuffer buffer;
+    std::string_view text;
+    if (err = buffer.readCapped(fd.get(), kMaxMetaBytes, text); err != 0) {
+        if (err < 0)
+            return StoreError {
+                ErrorCode::IoError, "cannot read " + path + ": " + localfs::errorText(err, kMaxMetaBytes)};
+        return AtomicFile::errorFor(err, "read", path);
     }
-    return out;
+    return std::string(text);
 }
 
 bool fileExists(const std::string& path)

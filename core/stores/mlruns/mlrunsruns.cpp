@@ -97,7 +97,8 @@ void MlrunsStore::Impl::readMetrics(
     readKeyFolder(runFd, "metrics", join(runPath, "metrics"), problems,
         [&](int dirFd, const std::string& file, const std::string& key, const std::string& display) {
             int err = 0;
-            UniqueFd fd = localfs::openFile(dirFd, file, err);
+            // Streamed, so any size is fine, but a FIFO would block the scan forever.
+            UniqueFd fd = localfs::openRegularFile(dirFd, file, err);
             if (!fd.valid()) {
                 problems.push_back({display, "cannot read: " + localfs::errorText(err)});
                 return;
@@ -323,10 +324,15 @@ RunOutcome MlrunsStore::Impl::readRun(const RunFolder& folder, RunFields fields,
             if (const std::string* name = run.tag("mlflow.runName"))
                 run.info.runName = *name;
         } else {
-            UniqueFd tagFd = localfs::openFile(runFd.get(), "tags/mlflow.runName", err);
+            UniqueFd tagFd = localfs::openRegularFile(runFd.get(), "tags/mlflow.runName", err);
             std::string_view text;
-            if (tagFd.valid() && scratch.buffer.readAll(tagFd.get(), text) == 0)
+            if (tagFd.valid())
+                err = scratch.buffer.readCapped(tagFd.get(), kMaxValueBytes, text);
+            if (tagFd.valid() && err == 0)
                 run.info.runName = std::string(text);
+            else if (err != ENOENT)
+                problems.push_back({join(folder.path, "tags/mlflow.runName"),
+                    "cannot read: " + localfs::errorText(err, kMaxValueBytes)});
         }
     }
     return RunOutcome::Loaded;

@@ -4,6 +4,7 @@
 // What the MlrunsStore's files share: the folder layout, meta.yaml and key-folder reading, and the
 // Impl every part works through. Only the mlruns store's own .cpp files include this.
 
+#include "io/atomicfile.h"
 #include "io/localfs.h"
 #include "io/yamlmeta.h"
 #include "stores/mlruns/mlrunsstore.h"
@@ -32,6 +33,15 @@ constexpr std::string_view kTrash = ".trash";
 constexpr std::string_view kModels = "models";
 
 constexpr std::string_view kMeta = "meta.yaml";
+
+// Caps on files read whole. MLflow writes metas of a few KB and values of at most 100 000 characters
+// (registry tags since 3.1.1); the caps are far above that, yet keep a link to /dev/zero or a runaway
+// file from costing gigabytes. Metric files are streamed and have no cap.
+constexpr std::size_t kMaxMetaBytes = 16 * 1024 * 1024;
+constexpr std::size_t kMaxValueBytes = 1024 * 1024;
+// A logged model's metric files are read whole: a line per dataset and evaluation, so far smaller than
+// a run's training curves; the cap only stops a file without end.
+constexpr std::size_t kMaxModelMetricBytes = 256 * 1024 * 1024;
 
 bool isAlnum(char c);
 
@@ -114,6 +124,9 @@ void walkKeyFiles(int dirFd, const std::string& prefix, const std::string& displ
     }
     std::sort(entries.begin(), entries.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
     for (const DirEntry& entry : entries) {
+        // A write's temp file (left by a killed write, or one in flight) is never a key.
+        if (entry.name.starts_with(AtomicFile::kTempPrefix))
+            continue;
         const std::string display = join(displayDir, entry.name);
         EntryType type = entry.type;
         if (type == EntryType::Symlink || type == EntryType::Unknown) {
