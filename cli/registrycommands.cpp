@@ -51,9 +51,11 @@ int listRegistry(const std::vector<std::string>& args, bool prompts)
     auto store = openFrom(cl);
     if (!store)
         return fail(store.error());
-    auto models = prompts ? (*store)->prompts() : (*store)->registeredModels();
-    if (!models)
-        return fail(models.error());
+    auto list = (*store)->registeredModelList(prompts);
+    if (!list)
+        return fail(list.error());
+    printProblems(list->problems);
+    const std::vector<RegisteredModel>* models = &list->models;
     if (*format == "json") {
         mlflowjson::Json out = mlflowjson::Json::array();
         for (const auto& m : *models)
@@ -108,9 +110,11 @@ int versionsCommand(const std::vector<std::string>& args)
     auto store = openFrom(cl);
     if (!store)
         return fail(store.error());
-    auto versions = (*store)->modelVersions(*cl.value("model"));
-    if (!versions)
-        return fail(versions.error());
+    auto list = (*store)->modelVersionList(*cl.value("model"));
+    if (!list)
+        return fail(list.error());
+    printProblems(list->problems);
+    const std::vector<ModelVersion>* versions = &list->versions;
     if (*format == "json") {
         mlflowjson::Json out = mlflowjson::Json::array();
         for (const auto& v : *versions)

@@ -33,6 +33,22 @@ Result<std::vector<RegisteredModel>> Store::prompts()
     return StoreError {ErrorCode::NotImplemented, "this store does not read prompts"};
 }
 
+Result<RegisteredModelList> Store::registeredModelList(bool wantPrompts)
+{
+    auto models = wantPrompts ? prompts() : registeredModels();
+    if (!models)
+        return models.error();
+    return RegisteredModelList {std::move(*models), {}};
+}
+
+Result<ModelVersionList> Store::modelVersionList(const std::string& modelName)
+{
+    auto versions = modelVersions(modelName);
+    if (!versions)
+        return versions.error();
+    return ModelVersionList {std::move(*versions), {}};
+}
+
 Status Store::renameRun(const std::string&, const std::string&)
 {
     return readOnly("rename runs");

@@ -112,6 +112,18 @@ struct LoggedModelList
     std::vector<Problem> problems; // items skipped while reading
 };
 
+struct RegisteredModelList
+{
+    std::vector<RegisteredModel> models;
+    std::vector<Problem> problems; // models skipped while reading
+};
+
+struct ModelVersionList
+{
+    std::vector<ModelVersion> versions;
+    std::vector<Problem> problems; // versions skipped while reading
+};
+
 /**
  * One tracking store: an mlruns folder, an mlflow.db, or a tracking server.
  *
@@ -166,6 +178,12 @@ public:
     virtual Result<std::vector<RegisteredModel>> prompts();
     /** Versions of one model or prompt (deleted ones skipped), ordered by version number. */
     virtual Result<std::vector<ModelVersion>> modelVersions(const std::string& modelName) = 0;
+    /**
+     * As registeredModels() (or prompts()) and modelVersions(), with the items that were skipped
+     * because they could not be read, so a caller can say so. Stores that skip nothing answer no problems.
+     */
+    virtual Result<RegisteredModelList> registeredModelList(bool prompts);
+    virtual Result<ModelVersionList> modelVersionList(const std::string& modelName);
 
     // Writes. A store that can write says so with Capability::WriteRuns / WriteRegistry; the others
     // answer NOT_IMPLEMENTED. Each write is atomic (the store holds the old or the new state, never a

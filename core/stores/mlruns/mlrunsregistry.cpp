@@ -23,6 +23,7 @@ std::vector<ModelVersion> MlrunsStore::Impl::readVersions(int modelFd, const std
         problems.push_back({modelPath, "cannot list the model folder: " + localfs::errorText(err)});
         return out;
     }
+    std::sort(entries.begin(), entries.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
     for (const DirEntry& entry : entries) {
         std::int64_t number = 0;
         if (!entry.name.starts_with("version-") || !parseMetricInt(std::string_view(entry.name).substr(8), number))
@@ -144,15 +145,16 @@ std::optional<RegisteredModel> MlrunsStore::Impl::readModel(int modelsFd, const 
 namespace {
 
 // Registered models or prompts (MLflow 2.21+ registers prompts as models tagged mlflow.prompt.is_prompt).
-Result<std::vector<RegisteredModel>> listRegistry(const MlrunsStore::Impl& impl, bool wantPrompts)
+Result<RegisteredModelList> listRegistry(const MlrunsStore::Impl& impl, bool wantPrompts)
 {
-    std::vector<RegisteredModel> out;
+    RegisteredModelList list;
+    std::vector<RegisteredModel>& out = list.models;
     int err = 0;
     const std::string dir = impl.modelsDir();
     UniqueFd fd = localfs::openDir(localfs::currentDirFd(), dir, err);
     if (!fd.valid()) {
         if (err == ENOENT)
-            return out;
+            return list;
         return StoreError {
             ErrorCode::IoError, "cannot open the model registry " + dir + ": " + localfs::errorText(err)};
     }
@@ -160,37 +162,59 @@ Result<std::vector<RegisteredModel>> listRegistry(const MlrunsStore::Impl& impl,
     if (err = localfs::listDir(fd.get(), entries); err != 0)
         return StoreError {
             ErrorCode::IoError, "cannot list the model registry " + dir + ": " + localfs::errorText(err)};
+    std::sort(entries.begin(), entries.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
     ReadBuffer buffer;
-    std::vector<Problem> problems; // the Store interface has no place for them here; broken models are skipped
     for (const DirEntry& entry : entries) {
         EntryType type;
         if (resolvedType(fd.get(), entry, type) != 0 || type != EntryType::Dir)
             continue;
+        // A model that cannot be read is reported in both lists: whether it is a prompt is in the
+        // part that could not be read.
+        std::vector<Problem> problems;
         auto model = impl.readModel(fd.get(), entry.name, buffer, nullptr, problems);
-        if (!model)
+        if (model && isPrompt(model->tags) != wantPrompts)
             continue;
-        if (isPrompt(model->tags) != wantPrompts)
-            continue;
-        out.push_back(std::move(*model));
+        list.problems.insert(list.problems.end(), problems.begin(), problems.end());
+        if (model)
+            out.push_back(std::move(*model));
     }
     std::sort(
         out.begin(), out.end(), [](const RegisteredModel& a, const RegisteredModel& b) { return a.name < b.name; });
-    return out;
+    return list;
 }
 
 } // namespace
 
 Result<std::vector<RegisteredModel>> MlrunsStore::registeredModels()
 {
-    return listRegistry(*m_impl, false);
+    auto list = listRegistry(*m_impl, false);
+    if (!list)
+        return list.error();
+    return std::move(list->models);
 }
 
 Result<std::vector<RegisteredModel>> MlrunsStore::prompts()
 {
-    return listRegistry(*m_impl, true);
+    auto list = listRegistry(*m_impl, true);
+    if (!list)
+        return list.error();
+    return std::move(list->models);
+}
+
+Result<RegisteredModelList> MlrunsStore::registeredModelList(bool prompts)
+{
+    return listRegistry(*m_impl, prompts);
 }
 
 Result<std::vector<ModelVersion>> MlrunsStore::modelVersions(const std::string& modelName)
+{
+    auto list = modelVersionList(modelName);
+    if (!list)
+        return list.error();
+    return std::move(list->versions);
+}
+
+Result<ModelVersionList> MlrunsStore::modelVersionList(const std::string& modelName)
 {
     if (modelName.empty() || modelName == "." || modelName == ".." || modelName.find('/') != std::string::npos
         || modelName.find('\0') != std::string::npos)
@@ -208,7 +232,7 @@ Result<std::vector<ModelVersion>> MlrunsStore::modelVersions(const std::string& 
         return StoreError {ErrorCode::InternalError,
             "Registered Model " + inQuotes(modelName) + " cannot be read: "
                 + (problems.empty() ? dir : problems.front().path + ": " + problems.front().reason)};
-    return versions;
+    return ModelVersionList {std::move(versions), std::move(problems)};
 }
 
 } // namespace runlens

@@ -48,6 +48,8 @@ public:
     Result<std::vector<RegisteredModel>> registeredModels() override;
     Result<std::vector<RegisteredModel>> prompts() override;
     Result<std::vector<ModelVersion>> modelVersions(const std::string& modelName) override;
+    Result<RegisteredModelList> registeredModelList(bool prompts) override;
+    Result<ModelVersionList> modelVersionList(const std::string& modelName) override;
 
     // Writes (formats §A.8, §A.13): each file is replaced through a synced temp file and a rename, with
     // MLflow's own effects and validation; meta.yaml keys this code does not know are kept. A write that
