@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,6 +29,48 @@ std::optional<std::string> MlrunsStore::Impl::artifactRoot(const RunInfo& info, 
     return std::nullopt;
 }
 
+namespace {
+
+// The folder a path resolves to through every link, or empty when it does not resolve.
+std::string resolvedPath(const std::string& path)
+{
+    char* resolved = ::realpath(path.c_str(), nullptr);
+    if (!resolved)
+        return {};
+    std::string out(resolved);
+    std::free(resolved);
+    return out;
+}
+
+bool isInside(const std::string& realRoot, const std::string& realPath)
+{
+    if (realRoot.empty())
+        return false;
+    return realPath == realRoot
+        || (realPath.size() > realRoot.size() && realPath.compare(0, realRoot.size(), realRoot) == 0
+            && (realRoot.back() == '/' || realPath[realRoot.size()] == '/'));
+}
+
+// For a symbolic link among a run's artifacts: empty when it leads to something inside the artifact
+// root, else where it leads (or why it cannot be resolved), for the error. Links to elsewhere are
+// refused so a preview or a download of a run never reads, say, /etc through `artifacts/link`.
+std::string escapesRoot(const std::string& realRoot, const std::string& linkPath)
+{
+    // A link that does not resolve (dangling, a loop) reads nothing; the open that follows says why.
+    const std::string target = resolvedPath(linkPath);
+    return target.empty() || isInside(realRoot, target) ? std::string() : target;
+}
+
+StoreError escapeError(
+    std::string_view what, const std::string& path, const std::string& runId, const std::string& target)
+{
+    return StoreError {ErrorCode::PermissionDenied,
+        std::string(what) + " " + inQuotes(path) + " of run " + inQuotes(runId) + " is a symbolic link to " + target
+            + ", outside the run's artifact folder; not followed"};
+}
+
+} // namespace
+
 Result<UniqueFd> MlrunsStore::Impl::openArtifactDir(
     const std::string& rootPath, const std::vector<std::string>& parts, const std::string& runId) const
 {
@@ -42,9 +85,14 @@ Result<UniqueFd> MlrunsStore::Impl::openArtifactDir(
     FileStatus st;
     if (localfs::statFd(fd.get(), st) == 0)
         chain.emplace_back(st.device, st.inode);
+    const std::string realRoot = resolvedPath(rootPath);
     std::string walked;
     for (const std::string& part : parts) {
         walked = walked.empty() ? part : walked + "/" + part;
+        if (localfs::statAt(fd.get(), part, false, st) == 0 && st.type == EntryType::Symlink) {
+            if (const std::string target = escapesRoot(realRoot, join(rootPath, walked)); !target.empty())
+                return escapeError("artifact folder", walked, runId, target);
+        }
         UniqueFd next = localfs::openDir(fd.get(), part, err);
         if (!next.valid()) {
             if (err == ENOENT || err == ENOTDIR)
@@ -95,15 +143,23 @@ Result<std::vector<FileInfo>> MlrunsStore::listArtifacts(const std::string& runI
     std::string prefix;
     for (const std::string& part : parts)
         prefix += part + "/";
+    const std::string realRoot = resolvedPath(*rootPath);
     std::vector<FileInfo> out;
     out.reserve(entries.size());
     for (const DirEntry& entry : entries) {
         FileInfo info;
         info.path = prefix + entry.name;
         FileStatus st;
+        const bool link = entry.type == EntryType::Symlink
+            || (entry.type == EntryType::Unknown && localfs::statAt(dir->get(), entry.name, false, st) == 0
+                && st.type == EntryType::Symlink);
+        // A link out of the artifact folder stays listed (its folder-ness comes from the link's target,
+        // so a recursive listing reports it when it tries to descend), but its size is not shown:
+        // nothing outside is read, and reading or listing through it is refused.
+        const bool outside = link && !escapesRoot(realRoot, join(*rootPath, info.path)).empty();
         if (localfs::statAt(dir->get(), entry.name, true, st) == 0) {
             info.isDir = st.type == EntryType::Dir;
-            if (!info.isDir)
+            if (!info.isDir && !outside)
                 info.fileSize = st.size;
         }
         out.push_back(std::move(info));
@@ -129,6 +185,12 @@ Result<std::string> MlrunsStore::readArtifact(const std::string& runId, const st
     auto dir = m_impl->openArtifactDir(*rootPath, dirs, runId);
     if (!dir)
         return dir.error();
+    FileStatus st;
+    if (localfs::statAt(dir->get(), parts.back(), false, st) == 0 && st.type == EntryType::Symlink) {
+        if (const std::string target = escapesRoot(resolvedPath(*rootPath), join(*rootPath, *relative));
+            !target.empty())
+            return escapeError("artifact", *relative, runId, target);
+    }
     int err = 0;
     UniqueFd file = localfs::openFile(dir->get(), parts.back(), err);
     if (!file.valid()) {
@@ -138,7 +200,6 @@ Result<std::string> MlrunsStore::readArtifact(const std::string& runId, const st
         return StoreError {err == EACCES ? ErrorCode::PermissionDenied : ErrorCode::IoError,
             "cannot open artifact " + inQuotes(path) + " of run " + inQuotes(runId) + ": " + localfs::errorText(err)};
     }
-    FileStatus st;
     if (localfs::statFd(file.get(), st) != 0 || st.type != EntryType::File)
         return StoreError {ErrorCode::InvalidParameterValue,
             "artifact " + inQuotes(path) + " of run " + inQuotes(runId) + " is not a file"};
