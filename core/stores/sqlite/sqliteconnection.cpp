@@ -5,6 +5,8 @@
 
 #include <sqlite3.h>
 
+#include <cmath>
+#include <cstdio>
 #include <system_error>
 #include <utility>
 
@@ -154,6 +156,58 @@ std::int64_t SqliteStatement::int64(int column) const
 double SqliteStatement::real(int column) const
 {
     return sqlite3_column_double(m_statement, column);
+}
+
+namespace {
+
+// What a column holds, for a message: "TEXT 'abc'", "a BLOB", "NULL".
+std::string describeCell(sqlite3_stmt* statement, int column)
+{
+    switch (sqlite3_column_type(statement, column)) {
+    case SQLITE_NULL:
+        return "NULL";
+    case SQLITE_BLOB:
+        return "a BLOB of " + std::to_string(sqlite3_column_bytes(statement, column)) + " bytes";
+    case SQLITE_FLOAT: {
+        char buffer[64];
+        std::snprintf(buffer, sizeof buffer, "%.17g", sqlite3_column_double(statement, column));
+        return std::string("REAL ") + buffer;
+    }
+    default: {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
+        std::string value = text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, column)))
+                                 : std::string();
+        if (value.size() > 40)
+            value = value.substr(0, 40) + "...";
+        return "TEXT '" + value + "'";
+    }
+    }
+}
+
+} // namespace
+
+std::optional<double> SqliteStatement::number(int column, std::string& why) const
+{
+    const int type = sqlite3_column_type(m_statement, column);
+    if (type == SQLITE_FLOAT || type == SQLITE_INTEGER)
+        return sqlite3_column_double(m_statement, column);
+    why = describeCell(m_statement, column) + ", not a number";
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> SqliteStatement::integer(int column, std::string& why) const
+{
+    const int type = sqlite3_column_type(m_statement, column);
+    if (type == SQLITE_INTEGER)
+        return sqlite3_column_int64(m_statement, column);
+    if (type == SQLITE_FLOAT) {
+        // Exactly integral and in range: -2^63 is representable, 2^63 is not.
+        const double value = sqlite3_column_double(m_statement, column);
+        if (std::trunc(value) == value && value >= -9223372036854775808.0 && value < 9223372036854775808.0)
+            return static_cast<std::int64_t>(value);
+    }
+    why = describeCell(m_statement, column) + ", not a 64-bit integer";
+    return std::nullopt;
 }
 
 std::string SqliteStatement::text(int column) const

@@ -47,6 +47,16 @@ public:
     std::string_view textView(int column) const;
     std::optional<std::string> optionalText(int column) const;
     std::optional<std::int64_t> optionalInt64(int column) const;
+    /**
+     * A number column as MLflow's Float columns hold it. SQLite stores whatever it was given, and
+     * real() turns text into 0.0: here text, a blob or NULL give nullopt and `why` says what is there.
+     */
+    std::optional<double> number(int column, std::string& why) const;
+    /**
+     * An integer column (a step, a timestamp). int64() saturates a huge REAL and truncates 2.5: here
+     * anything but an exact 64-bit integer gives nullopt and `why`.
+     */
+    std::optional<std::int64_t> integer(int column, std::string& why) const;
 
     sqlite3_stmt* handle() const { return m_statement; }
 

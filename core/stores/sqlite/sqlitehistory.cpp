@@ -35,11 +35,30 @@ Result<std::vector<MetricPoint>> SqliteStore::metricHistory(const std::string& r
             auto key() const { return std::tie(timestamp, step, stored, isNan); }
         };
         std::vector<Row> rows;
+        std::string bad; // the first row that is not what MLflow's columns hold
         auto status = forEachRow(**statement, [&](SqliteStatement& row) {
-            rows.push_back(Row {row.int64(0), row.int64(1), row.real(2), row.int64(3)});
+            if (!bad.empty())
+                return;
+            std::string why;
+            const auto timestamp = row.integer(0, why);
+            const auto step = timestamp ? row.integer(1, why) : std::nullopt;
+            const auto value = step ? row.number(2, why) : std::nullopt;
+            if (!value) {
+                bad = std::string("the ")
+                    + (!timestamp   ? "timestamp"
+                            : !step ? "step"
+                                    : "value")
+                    + " of a point is " + why;
+                return;
+            }
+            rows.push_back(Row {*timestamp, *step, *value, row.int64(3)});
         });
         if (!status)
             return status.error();
+        // As the file store does with a malformed metric file: no history rather than a changed one.
+        if (!bad.empty())
+            return StoreError {ErrorCode::InternalError,
+                "metric '" + key + "' of run '" + runId + "' is malformed in " + m_impl->dbFile.string() + ": " + bad};
         const auto less = [](const Row& a, const Row& b) { return a.key() < b.key(); };
         if (!std::is_sorted(rows.begin(), rows.end(), less))
             std::sort(rows.begin(), rows.end(), less);

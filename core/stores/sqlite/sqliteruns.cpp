@@ -215,7 +215,7 @@ Result<RunList> SqliteStore::Impl::loadRuns(
         return cancelledError();
 
     if (has(fields, RunField::Metrics)) {
-        auto status = loadLatestMetrics(c, children, runs, index);
+        auto status = loadLatestMetrics(c, children, runs, index, list.problems);
         if (!status)
             return status.error();
     }
@@ -239,8 +239,35 @@ Result<RunList> SqliteStore::Impl::loadRuns(
     return list;
 }
 
-Status SqliteStore::Impl::loadLatestMetrics(
-    SqliteConnection& c, const RunSelection& selection, std::vector<Run>& runs, RunIndex& index)
+namespace {
+
+// A metric row's timestamp, step and value (columns 3, 4, 2 of the queries below), or false with a
+// Problem: SQLite keeps text in a REAL column and a 1e30 step in a BIGINT one, and reading them as
+// numbers would quietly show 0.0 or 9223372036854775807 instead.
+bool readMetricCells(SqliteStatement& row, const char* table, std::string_view runId, std::string_view key,
+    MetricPoint& point, double& stored, std::vector<Problem>& problems)
+{
+    std::string why;
+    const auto value = row.number(2, why);
+    const auto timestamp = value ? row.integer(3, why) : std::nullopt;
+    const auto step = timestamp ? row.integer(4, why) : std::nullopt;
+    if (!step) {
+        const char* field = !value ? "value" : !timestamp ? "timestamp" : "step";
+        problems.push_back(Problem {std::string(table) + "/" + std::string(runId) + "/" + std::string(key),
+            std::string("the ") + field + " is " + why + "; the row is skipped"});
+        return false;
+    }
+    stored = *value;
+    point.value = row.int64(5) ? std::numeric_limits<double>::quiet_NaN() : *value;
+    point.timestamp = *timestamp;
+    point.step = *step;
+    return true;
+}
+
+} // namespace
+
+Status SqliteStore::Impl::loadLatestMetrics(SqliteConnection& c, const RunSelection& selection, std::vector<Run>& runs,
+    RunIndex& index, std::vector<Problem>& problems)
 {
     if (schema.hasTable("latest_metrics")) {
         auto status = forChildRows(c, selection,
@@ -253,10 +280,9 @@ Status SqliteStore::Impl::loadLatestMetrics(
                     return;
                 Metric metric;
                 metric.key = row.text(1);
-                metric.point.value = row.int64(5) ? std::numeric_limits<double>::quiet_NaN() : row.real(2);
-                metric.point.timestamp = row.int64(3);
-                metric.point.step = row.int64(4);
-                runs[*i].metrics.push_back(std::move(metric));
+                double stored = 0.0;
+                if (readMetricCells(row, "latest_metrics", row.textView(0), metric.key, metric.point, stored, problems))
+                    runs[*i].metrics.push_back(std::move(metric));
             });
         if (!status)
             return status;
@@ -279,12 +305,10 @@ Status SqliteStore::Impl::loadLatestMetrics(
                 if (!i)
                     return;
                 Latest candidate;
-                candidate.stored = row.real(2);
-                candidate.point.value = row.int64(5) ? std::numeric_limits<double>::quiet_NaN() : candidate.stored;
-                candidate.point.timestamp = row.int64(3);
-                candidate.point.step = row.int64(4);
-                auto& perKey = latest[*i];
                 const auto key = row.textView(1);
+                if (!readMetricCells(row, "metrics", row.textView(0), key, candidate.point, candidate.stored, problems))
+                    return;
+                auto& perKey = latest[*i];
                 auto it = perKey.find(key);
                 if (it == perKey.end()) {
                     perKey.emplace(std::string(key), candidate);
@@ -393,7 +417,9 @@ Result<Run> SqliteStore::run(const std::string& runId)
         auto list = m_impl->loadRuns(c, m_impl->selectionForRun(runId), kAllRunFields, nullptr);
         if (!list)
             return list.error();
-        if (!list->problems.empty()) {
+        // A run that was skipped says why; a run that loaded without a broken metric row is still
+        // the run, as in the file store.
+        if (list->runs.empty() && !list->problems.empty()) {
             const auto& problem = list->problems.front();
             return StoreError {ErrorCode::InternalError, "cannot read run " + runId + ": " + problem.reason};
         }

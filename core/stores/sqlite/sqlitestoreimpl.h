@@ -275,8 +275,9 @@ struct SqliteStore::Impl
     Result<RunList> loadRuns(
         SqliteConnection& c, const RunSelection& selection, RunFields fields, TaskControl* control);
 
-    Status loadLatestMetrics(
-        SqliteConnection& c, const RunSelection& selection, std::vector<Run>& runs, RunIndex& index);
+    // A metric row whose value or step is not what MLflow's columns hold is skipped and reported.
+    Status loadLatestMetrics(SqliteConnection& c, const RunSelection& selection, std::vector<Run>& runs,
+        RunIndex& index, std::vector<Problem>& problems);
 
     Status loadInputs(SqliteConnection& c, const RunSelection& selection, std::vector<Run>& runs, RunIndex& index);
 
