@@ -47,12 +47,21 @@ struct Call
     bool cancelled = false;
     bool tooLarge = false;
     bool cut = false;
+    bool pastDeadline = false;
     std::int64_t announcedLength = -1;
     QList<QSslError> sslErrors;
     QTimer* retryTimer = nullptr;
+    QTimer* deadlineTimer = nullptr;
+    std::int64_t waitedMs = 0; // across all retries, against the retry budget
+    std::string retryNote; // why retrying stopped early, for the final error
 };
 
 std::string where(const HttpClient::Impl& impl, const HttpRequest& request);
+
+std::string seconds(std::int64_t ms)
+{
+    return QString::number(static_cast<double>(ms) / 1000.0, 'g', 6).toStdString() + " s";
+}
 
 bool isSuccess(int status)
 {
@@ -129,6 +138,7 @@ struct HttpClient::Impl
     QByteArray authorization;
     QByteArray userAgent = QByteArrayLiteral("runlens/" RUNLENS_VERSION);
 
+    RetryNotifier notifier;
     QThread thread;
     QObject* context = nullptr; // lives in `thread`; parent of everything created there
     QNetworkAccessManager* manager = nullptr;
@@ -191,6 +201,7 @@ struct HttpClient::Impl
         call->data.clear();
         call->tooLarge = false;
         call->cut = false;
+        call->pastDeadline = false;
         call->announcedLength = -1;
         call->sslErrors.clear();
         call->limit = call->request.maxBytes >= 0 ? call->request.maxBytes : connection.maxReplyBytes;
@@ -217,6 +228,16 @@ struct HttpClient::Impl
         else
             reply = manager->sendCustomRequest(request, verb, body); // DELETE with a body needs this
         call->reply = reply;
+
+        // The transfer timeout only notices silence; this ends a reply that keeps trickling.
+        call->deadlineTimer = new QTimer(context);
+        call->deadlineTimer->setSingleShot(true);
+        QObject::connect(call->deadlineTimer, &QTimer::timeout, context, [call] {
+            call->pastDeadline = true;
+            if (call->reply)
+                call->reply->abort();
+        });
+        call->deadlineTimer->start(connection.requestDeadlineMs);
 
         QObject::connect(reply, &QNetworkReply::metaDataChanged, context, [this, call] { onMetaData(call); });
         QObject::connect(reply, &QIODevice::readyRead, context, [this, call] { onReadyRead(call); });
@@ -245,7 +266,28 @@ struct HttpClient::Impl
             // Refuse before reading a byte of it.
             call->tooLarge = true;
             reply->abort();
+        } else if (ok && length > 0) {
+            // One allocation of the announced size instead of a doubling buffer (up to twice that).
+            call->data.reserve(static_cast<qsizetype>(std::min<std::int64_t>(length, limitFor(*call, status))));
         }
+    }
+
+    // Appends without letting the buffer's capacity grow past the limit: QByteArray doubles it.
+    static void append(Call& call, const QByteArray& bytes, std::int64_t limit)
+    {
+        const std::int64_t needed = call.data.size() + bytes.size();
+        if (needed > call.data.capacity()) {
+            const std::int64_t doubled = std::max<std::int64_t>(needed, 2 * call.data.capacity());
+            call.data.reserve(static_cast<qsizetype>(std::min(std::max(needed, limit), doubled)));
+        }
+        call.data.append(bytes);
+    }
+
+    static void refuseTooLarge(Call& call, QNetworkReply& reply)
+    {
+        call.tooLarge = true;
+        call.data = QByteArray(); // nothing of it is used: free it now
+        reply.abort();
     }
 
     void onReadyRead(const std::shared_ptr<Call>& call)
@@ -259,19 +301,19 @@ struct HttpClient::Impl
         const std::int64_t room = limit - call->data.size();
         const qint64 available = reply->bytesAvailable();
         if (available <= room) {
-            call->data += reply->readAll();
+            append(*call, reply->readAll(), limit);
             if (cutting && call->data.size() == limit && limit < call->announcedLength) {
                 call->cut = true;
                 reply->abort();
             }
             return;
         }
-        if (cutting) {
-            call->data += reply->read(room);
-            call->cut = true;
-        } else {
-            call->tooLarge = true;
+        if (!cutting) {
+            refuseTooLarge(*call, *reply);
+            return;
         }
+        append(*call, reply->read(room), limit);
+        call->cut = true;
         reply->abort();
     }
 
@@ -282,6 +324,11 @@ struct HttpClient::Impl
             return;
         call->reply = nullptr;
         reply->deleteLater();
+        if (call->deadlineTimer) {
+            call->deadlineTimer->stop();
+            call->deadlineTimer->deleteLater();
+            call->deadlineTimer = nullptr;
+        }
         --active;
         if (!call->done) {
             if (!call->tooLarge && !call->cut && !call->cancelled && reply->bytesAvailable() > 0)
@@ -299,12 +346,13 @@ struct HttpClient::Impl
         const bool cutting = call.request.truncateAtMax && isSuccess(status);
         const std::int64_t room = limit - call.data.size();
         if (reply.bytesAvailable() <= room) {
-            call.data += reply.readAll();
+            append(call, reply.readAll(), limit);
         } else if (cutting) {
-            call.data += reply.read(room);
+            append(call, reply.read(room), limit);
             call.cut = true;
         } else {
             call.tooLarge = true;
+            call.data = QByteArray();
         }
     }
 
@@ -325,7 +373,28 @@ struct HttpClient::Impl
             finish(call, StoreError {ErrorCode::InternalError, message + "; the transfer was stopped"});
             return;
         }
+        if (call->pastDeadline) {
+            // Not retried: a server this slow would only be as slow again.
+            finish(call,
+                StoreError {ErrorCode::NetworkError,
+                    "the reply to " + what + " did not finish within " + seconds(connection.requestDeadlineMs)
+                        + " (the request deadline); " + std::to_string(call->data.size())
+                        + " bytes arrived: the server sends too slowly or never ends its reply"});
+            return;
+        }
         const QNetworkReply::NetworkError error = reply.error();
+        if (error == QNetworkReply::TooManyRedirectsError || error == QNetworkReply::InsecureRedirectError) {
+            const std::string to = reply.url().toString(QUrl::RemoveUserInfo).toStdString();
+            finish(call,
+                StoreError {ErrorCode::NetworkError,
+                    error == QNetworkReply::TooManyRedirectsError
+                        ? "the server redirected " + what + " too many times (a redirect loop, last to " + to
+                            + "); check the server URL and its proxy"
+                        : "the server redirected " + what + " to another origin (" + to
+                            + "), which is not followed so that credentials stay with " + connection.displayUrl()
+                            + "; use the URL it redirects to"});
+            return;
+        }
         if (call->cut) {
             HttpResponse response;
             response.status = status;
@@ -343,22 +412,23 @@ struct HttpClient::Impl
                 || error == QNetworkReply::TimeoutError || error == QNetworkReply::OperationCanceledError);
         if (transportError || shortBody) {
             const bool dropped = error == QNetworkReply::RemoteHostClosedError || shortBody;
-            if (dropped && call->request.idempotent && call->attempt <= connection.maxRetries) {
-                scheduleRetry(call, std::nullopt);
+            if (dropped && call->request.idempotent && call->attempt <= connection.maxRetries
+                && scheduleRetry(call, std::nullopt, status))
                 return;
-            }
-            finish(call, StoreError {ErrorCode::NetworkError, transportMessage(*call, reply, status, shortBody)});
+            finish(call,
+                StoreError {
+                    ErrorCode::NetworkError, transportMessage(*call, reply, status, shortBody) + call->retryNote});
             return;
         }
 
-        if (retryableStatus(status, call->request) && call->attempt <= connection.maxRetries) {
-            scheduleRetry(call, retryAfterMs(reply));
+        if (retryableStatus(status, call->request) && call->attempt <= connection.maxRetries
+            && scheduleRetry(call, retryAfterMs(reply), status))
             return;
-        }
         HttpResponse response;
         response.status = status;
         response.body = std::move(call->data);
         response.contentType = reply.header(QNetworkRequest::ContentTypeHeader).toString().toStdString();
+        response.retryNote = call->retryNote;
         finish(call, std::move(response));
     }
 
@@ -399,8 +469,17 @@ struct HttpClient::Impl
         return "request " + what + " failed: " + reply.errorString().toStdString() + attempts;
     }
 
-    void scheduleRetry(const std::shared_ptr<Call>& call, std::optional<std::int64_t> serverDelay)
+    // Returns false, with call->retryNote saying why, when the wait would pass the retry budget.
+    bool scheduleRetry(const std::shared_ptr<Call>& call, std::optional<std::int64_t> serverDelay, int status)
     {
+        const std::int64_t budgetLeft = std::max<std::int64_t>(0, connection.retryBudgetMs - call->waitedMs);
+        if (serverDelay && *serverDelay > budgetLeft) {
+            // Waiting an hour in the background helps nobody: say what the server asked for instead.
+            call->retryNote = "; the server asked to wait " + seconds((*serverDelay + 999) / 1000 * 1000) + " before "
+                + call->request.describe() + " is tried again (Retry-After), more than the retry budget of "
+                + seconds(connection.retryBudgetMs) + " allows: try again later";
+            return false;
+        }
         std::int64_t delay = 0;
         if (serverDelay) {
             delay = *serverDelay;
@@ -413,6 +492,13 @@ struct HttpClient::Impl
                 delay += std::uniform_int_distribution<int>(0, connection.backoffJitterMs)(random);
         }
         delay = std::clamp<std::int64_t>(delay, 0, connection.maxBackoffMs);
+        if (delay > budgetLeft) {
+            call->retryNote = "; gave up after " + std::to_string(call->attempt) + " attempts, as waiting "
+                + seconds(delay) + " more would pass the retry budget of " + seconds(connection.retryBudgetMs);
+            return false;
+        }
+        call->waitedMs += delay;
+        Q_EMIT notifier.waiting(QString::fromStdString(call->request.describe()), status, delay);
         call->retryTimer = new QTimer(context);
         call->retryTimer->setSingleShot(true);
         QObject::connect(call->retryTimer, &QTimer::timeout, context, [this, call] {
@@ -424,6 +510,7 @@ struct HttpClient::Impl
             pump();
         });
         call->retryTimer->start(static_cast<int>(delay));
+        return true;
     }
 
     void pollCancellation()
@@ -588,6 +675,11 @@ HttpClient::~HttpClient()
 const RestConnection& HttpClient::connection() const
 {
     return m_impl->connection;
+}
+
+RetryNotifier* HttpClient::retryNotifier() const
+{
+    return &m_impl->notifier;
 }
 
 std::string HttpClient::urlFor(const HttpRequest& request) const

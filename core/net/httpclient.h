@@ -13,6 +13,8 @@
 #include <vector>
 
 #include <QByteArray>
+#include <QObject>
+#include <QString>
 
 namespace runlens {
 
@@ -46,11 +48,33 @@ struct HttpResponse
     std::string contentType;
     /** The body was cut at the request's maxBytes. */
     bool truncated = false;
+    /**
+     * Set when the client stopped retrying before maxRetries because of the retry budget: why, as a
+     * clause to append to any error made from this response ("; the server asked to wait ...").
+     */
+    std::string retryNote;
+};
+
+/**
+ * Announces each wait before a retry, so that a person sees why nothing happens ("Server busy —
+ * retrying in 12 s"). Its signals come from the client's network thread: connect with a receiver
+ * (queued) and the connection ends safely with either side.
+ */
+class RetryNotifier : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+Q_SIGNALS:
+    /** `what` is "GET /api/2.0/mlflow/runs/get"; `status` the HTTP status, 0 for a dropped connection. */
+    void waiting(const QString& what, int status, qint64 waitMs);
 };
 
 /**
  * Sends HTTP requests to one server: authentication, TLS settings, timeouts, retries with backoff,
- * a bound on requests in flight, a bound on reply size, and cancellation.
+ * a bound on requests in flight, a bound on reply size, a deadline per attempt, a budget for the
+ * total wait across retries, and cancellation.
  *
  * All transfers run on one QThread owned by the client, with one QNetworkAccessManager. That keeps
  * connections (and TLS sessions) alive across calls and pages, lets the manager queue requests per
@@ -75,6 +99,9 @@ public:
 
     /** The full URL a request goes to (without credentials). */
     std::string urlFor(const HttpRequest& request) const;
+
+    /** Signals each wait before a retry; lives as long as the client. */
+    RetryNotifier* retryNotifier() const;
 
     struct Impl;
 

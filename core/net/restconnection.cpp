@@ -134,8 +134,12 @@ Status RestConnection::normalize()
         return invalid("a tracking server password is set but no user name (MLFLOW_TRACKING_USERNAME)");
     if (timeoutMs <= 0)
         return invalid("the request timeout must be positive");
-    if (maxRetries < 0 || backoffFactorMs < 0 || backoffJitterMs < 0 || maxBackoffMs < 0)
+    if (requestDeadlineMs <= 0)
+        return invalid("the request deadline must be positive");
+    if (maxRetries < 0 || backoffFactorMs < 0 || backoffJitterMs < 0 || maxBackoffMs < 0 || retryBudgetMs < 0)
         return invalid("retry settings must not be negative");
+    if (maxPagesPerRead < 1)
+        return invalid("the page budget of a read must be at least one page");
     if (maxConcurrentRequests < 1)
         return invalid("at least one request must be allowed at a time");
     if (maxReplyBytes < 1)
@@ -184,6 +188,8 @@ Result<RestConnection> RestConnection::fromEnvironment(
     if (*timeout <= 0)
         return invalid("MLFLOW_HTTP_REQUEST_TIMEOUT must be positive");
     c.timeoutMs = static_cast<int>(std::min(*timeout * 1000.0, 24.0 * 3600 * 1000));
+    // Whoever allows that much silence means to wait at least as long for the whole reply.
+    c.requestDeadlineMs = std::max(c.requestDeadlineMs, c.timeoutMs);
     auto retries = envNumber("MLFLOW_HTTP_REQUEST_MAX_RETRIES", 7);
     if (!retries)
         return retries.error();

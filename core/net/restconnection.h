@@ -38,16 +38,28 @@ struct RestConnection
 
     /** Inactivity limit per request (MLFLOW_HTTP_REQUEST_TIMEOUT, seconds there). */
     int timeoutMs = 120'000;
+    /**
+     * Longest one attempt of a request may take from sending to its last byte. The inactivity limit
+     * alone lets a reply that trickles in a byte at a time run for ever.
+     */
+    int requestDeadlineMs = 300'000;
     /** Retries of a request that got 429/503 (or 408/500/502/504 on a read). */
     int maxRetries = 7;
     /** Backoff before retry n (1-based): backoffFactorMs * 2^(n-1) plus up to backoffJitterMs. */
     int backoffFactorMs = 2'000;
     int backoffJitterMs = 1'000;
     int maxBackoffMs = 120'000;
+    /**
+     * Longest total wait across the retries of one request. A server that asks (Retry-After) to wait
+     * longer than what is left of it is not waited for: the request fails at once and says so.
+     */
+    int retryBudgetMs = 60'000;
     /** Requests in flight at once; more wait their turn. */
     int maxConcurrentRequests = 6;
     /** A reply larger than this is refused, so a broken server cannot exhaust memory. */
     std::int64_t maxReplyBytes = 256LL * 1024 * 1024;
+    /** Pages one listing may take; a server handing out a new page token on every page stops here. */
+    int maxPagesPerRead = 10'000;
 
     // Page sizes (max_results) of the paged endpoints; 0 leaves the server's default.
     int experimentsPageSize = 1000; // server limit 50000

@@ -59,6 +59,89 @@ std::string restdetail::excerpt(const QByteArray& body)
     return text;
 }
 
+bool restdetail::nestsTooDeep(const QByteArray& body)
+{
+    int depth = 0;
+    bool inString = false;
+    bool escaped = false;
+    for (const char c : body) {
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxJsonDepth)
+                return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return false;
+}
+
+namespace {
+
+void appendExcerpt(const json& value, std::size_t maxChars, std::string& out)
+{
+    if (out.size() >= maxChars)
+        return;
+    switch (value.type()) {
+    case json::value_t::object: {
+        out += '{';
+        bool first = true;
+        for (auto it = value.begin(); it != value.end() && out.size() < maxChars; ++it) {
+            if (!first)
+                out += ", ";
+            first = false;
+            out += json(it.key().substr(0, maxChars)).dump() + ": ";
+            appendExcerpt(it.value(), maxChars, out);
+        }
+        out += '}';
+        break;
+    }
+    case json::value_t::array: {
+        out += '[';
+        bool first = true;
+        for (auto it = value.begin(); it != value.end() && out.size() < maxChars; ++it) {
+            if (!first)
+                out += ", ";
+            first = false;
+            appendExcerpt(*it, maxChars, out);
+        }
+        out += ']';
+        break;
+    }
+    case json::value_t::string:
+        // Only the part that can be shown is serialized: a string may be hundreds of megabytes.
+        out += json(value.get_ref<const std::string&>().substr(0, maxChars)).dump();
+        break;
+    default:
+        out += value.dump();
+        break;
+    }
+}
+
+} // namespace
+
+std::string restdetail::dumpExcerpt(const json& value, std::size_t maxChars)
+{
+    // Recursion is bounded: replies nesting deeper than kMaxJsonDepth are never parsed.
+    std::string out;
+    appendExcerpt(value, maxChars, out);
+    if (out.size() > maxChars) {
+        out.resize(maxChars);
+        out += "...";
+    }
+    return out;
+}
+
 ErrorCode restdetail::codeForStatus(int status)
 {
     switch (status) {
@@ -224,6 +307,11 @@ Result<std::unique_ptr<RestStore>> RestStore::open(RestConnection connection, Ta
 const RestConnection& RestStore::connection() const
 {
     return m_impl->connection;
+}
+
+RetryNotifier* RestStore::retryNotifier() const
+{
+    return m_impl->http->retryNotifier();
 }
 
 const std::string& RestStore::serverVersion() const

@@ -10,6 +10,7 @@
 namespace runlens {
 
 class HttpClient;
+class RetryNotifier;
 
 /**
  * A remote MLflow tracking server read and written through its REST API (formats §C).
@@ -32,6 +33,8 @@ public:
     ~RestStore() override;
 
     const RestConnection& connection() const;
+    /** Announces the waits before retries of reads (writes are never retried), for a countdown. */
+    RetryNotifier* retryNotifier() const;
     /** What GET /version answered (e.g. "2.22.1"); empty for servers that have no /version. */
     const std::string& serverVersion() const;
 

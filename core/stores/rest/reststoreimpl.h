@@ -24,6 +24,11 @@ using json = nlohmann::json;
 
 constexpr const char* kApi = "/api/2.0/mlflow";
 constexpr std::size_t kExcerptChars = 200;
+/**
+ * Deepest nesting of objects and lists accepted in a reply. MLflow's go about eight deep; a reply
+ * nested millions deep would overflow the stack of anything that walks it recursively.
+ */
+constexpr int kMaxJsonDepth = 100;
 
 /** MLflow's name of a view type in requests: ACTIVE_ONLY, DELETED_ONLY, ALL. */
 std::string viewTypeName(ViewType view);
@@ -34,6 +39,13 @@ std::string viewTypeName(ViewType view);
 std::string excerpt(const QByteArray& body);
 /** The error code an HTTP status stands for when the body has no MLflow error in it. */
 ErrorCode codeForStatus(int status);
+/**
+ * Whether a body's objects and lists nest deeper than kMaxJsonDepth, from a scan of its brackets
+ * outside strings (cheap, and safe on any input, unlike parsing it first).
+ */
+bool nestsTooDeep(const QByteArray& body);
+/** JSON text of `value` cut at about `maxChars`, without serializing the rest of it. */
+std::string dumpExcerpt(const json& value, std::size_t maxChars = 100);
 
 } // namespace restdetail
 
@@ -108,12 +120,18 @@ struct RestStore::Impl
         }
         if (reply->body.trimmed().isEmpty())
             return json::object(); // some proxies drop the "{}" of the endpoints that answer nothing
+        const std::string answered = "the server answered the request to " + what + " (" + where(request) + ", HTTP "
+            + std::to_string(reply->status) + ")";
+        if (nestsTooDeep(reply->body)) {
+            return StoreError {ErrorCode::InternalError,
+                answered + " with JSON that nests deeper than " + std::to_string(kMaxJsonDepth)
+                    + " levels; reload to see whether the change was made"};
+        }
         const json body = json::parse(reply->body.cbegin(), reply->body.cend(), nullptr, false);
         if (!body.is_object()) {
             return StoreError {ErrorCode::InternalError,
-                "the server answered the request to " + what + " (" + where(request) + ", HTTP "
-                    + std::to_string(reply->status) + ") with something that is not a JSON object: "
-                    + excerpt(reply->body) + "; reload to see whether the change was made"};
+                answered + " with something that is not a JSON object: " + excerpt(reply->body)
+                    + "; reload to see whether the change was made"};
         }
         return body;
     }
@@ -145,8 +163,16 @@ struct RestStore::Impl
 
     StoreError errorFromReply(const HttpRequest& request, const HttpResponse& reply) const
     {
+        StoreError error = errorFromBody(request, reply);
+        error.message += reply.retryNote;
+        return error;
+    }
+
+    StoreError errorFromBody(const HttpRequest& request, const HttpResponse& reply) const
+    {
         // MLflow's own errors: {"error_code": "...", "message": "..."}, with the server's wording.
-        const json body = json::parse(reply.body.cbegin(), reply.body.cend(), nullptr, false);
+        const json body
+            = nestsTooDeep(reply.body) ? json() : json::parse(reply.body.cbegin(), reply.body.cend(), nullptr, false);
         if (body.is_object()) {
             const auto code = body.find("error_code");
             const auto message = body.find("message");
@@ -193,6 +219,11 @@ struct RestStore::Impl
         const std::string context = "the reply to " + where(request) + " (HTTP " + std::to_string(reply->status) + ")";
         if (reply->body.isEmpty())
             return StoreError {ErrorCode::InternalError, context + " is empty where a JSON object was expected"};
+        if (nestsTooDeep(reply->body)) {
+            return StoreError {ErrorCode::InternalError,
+                context + " nests deeper than " + std::to_string(kMaxJsonDepth)
+                    + " levels, which no MLflow reply does; it was not read"};
+        }
         try {
             json body = json::parse(reply->body.cbegin(), reply->body.cend());
             if (!body.is_object()) {
@@ -201,6 +232,11 @@ struct RestStore::Impl
             }
             return body;
         } catch (const json::parse_error& e) {
+            if (reply->contentType.find("text/html") != std::string::npos) {
+                return StoreError {ErrorCode::InternalError,
+                    context + " is an HTML page, not JSON (a login page or a proxy's page in front of the server?): "
+                        + excerpt(reply->body)};
+            }
             std::string reason = e.what();
             if (const auto pos = reason.find("] "); pos != std::string::npos)
                 reason = reason.substr(pos + 2); // drop nlohmann's "[json.exception.parse_error.101] "
@@ -215,7 +251,7 @@ struct RestStore::Impl
         const auto it = reply.find(name);
         if (it == reply.end() || !it->is_object()) {
             return StoreError {ErrorCode::InternalError,
-                "the reply to " + where(request) + " has no '" + name + "' object: " + reply.dump().substr(0, 200)};
+                "the reply to " + where(request) + " has no '" + name + "' object: " + dumpExcerpt(reply, 200)};
         }
         return &*it;
     }
@@ -224,7 +260,8 @@ struct RestStore::Impl
      * Walks a paged endpoint: builds each request from the page token, hands each page to onPage
      * (which may stop early) and follows next_page_token until the server gives none. A token seen
      * twice means the server's paging does not advance (servers ~3.1-3.4 do that for get-history
-     * without max_results); that is an error rather than an endless loop.
+     * without max_results); that is an error rather than an endless loop, and so is a server that
+     * hands out a new token on every page past the connection's page budget.
      */
     Status forEachPage(const std::function<HttpRequest(const std::string& token)>& makeRequest, TaskControl* control,
         const std::function<Status(const json& page, const HttpRequest& request, bool& stop)>& onPage) const
@@ -233,6 +270,13 @@ struct RestStore::Impl
         std::set<std::string> seen;
         for (int page = 1;; ++page) {
             const HttpRequest request = makeRequest(token);
+            if (page > connection.maxPagesPerRead) {
+                return StoreError {ErrorCode::InternalError,
+                    "the server still had more pages of " + where(request) + " after "
+                        + std::to_string(connection.maxPagesPerRead)
+                        + " pages, the page budget of one read: its paging seems never to end, so the read was "
+                          "stopped"};
+            }
             if (isCancelled(control))
                 return StoreError {ErrorCode::Cancelled, "cancelled: " + request.describe()};
             auto reply = call(request, control);
@@ -248,7 +292,7 @@ struct RestStore::Impl
             if (!next->is_string()) {
                 return StoreError {ErrorCode::InternalError,
                     "the reply to " + where(request)
-                        + " has a next_page_token that is not a string: " + next->dump().substr(0, 100)};
+                        + " has a next_page_token that is not a string: " + dumpExcerpt(*next)};
             }
             std::string nextToken = next->get<std::string>();
             if (nextToken.empty())
@@ -272,8 +316,7 @@ struct RestStore::Impl
             return Done {}; // proto3 leaves out empty lists; {} is an empty page
         if (!list->is_array()) {
             return StoreError {ErrorCode::InternalError,
-                "the reply to " + where(request) + " has '" + name
-                    + "' that is not a list: " + list->dump().substr(0, 100)};
+                "the reply to " + where(request) + " has '" + name + "' that is not a list: " + dumpExcerpt(*list)};
         }
         std::size_t index = 0;
         for (const auto& item : *list) {
