@@ -33,6 +33,10 @@
 #include <QTimer>
 #include <QUrl>
 
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
 namespace runlens::test {
 
 struct ReplayRequest
@@ -69,6 +73,10 @@ struct ReplayResponse
     bool hang = false; // never answer (until the client gives up)
     qint64 dropAfter = -1; // announce the full length, send this many body bytes, close
     bool closeDelimited = false; // no Content-Length: the body ends when the connection closes
+    bool chunked = false; // Transfer-Encoding: chunked
+    bool endless = false; // chunked, and after the body the same body again, for ever (paced by the client)
+    int dripMs = 0; // send the body one byte every dripMs
+    qint64 resetAfter = -1; // send this many body bytes, then reset the connection (RST)
     int seq = 0; // the transcript exchange it came from; 0 when a handler made it up
 
     static ReplayResponse json(int status, const nlohmann::json& body)
@@ -562,25 +570,89 @@ private:
             std::lock_guard lock(m_mutex);
             --m_inFlight;
         }
+        const bool chunked = r.chunked || r.endless;
         QByteArray head = "HTTP/1.1 " + QByteArray::number(r.status) + " " + reason(r.status) + "\r\n";
         if (!r.contentType.isEmpty())
             head += "Content-Type: " + r.contentType + "\r\n";
         for (const auto& [name, value] : r.headers)
             head += name + ": " + value + "\r\n";
-        if (r.closeDelimited)
+        if (chunked)
+            head += "Transfer-Encoding: chunked\r\n";
+        else if (r.closeDelimited)
             head += "Connection: close\r\n";
         else
             head += "Content-Length: " + QByteArray::number(r.body.size()) + "\r\n";
         head += "\r\n";
         socket->write(head);
+        if (r.endless) {
+            writeEndless(socket, r.body);
+            return;
+        }
+        if (r.dripMs > 0) {
+            drip(socket, r, 0);
+            return;
+        }
+        if (r.resetAfter >= 0) {
+            socket->write(chunked ? chunk(r.body.left(r.resetAfter)) : r.body.left(r.resetAfter));
+            reset(socket);
+            return;
+        }
         if (r.dropAfter >= 0) {
             socket->write(r.body.left(r.dropAfter));
             socket->disconnectFromHost(); // after the pending bytes are out
             return;
         }
-        socket->write(r.body);
+        socket->write(chunked ? chunk(r.body) + chunk({}) : r.body);
         if (r.closeDelimited)
             socket->disconnectFromHost();
+    }
+
+    static QByteArray chunk(const QByteArray& data)
+    {
+        return QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n";
+    }
+
+    // Sends the body again and again, keeping at most a few MB queued, so the server's own memory
+    // stays flat and the client's reading pace decides how much arrives.
+    void writeEndless(QTcpSocket* socket, const QByteArray& body)
+    {
+        const QByteArray piece = chunk(body.isEmpty() ? QByteArray(64 * 1024, ' ') : body);
+        auto topUp = [socket, piece] {
+            while (socket->state() == QAbstractSocket::ConnectedState && socket->bytesToWrite() < 4 * 1024 * 1024)
+                socket->write(piece);
+        };
+        QObject::connect(socket, &QIODevice::bytesWritten, socket, topUp);
+        topUp();
+    }
+
+    // One byte every dripMs, then the end of the body (and of the chunked stream).
+    void drip(QPointer<QTcpSocket> socket, const ReplayResponse& r, qsizetype sent)
+    {
+        if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+            return;
+        const bool chunked = r.chunked;
+        if (sent >= r.body.size()) {
+            if (chunked)
+                socket->write(chunk({}));
+            return;
+        }
+        const QByteArray one = r.body.mid(sent, 1);
+        socket->write(chunked ? chunk(one) : one);
+        QTimer::singleShot(r.dripMs, socket, [this, socket, r, sent] { drip(socket, r, sent + 1); });
+    }
+
+    // A reset rather than an orderly close: the client sees "connection reset by peer".
+    static void reset(QTcpSocket* socket)
+    {
+        socket->flush();
+#ifdef Q_OS_UNIX
+        const struct linger hard
+        {
+            1, 0
+        };
+        ::setsockopt(static_cast<int>(socket->socketDescriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+#endif
+        socket->abort();
     }
 
     std::vector<RecordedExchange> m_exchanges;

@@ -483,6 +483,7 @@ private Q_SLOTS:
         auto store = openStore([](RestConnection& c) {
             c.maxRetries = 5;
             c.maxBackoffMs = 3'600'000;
+            c.retryBudgetMs = 7'200'000; // wait for the server, so that the wait can be cancelled
         });
         QVERIFY(store);
         auto busy = ReplayResponse::json(503, {{"error_code", "TEMPORARILY_UNAVAILABLE"}, {"message", "later"}});
