@@ -13,11 +13,13 @@
 #include "loggedmodelspanel.h"
 #include "metricchartpanel.h"
 #include "metricvaluesloader.h"
+#include "net/httpclient.h"
 #include "parallelcoordinatespanel.h"
 #include "parallelcoordinatesview.h"
 #include "problemlistmodel.h"
 #include "readonlynote.h"
 #include "registrypanel.h"
+#include "retrycountdown.h"
 #include "runcolors.h"
 #include "rundetailspanel.h"
 #include "rundiffview.h"
@@ -27,6 +29,7 @@
 #include "runtableview.h"
 #include "scatterpanel.h"
 #include "store.h"
+#include "stores/rest/reststore.h"
 #include "storesession.h"
 #include "tableexport.h"
 #include "taskprogresswidget.h"
@@ -453,6 +456,14 @@ void MainWindow::onOpened(const QString& uri)
     m_details->showRun({});
     m_runEditor->setStore(store, uri);
     showReadOnlyBadge(ReadOnlyNote::reason(store.get(), ReadOnlyNote::Edits::Runs, uri));
+    if (const auto* rest = dynamic_cast<const RestStore*>(store.get())) {
+        // A busy server makes reads wait before each retry: say so, and for how long.
+        auto* countdown = statusBar()->findChild<RetryCountdown*>();
+        if (!countdown)
+            countdown = new RetryCountdown(statusBar());
+        connect(rest->retryNotifier(), &RetryNotifier::waiting, countdown,
+            [countdown](const QString&, int status, qint64 waitMs) { countdown->start(status, waitMs); });
+    }
     m_progress->start(tr("Listing experiments\u2026"), false);
     showMessage(tr("Listing experiments\u2026"));
 }
