@@ -29,12 +29,16 @@ std::string_view entityPrefix(SearchEntity e)
     return "";
 }
 
-// Quoted so that MLflow's tokenizer gives back exactly `text`, or nullopt.
+// Quoted so that MLflow's tokenizer gives back exactly `text`, or nullopt. The check runs with a
+// quoted text after the candidate: in a text ending in an odd run of backslashes the last one
+// escapes the closing quote, which then closes only because nothing follows (the scan falls back to
+// it); in a longer filter the text would swallow everything up to the next quote.
 std::optional<std::string> renderQuoted(std::string_view text, char quote)
 {
     const std::string candidate = quote + std::string(text) + quote;
-    const auto tokens = tokenizeSearch(candidate);
-    if (!tokens || tokens->size() != 2)
+    const std::string probe = candidate + ' ' + quote + quote; // the tokens view into it
+    const auto tokens = tokenizeSearch(probe);
+    if (!tokens || tokens->size() != 3)
         return std::nullopt;
     const SearchToken& t = tokens->front();
     const bool whole = t.kind == SearchTokenKind::String || (t.kind == SearchTokenKind::Word && t.wholeQuote == quote);

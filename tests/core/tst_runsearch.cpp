@@ -660,6 +660,10 @@ void TestRunSearch::mlflowCompatibility_data()
     QTest::newRow("NOT is local") << u"NOT metrics.a > 1 AND params.p = 'v'"_s << false << u""_s
                                   << u"params.`p` = 'v'"_s;
     QTest::newRow("emptied list is local") << u"run_id IN ('ABC')"_s << false << u""_s << u""_s;
+    // The trailing backslash escapes the closing quote, which closes only at the end of a filter;
+    // written before another quoted value it would swallow that comparison, so it stays local.
+    QTest::newRow("value ending in a backslash")
+        << u"tags.a ILIKE '%\\' AND tags.b = \"x\""_s << false << u""_s << u"tags.`b` = 'x'"_s;
 }
 
 void TestRunSearch::mlflowCompatibility()

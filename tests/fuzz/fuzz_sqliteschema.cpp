@@ -38,7 +38,7 @@ const std::array<const char*, 14> kOddValues
 
 const std::array<const char*, 4> kFilters
     = {"", "metrics.loss > 0.1 and params.lr = '0.01' and tags.`mlflow.runName` LIKE 'res%'",
-        "attributes.status != 'FAILED' or datasets.name IN ('cifar10-eval') or metrics.accuracy IS NULL",
+        "attributes.status != 'FAILED' or datasets.name IN ('cifar10-eval') or metrics.accuracy >= 0.5",
         "run_name ILIKE '%a%' and attributes.start_time >= 0 and not params.x = '1'"};
 
 struct Cursor
