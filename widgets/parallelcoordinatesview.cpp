@@ -6,6 +6,7 @@
 #include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QRegularExpression>
 #include <QThreadPool>
 #include <QToolTip>
 #include <QtConcurrent/QtConcurrentRun>
@@ -24,11 +25,6 @@ constexpr double kBrushReach = 10.0; // pixels either side of an axis that start
 constexpr double kHoverReach = 6.0;
 constexpr double kLabelPadding = 10.0;
 constexpr int kMinimumLabelPointSize = 6;
-
-QRectF wrappedRect(const QFontMetricsF& metrics, double width, const QString& text)
-{
-    return metrics.boundingRect(QRectF(0, 0, width, 1e6), Qt::TextWrapAnywhere | Qt::AlignLeft, text);
-}
 
 } // namespace
 
@@ -242,6 +238,35 @@ QSize ParallelCoordinatesView::minimumSizeHint() const
 
 // --- layout --------------------------------------------------------------------------------------
 
+QString ParallelCoordinatesView::breakable(const QString& text, int maxChars)
+{
+    QString cut = maxChars >= 0 && text.size() > maxChars ? text.left(maxChars - 1) + QChar(0x2026) : text;
+    QString out;
+    out.reserve(cut.size() + cut.size() / 4);
+    for (const QChar c : cut) {
+        out += c;
+        if (c == QLatin1Char('_') || c == QLatin1Char('.') || c == QLatin1Char('/') || c == QLatin1Char('-')
+            || c == QLatin1Char(':'))
+            out += QChar(0x200B);
+    }
+    return out;
+}
+
+int ParallelCoordinatesView::wrapFlag(const QFontMetricsF& metrics, double width, const QString& text)
+{
+    static const QRegularExpression breaks(QStringLiteral("[\\s\\x{200B}]+"));
+    for (const QString& word : text.split(breaks, Qt::SkipEmptyParts)) {
+        if (metrics.horizontalAdvance(word) > width)
+            return Qt::TextWrapAnywhere;
+    }
+    return Qt::TextWordWrap;
+}
+
+QRectF ParallelCoordinatesView::wrappedRect(const QFontMetricsF& metrics, double width, const QString& text)
+{
+    return metrics.boundingRect(QRectF(0, 0, width, 1e6), wrapFlag(metrics, width, text) | Qt::AlignLeft, text);
+}
+
 ParallelCoordinatesView::Layout ParallelCoordinatesView::computeLayout(const QSize& size) const
 {
     Layout layout;
@@ -255,6 +280,11 @@ ParallelCoordinatesView::Layout ParallelCoordinatesView::computeLayout(const QSi
     layout.labelFont = layout.tickFont;
 
     layout.column = axisCount > 0 ? (size.width() - 2 * kMargin) / axisCount : 0;
+    if (axisCount > 0 && layout.column < kMinColumn) {
+        // Too narrow for its axes (an export at a fixed size): the image grows instead of breaking titles.
+        layout.column = kMinColumn;
+        layout.size.setWidth(static_cast<int>(std::ceil(axisCount * kMinColumn + 2 * kMargin)));
+    }
     for (int i = 0; i < axisCount; ++i)
         layout.x.push_back(kMargin + 4 + i * layout.column);
 
@@ -262,7 +292,8 @@ ParallelCoordinatesView::Layout ParallelCoordinatesView::computeLayout(const QSi
     const QFontMetricsF titleMetrics(layout.titleFont);
     double titleHeight = titleMetrics.height() * 2;
     for (int i = 0; i < axisCount; ++i)
-        titleHeight = std::max(titleHeight, wrappedRect(titleMetrics, layout.column - 8, titleText(i)).height());
+        titleHeight
+            = std::max(titleHeight, wrappedRect(titleMetrics, layout.column - 8, breakable(titleText(i))).height());
     layout.titleTop = kMargin / 2;
     layout.titleBottom = layout.titleTop + titleHeight;
     layout.valueTop = layout.titleBottom + QFontMetricsF(layout.tickFont).height();
@@ -270,7 +301,7 @@ ParallelCoordinatesView::Layout ParallelCoordinatesView::computeLayout(const QSi
     double bottom = size.height() - kMargin / 2;
     if (!m_model.colorMetric().isEmpty()) {
         const double legendHeight = QFontMetricsF(layout.tickFont).height() + 12;
-        layout.legend = QRectF(kMargin, bottom - legendHeight, size.width() - 2 * kMargin, legendHeight);
+        layout.legend = QRectF(kMargin, bottom - legendHeight, layout.size.width() - 2 * kMargin, legendHeight);
         bottom -= legendHeight + 4;
     }
     layout.laneHeight = kLaneHeight;
@@ -293,7 +324,7 @@ ParallelCoordinatesView::Layout ParallelCoordinatesView::computeLayout(const QSi
                 continue;
             double sum = 0;
             for (const QString& category : axis.categories)
-                sum += wrappedRect(metrics, labelWidth, category).height() + 1;
+                sum += wrappedRect(metrics, labelWidth, breakable(category, kMaxLabelChars)).height() + 1;
             tallest = std::max(tallest, sum);
         }
         return tallest;
@@ -317,8 +348,9 @@ ParallelCoordinatesView::Layout ParallelCoordinatesView::computeLayout(const QSi
         for (const auto& tick : ticks) {
             Label label;
             label.text = tick.label;
+            label.shown = breakable(tick.label, kMaxLabelChars);
             label.anchorY = layout.yAt(tick.position);
-            const QRectF box = wrappedRect(labelMetrics, labelWidth, tick.label);
+            const QRectF box = wrappedRect(labelMetrics, labelWidth, label.shown);
             label.rect = QRectF(layout.x[static_cast<std::size_t>(i)] + kLabelPadding, label.anchorY - box.height() / 2,
                 labelWidth, box.height());
             labels.push_back(label);
@@ -349,6 +381,11 @@ void ParallelCoordinatesView::relayout()
     m_axesLayerDirty = true;
     // Categorical labels never overlap: ask for the height they need at the smallest font (a
     // surrounding scroll area then scrolls), and give it back when they no longer need it.
+    // Every axis gets a column wide enough for its title: many axes scroll sideways instead.
+    const int wantedWidth = std::max(
+        minimumSizeHint().width(), static_cast<int>(std::ceil(m_model.axisCount() * kMinColumn + 2 * kMargin)));
+    if (minimumWidth() != wantedWidth)
+        setMinimumWidth(wantedWidth);
     const int wanted = m_layout.requiredHeight > minimumSizeHint().height() ? m_layout.requiredHeight : 0;
     if (minimumHeight() != wanted)
         setMinimumHeight(wanted);
@@ -408,7 +445,7 @@ QList<QPair<QRectF, QString>> ParallelCoordinatesView::categoryLabels(int axis) 
 {
     QList<QPair<QRectF, QString>> out;
     for (const Label& label : m_layout.labels.at(static_cast<std::size_t>(axis)))
-        out << qMakePair(label.rect, label.text);
+        out << qMakePair(label.rect, label.shown);
     return out;
 }
 

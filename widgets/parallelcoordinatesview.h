@@ -93,7 +93,7 @@ public:
     /** The pixel of a display position (0 bottom, 1 top) on an axis. */
     QPointF pointAt(int axis, double position) const;
     QPointF missingLanePoint(int axis) const;
-    /** A categorical axis's labels as laid out: each full text and the box it is drawn in. */
+    /** A categorical axis's labels as laid out: each text as drawn (see breakable()) and its box. */
     QList<QPair<QRectF, QString>> categoryLabels(int axis) const;
     QFont categoryLabelFont() const { return m_layout.labelFont; }
     /** The run whose line passes nearest to `pos` (within a few pixels), or an empty string. */
@@ -139,8 +139,19 @@ private:
     {
         QRectF rect;
         double anchorY = 0;
-        QString text;
+        QString text; // the value in full
+        QString shown; // as drawn: at most kMaxLabelChars, with break points (see breakable())
     };
+    /** Longer values (a 1,000-character param) are cut with an ellipsis; the CSV export has them whole. */
+    static constexpr int kMaxLabelChars = 80;
+    /** `text` cut to `maxChars`, with zero-width break points after _ . / - : so names wrap at their parts. */
+    static QString breakable(const QString& text, int maxChars = -1);
+    /** Word wrap when every word fits in `width`, else wrap anywhere: whole words where possible. */
+    static int wrapFlag(const QFontMetricsF& metrics, double width, const QString& text);
+    /** The box `text` takes wrapped to `width` with wrapFlag(). */
+    static QRectF wrappedRect(const QFontMetricsF& metrics, double width, const QString& text);
+    /** Columns narrower than this would break every title; the view asks for the width instead. */
+    static constexpr double kMinColumn = 96.0;
     struct Layout
     {
         QSize size;

@@ -18,7 +18,9 @@
 #include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
@@ -152,6 +154,7 @@ private Q_SLOTS:
     void dragTitleReordersAxes();
     void doubleClickTitleFlips();
     void categoricalLabelsShownInFull();
+    void manyAxesKeepTitlesWhole();
     void colourByMetricAndExports();
     void manyRunsAreRasterizedWhereTheDataSays();
     void linesArriveFromAWorker();
@@ -405,10 +408,14 @@ void TestParallelCoordinates::categoricalLabelsShownInFull()
     const auto labels = view.categoryLabels(0);
     QStringList shown;
     for (const auto& label : labels)
-        shown << label.second;
-    std::sort(values.begin(), values.end());
+        shown << QString(label.second).remove(QChar(0x200B)); // break points are not text
+    // Every value word for word, nothing merged; only the 1,003-character one is cut, to 80.
+    QStringList expected;
+    for (const QString& value : values)
+        expected << (value.size() > 80 ? value.left(79) + QChar(0x2026) : value);
+    std::sort(expected.begin(), expected.end());
     std::sort(shown.begin(), shown.end());
-    QCOMPARE(shown, values); // every value, word for word: nothing elided or merged
+    QCOMPARE(shown, expected);
 
     const QFontMetricsF metrics(view.categoryLabelFont());
     for (int i = 0; i < labels.size(); ++i) {
@@ -422,6 +429,56 @@ void TestParallelCoordinates::categoricalLabelsShownInFull()
             QVERIFY2(!rect.intersects(labels[j].first), qPrintable(labels[i].second.left(20)));
     }
     QVERIFY(view.categoryLabelFont().pointSizeF() >= 6);
+}
+
+void TestParallelCoordinates::manyAxesKeepTitlesWhole()
+{
+    // 37 axes with long, realistic names in a 1,000-pixel area: each axis keeps a column its title's
+    // parts fit in (the area scrolls sideways), so titles wrap between words, never inside one.
+    std::vector<std::pair<std::string, double>> metrics;
+    QList<ParallelAxisSpec> axes;
+    for (int i = 0; i < 37; ++i) {
+        const std::string key = "val/accuracy_top" + std::to_string(i) + "_epoch-end";
+        metrics.emplace_back(key, i * 0.5);
+        axes.push_back({Kind::Metric, QString::fromStdString(key)});
+    }
+    std::vector<Run> runs;
+    for (int r = 0; r < 5; ++r)
+        runs.push_back(makeRun(std::to_string(r), metrics, {{"note", std::string(1000, 'n')}}));
+    axes.push_back({Kind::Param, QStringLiteral("note")});
+    QScrollArea area;
+    auto* owned = new ParallelCoordinatesView; // the area owns it
+    ParallelCoordinatesView& view = *owned;
+    QVERIFY(applyRuns(view, snapshot(runs)));
+    view.setAxes(axes);
+    area.setWidget(owned);
+    area.setWidgetResizable(true);
+    area.resize(1000, 500);
+    area.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&area));
+    QTRY_VERIFY(view.width() > 1000);
+    QVERIFY(area.horizontalScrollBar()->maximum() > 0);
+
+    QFont titleFont = view.font();
+    titleFont.setBold(true); // as titles are drawn
+    const QFontMetricsF titleMetrics(titleFont);
+    static const QRegularExpression parts(QStringLiteral("[_./: -]"));
+    for (int i = 0; i < view.model().axisCount(); ++i) {
+        const QRectF title = view.titleRect(i);
+        QVERIFY(i == 0 || title.left() >= view.titleRect(i - 1).right());
+        for (const QString& part : view.model().axis(i).spec.key.split(parts, Qt::SkipEmptyParts))
+            QVERIFY2(titleMetrics.horizontalAdvance(part) <= title.width(), qPrintable(part));
+    }
+    // The 1,000-character value is cut to one bounded label, not a wall of text down the axis.
+    const auto labels = view.categoryLabels(view.model().axisCount() - 1);
+    QCOMPARE(labels.size(), 1);
+    QCOMPARE(QString(labels[0].second).remove(QChar(0x200B)).size(), 80);
+    QVERIFY(labels[0].first.height() < 10 * QFontMetricsF(view.categoryLabelFont()).height());
+
+    // An export asked for at a size too narrow for 38 axes is drawn wider instead of squeezing.
+    const QImage image = view.render(QSize(800, 400));
+    QVERIFY(image.width() >= 38 * 96);
+    QCOMPARE(image.height(), 400);
 }
 
 void TestParallelCoordinates::colourByMetricAndExports()
