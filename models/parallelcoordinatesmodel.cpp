@@ -11,6 +11,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace runlens {
@@ -442,30 +443,32 @@ bool ParallelCoordinatesModel::tooManyCategories(const RunList& runs, const Para
 
 bool ParallelCoordinatesModel::varies(const RunList& runs, const ParallelAxisSpec& spec)
 {
-    if (runs.runs.size() < 2)
-        return false;
+    // Two different values among the runs that have one: an axis where every run sits on one value
+    // or in the missing lane shows nothing a line could cross, so it is not proposed.
     const std::string key = spec.key.toStdString();
     if (spec.kind == ParallelAxisSpec::Kind::Param) {
-        const std::string* first = paramOf(runs.runs.front(), key);
+        const std::string* first = nullptr;
         for (const Run& run : runs.runs) {
             const std::string* value = paramOf(run, key);
-            if ((value == nullptr) != (first == nullptr) || (value && *value != *first))
+            if (!value)
+                continue;
+            if (!first)
+                first = value;
+            else if (*value != *first)
                 return true;
         }
         return false;
     }
-    const Metric* first = runs.runs.front().metric(key);
+    std::optional<double> first;
     for (const Run& run : runs.runs) {
-        const Metric* value = run.metric(key);
-        if ((value == nullptr) != (first == nullptr))
+        const Metric* metric = run.metric(key);
+        // NaN and infinities are drawn in the lane below the axis, so they are no position here either.
+        if (!metric || !std::isfinite(metric->point.value))
+            continue;
+        if (!first)
+            first = metric->point.value;
+        else if (metric->point.value != *first)
             return true;
-        if (value) {
-            const double a = value->point.value;
-            const double b = first->point.value;
-            // NaN equals NaN here: two runs that both logged NaN do not differ.
-            if (!(a == b || (std::isnan(a) && std::isnan(b))))
-                return true;
-        }
     }
     return false;
 }
