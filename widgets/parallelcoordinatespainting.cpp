@@ -324,10 +324,8 @@ void ParallelCoordinatesView::paintAxes(QPainter& painter, const Layout& layout)
         painter.drawLine(QPointF(x, layout.valueTop), QPointF(x, layout.valueBottom));
 
         painter.setFont(layout.titleFont);
-        const QString title = breakable(titleText(i));
-        painter.drawText(QRectF(x - 4, layout.titleTop, layout.column - 8, layout.titleBottom - layout.titleTop),
-            wrapFlag(QFontMetricsF(layout.titleFont), layout.column - 8, title) | Qt::AlignLeft | Qt::AlignBottom,
-            title);
+        drawWrapped(painter, QRectF(x - 4, layout.titleTop, layout.column - 8, layout.titleBottom - layout.titleTop),
+            Qt::AlignLeft | Qt::AlignBottom, breakable(titleText(i)));
 
         if (axis.categorical) {
             painter.setFont(layout.labelFont);
@@ -338,10 +336,7 @@ void ParallelCoordinatesView::paintAxes(QPainter& painter, const Layout& layout)
                 if (std::abs(mid - label.anchorY) > 2) // a leader to a label pushed away from its value
                     painter.drawLine(QPointF(x + 3, label.anchorY), QPointF(label.rect.left() - 1, mid));
                 painter.fillRect(label.rect.adjusted(-2, 0, 2, 0), halo);
-                painter.drawText(label.rect,
-                    wrapFlag(QFontMetricsF(layout.labelFont), label.rect.width(), label.shown) | Qt::AlignLeft
-                        | Qt::AlignVCenter | Qt::TextDontClip,
-                    label.shown);
+                drawWrapped(painter, label.rect, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextDontClip, label.text);
             }
         } else {
             painter.setFont(layout.tickFont);
@@ -522,9 +517,7 @@ void ParallelCoordinatesView::paintOverlay(QPainter& painter)
         painter.fillRect(ghost, fill);
         painter.setFont(m_layout.titleFont);
         painter.setPen(palette().color(QPalette::WindowText));
-        const QString title = breakable(titleText(m_dragAxis));
-        painter.drawText(ghost,
-            wrapFlag(QFontMetricsF(m_layout.titleFont), ghost.width(), title) | Qt::AlignLeft | Qt::AlignBottom, title);
+        drawWrapped(painter, ghost, Qt::AlignLeft | Qt::AlignBottom, breakable(titleText(m_dragAxis)));
     }
 }
 

@@ -267,6 +267,16 @@ QRectF ParallelCoordinatesView::wrappedRect(const QFontMetricsF& metrics, double
     return metrics.boundingRect(QRectF(0, 0, width, 1e6), wrapFlag(metrics, width, text) | Qt::AlignLeft, text);
 }
 
+void ParallelCoordinatesView::drawWrapped(QPainter& painter, const QRectF& rect, int alignment, const QString& text)
+{
+    painter.drawText(rect, wrapFlag(QFontMetricsF(painter.font()), rect.width(), text) | alignment, text);
+}
+
+int ParallelCoordinatesView::minimumPlotWidth(int axisCount)
+{
+    return static_cast<int>(std::ceil(axisCount * kMinColumn + 2 * kMargin));
+}
+
 ParallelCoordinatesView::Layout ParallelCoordinatesView::computeLayout(const QSize& size) const
 {
     Layout layout;
@@ -283,7 +293,7 @@ ParallelCoordinatesView::Layout ParallelCoordinatesView::computeLayout(const QSi
     if (axisCount > 0 && layout.column < kMinColumn) {
         // Too narrow for its axes (an export at a fixed size): the image grows instead of breaking titles.
         layout.column = kMinColumn;
-        layout.size.setWidth(static_cast<int>(std::ceil(axisCount * kMinColumn + 2 * kMargin)));
+        layout.size.setWidth(minimumPlotWidth(axisCount));
     }
     for (int i = 0; i < axisCount; ++i)
         layout.x.push_back(kMargin + 4 + i * layout.column);
@@ -347,10 +357,9 @@ ParallelCoordinatesView::Layout ParallelCoordinatesView::computeLayout(const QSi
         const QList<ParallelCoordinatesModel::Tick> ticks = m_model.ticks(i);
         for (const auto& tick : ticks) {
             Label label;
-            label.text = tick.label;
-            label.shown = breakable(tick.label, kMaxLabelChars);
+            label.text = breakable(tick.label, kMaxLabelChars);
             label.anchorY = layout.yAt(tick.position);
-            const QRectF box = wrappedRect(labelMetrics, labelWidth, label.shown);
+            const QRectF box = wrappedRect(labelMetrics, labelWidth, label.text);
             label.rect = QRectF(layout.x[static_cast<std::size_t>(i)] + kLabelPadding, label.anchorY - box.height() / 2,
                 labelWidth, box.height());
             labels.push_back(label);
@@ -382,8 +391,7 @@ void ParallelCoordinatesView::relayout()
     // Categorical labels never overlap: ask for the height they need at the smallest font (a
     // surrounding scroll area then scrolls), and give it back when they no longer need it.
     // Every axis gets a column wide enough for its title: many axes scroll sideways instead.
-    const int wantedWidth = std::max(
-        minimumSizeHint().width(), static_cast<int>(std::ceil(m_model.axisCount() * kMinColumn + 2 * kMargin)));
+    const int wantedWidth = std::max(minimumSizeHint().width(), minimumPlotWidth(m_model.axisCount()));
     if (minimumWidth() != wantedWidth)
         setMinimumWidth(wantedWidth);
     const int wanted = m_layout.requiredHeight > minimumSizeHint().height() ? m_layout.requiredHeight : 0;
@@ -445,7 +453,7 @@ QList<QPair<QRectF, QString>> ParallelCoordinatesView::categoryLabels(int axis) 
 {
     QList<QPair<QRectF, QString>> out;
     for (const Label& label : m_layout.labels.at(static_cast<std::size_t>(axis)))
-        out << qMakePair(label.rect, label.shown);
+        out << qMakePair(label.rect, label.text);
     return out;
 }
 

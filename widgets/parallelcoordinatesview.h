@@ -139,8 +139,7 @@ private:
     {
         QRectF rect;
         double anchorY = 0;
-        QString text; // the value in full
-        QString shown; // as drawn: at most kMaxLabelChars, with break points (see breakable())
+        QString text; // as drawn: at most kMaxLabelChars, with break points (see breakable())
     };
     /** Longer values (a 1,000-character param) are cut with an ellipsis; the CSV export has them whole. */
     static constexpr int kMaxLabelChars = 80;
@@ -150,8 +149,12 @@ private:
     static int wrapFlag(const QFontMetricsF& metrics, double width, const QString& text);
     /** The box `text` takes wrapped to `width` with wrapFlag(). */
     static QRectF wrappedRect(const QFontMetricsF& metrics, double width, const QString& text);
+    /** Draws `text` in `rect` in the painter's font, wrapped as wrappedRect() measured it. */
+    static void drawWrapped(QPainter& painter, const QRectF& rect, int alignment, const QString& text);
     /** Columns narrower than this would break every title; the view asks for the width instead. */
     static constexpr double kMinColumn = 96.0;
+    /** The narrowest plot that gives each of `axisCount` axes kMinColumn. */
+    static int minimumPlotWidth(int axisCount);
     struct Layout
     {
         QSize size;

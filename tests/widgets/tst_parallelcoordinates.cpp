@@ -141,6 +141,22 @@ RunListSnapshot sweep(int count)
     return snapshot(runs);
 }
 
+// A view of `runs` on `axes` in a resizable scroll area (which owns it), shown at `size`; null when
+// the runs never arrive or the window is not exposed.
+ParallelCoordinatesView* showInScrollArea(
+    QScrollArea& area, RunListSnapshot runs, const QList<ParallelAxisSpec>& axes, const QSize& size)
+{
+    auto* view = new ParallelCoordinatesView;
+    area.setWidget(view);
+    if (!applyRuns(*view, std::move(runs)))
+        return nullptr;
+    view->setAxes(axes);
+    area.setWidgetResizable(true);
+    area.resize(size);
+    area.show();
+    return QTest::qWaitForWindowExposed(&area) ? view : nullptr;
+}
+
 } // namespace
 
 class TestParallelCoordinates : public QObject
@@ -392,15 +408,10 @@ void TestParallelCoordinates::categoricalLabelsShownInFull()
         runs.push_back(makeRun(std::to_string(i), {{"m", i * 1.0}}, {{"config", value.toStdString()}}));
     }
     QScrollArea area;
-    auto* owned = new ParallelCoordinatesView; // the area owns it
-    ParallelCoordinatesView& view = *owned;
-    QVERIFY(applyRuns(view, snapshot(runs)));
-    view.setAxes({{Kind::Param, QStringLiteral("config")}, {Kind::Metric, QStringLiteral("m")}});
-    area.setWidget(owned);
-    area.setWidgetResizable(true);
-    area.resize(700, 320);
-    area.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&area));
+    ParallelCoordinatesView* inArea = showInScrollArea(area, snapshot(runs),
+        {{Kind::Param, QStringLiteral("config")}, {Kind::Metric, QStringLiteral("m")}}, {700, 320});
+    QVERIFY(inArea);
+    ParallelCoordinatesView& view = *inArea;
     // Forty labels do not fit in 320 pixels: the view grows taller and the area scrolls.
     QTRY_VERIFY(view.height() > 320);
     QTRY_COMPARE(view.height(), std::max(view.minimumHeight(), area.viewport()->height()));
@@ -447,15 +458,9 @@ void TestParallelCoordinates::manyAxesKeepTitlesWhole()
         runs.push_back(makeRun(std::to_string(r), metrics, {{"note", std::string(1000, 'n')}}));
     axes.push_back({Kind::Param, QStringLiteral("note")});
     QScrollArea area;
-    auto* owned = new ParallelCoordinatesView; // the area owns it
-    ParallelCoordinatesView& view = *owned;
-    QVERIFY(applyRuns(view, snapshot(runs)));
-    view.setAxes(axes);
-    area.setWidget(owned);
-    area.setWidgetResizable(true);
-    area.resize(1000, 500);
-    area.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&area));
+    ParallelCoordinatesView* inArea = showInScrollArea(area, snapshot(runs), axes, {1000, 500});
+    QVERIFY(inArea);
+    ParallelCoordinatesView& view = *inArea;
     QTRY_VERIFY(view.width() > 1000);
     QVERIFY(area.horizontalScrollBar()->maximum() > 0);
 
