@@ -35,6 +35,13 @@ using json = nlohmann::json;
 
 namespace {
 
+// GCC and clang define it for -fsanitize=address: peak memory is then the sanitizer's, not ours.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kUnderAddressSanitizer = true;
+#else
+constexpr bool kUnderAddressSanitizer = false;
+#endif
+
 constexpr const char* kRun = "3f391c61d696479dbd9255bd742f94eb";
 constexpr const char* kApi = "/api/2.0/mlflow";
 
@@ -169,8 +176,10 @@ private Q_SLOTS:
         VERIFY_CONTAINS(list.error().message, "larger than the limit of " + std::to_string(limit) + " bytes");
         VERIFY_CONTAINS(list.error().message, api("/runs/search"));
         QCOMPARE(m_server->requestCount(api("/runs/search")), 1); // an oversized reply is not asked for again
-        // Bounded by a small multiple of the limit, whatever the server keeps sending.
-        if (before > 0)
+        // Bounded by a small multiple of the limit, whatever the server keeps sending. Under
+        // AddressSanitizer peak memory is its quarantine of freed blocks (256 MB by default), not
+        // what the client holds, so the bound is checked in the plain build only.
+        if (before > 0 && !kUnderAddressSanitizer)
             QVERIFY2(grown < limit * 5 / 2, (std::to_string(grown >> 20) + " MB").c_str());
         verifyStillUsable(*store);
     }
