@@ -564,7 +564,9 @@ void MainWindow::onRunsLoaded(const QStringList& ids, const RunListSnapshot& run
     }
     const bool otherExperiments = ids != m_layoutIds;
     if (otherExperiments) {
-        // Each set of experiments keeps its own columns; apply them before the table fills.
+        // Other experiments are a new table, not a refresh of this one: emptied first, so columns are
+        // fitted to the new runs, and each set of experiments keeps its own layout and sort.
+        m_runModel->clear();
         m_layoutIds = ids;
         m_runView->setColumnLayout(ColumnLayout::load(m_session->uri(), ids));
     }

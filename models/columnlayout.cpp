@@ -53,6 +53,15 @@ ColumnLayout ColumnLayout::load(const QString& storeUri, const QStringList& expe
     layout.pinned = settings.value(QStringLiteral("pinned")).toStringList();
     layout.order = settings.value(QStringLiteral("order")).toStringList();
     layout.differOnly = settings.value(QStringLiteral("differOnly"), false).toBool();
+    layout.sortColumn = settings.value(QStringLiteral("sortColumn")).toString();
+    layout.sortDescending = settings.value(QStringLiteral("sortDescending"), true).toBool();
+    const QVariantMap widths = settings.value(QStringLiteral("widths")).toMap();
+    for (auto it = widths.constBegin(); it != widths.constEnd(); ++it) {
+        bool ok = false;
+        const int width = it.value().toInt(&ok);
+        if (ok && width > 0)
+            layout.widths.insert(it.key(), width);
+    }
     return layout;
 }
 
@@ -64,6 +73,12 @@ void ColumnLayout::save(const QString& storeUri, const QStringList& experimentId
     settings.setValue(QStringLiteral("pinned"), pinned);
     settings.setValue(QStringLiteral("order"), order);
     settings.setValue(QStringLiteral("differOnly"), differOnly);
+    settings.setValue(QStringLiteral("sortColumn"), sortColumn);
+    settings.setValue(QStringLiteral("sortDescending"), sortDescending);
+    QVariantMap widthMap;
+    for (auto it = widths.constBegin(); it != widths.constEnd(); ++it)
+        widthMap.insert(it.key(), it.value());
+    settings.setValue(QStringLiteral("widths"), widthMap);
 }
 
 QList<int> uniformColumns(const QAbstractItemModel& model)

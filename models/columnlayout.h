@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -11,8 +12,9 @@ namespace runlens {
 
 /**
  * How a person arranged the runs table for one set of experiments: hidden and pinned columns, the
- * order they dragged columns into, and whether only differing columns show. Columns are named by a
- * stable id ("metric:loss") since their positions change with the loaded keys.
+ * order they dragged columns into, the widths they dragged columns to, the sort, and whether only
+ * differing columns show. Columns are named by a stable id ("metric:loss") since their positions
+ * change with the loaded keys.
  */
 struct ColumnLayout
 {
@@ -20,6 +22,9 @@ struct ColumnLayout
     QStringList pinned; // in their left-to-right order
     QStringList order; // every column id as last shown, left to right
     bool differOnly = false;
+    QString sortColumn; // empty: newest first, as MLflow lists runs
+    bool sortDescending = true;
+    QHash<QString, int> widths; // only columns the person resized; the rest are fitted to their contents
 
     bool operator==(const ColumnLayout&) const = default;
 

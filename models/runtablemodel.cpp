@@ -209,10 +209,12 @@ void RunTableModel::setRuns(RunListSnapshot runs, const QHash<QString, QString>&
     }
     if (m_runs && runs && !m_runs->runs.empty() && experimentNames == m_experimentNames) {
         // A refresh: columns and rows change in place, so views keep selection, sort and scroll even
-        // when a running run logs its first value of a new metric.
-        if (!sameColumns())
-            updateColumns(std::move(columns));
+        // when a running run logs its first value of a new metric. Rows first: a column that comes
+        // back (a filter was cleared) arrives with the runs that have it, so a view can fit it.
+        const bool columnsChange = !sameColumns();
         updateRuns(std::move(runs));
+        if (columnsChange)
+            updateColumns(std::move(columns));
         return;
     }
 

@@ -66,13 +66,16 @@ RunTableView::RunTableView(QWidget* parent)
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     setSortingEnabled(true);
     connect(m_header, &QHeaderView::sectionMoved, this, &RunTableView::onSectionMoved);
+    connect(m_header, &QHeaderView::sectionResized, this,
+        [this](int logical, int, int newSize) { onSectionResized(logical, newSize); });
+    connect(m_header, &QHeaderView::sortIndicatorChanged, this, &RunTableView::onSortIndicatorChanged);
 }
 
 void RunTableView::setModel(QAbstractItemModel* model)
 {
-    disconnect(m_aboutToReset);
-    disconnect(m_reset);
-    disconnect(m_columnsInserted);
+    for (const QMetaObject::Connection& connection : std::as_const(m_modelConnections))
+        disconnect(connection);
+    m_modelConnections.clear();
     disconnect(m_nestedChanged);
     QTableView::setModel(model);
     if (RunSortProxyModel* proxy = runProxy())
@@ -80,10 +83,19 @@ void RunTableView::setModel(QAbstractItemModel* model)
     updateTreeActions();
     if (!model)
         return;
-    m_columnsInserted = connect(model, &QAbstractItemModel::columnsInserted, this,
-        [this](const QModelIndex&, int first, int last) { extendSelectionToColumns(first, last); });
-    m_aboutToReset = connect(model, &QAbstractItemModel::modelAboutToBeReset, this, &RunTableView::rememberSort);
-    m_reset = connect(model, &QAbstractItemModel::modelReset, this, &RunTableView::restoreSortAndFit);
+    // The header handles these signals before this view does; what it resizes or re-sorts on the
+    // way is the model's doing, not the person's.
+    const auto changing = [this] { m_applyingLayout = true; };
+    const auto changed = [this] { m_applyingLayout = false; };
+    m_modelConnections = {
+        connect(model, &QAbstractItemModel::modelAboutToBeReset, this, changing),
+        connect(model, &QAbstractItemModel::modelReset, this, &RunTableView::restoreSortAndFit),
+        connect(model, &QAbstractItemModel::columnsAboutToBeInserted, this, changing),
+        connect(model, &QAbstractItemModel::columnsInserted, this,
+            [this](const QModelIndex&, int first, int last) { onColumnsInserted(first, last); }),
+        connect(model, &QAbstractItemModel::columnsAboutToBeRemoved, this, changing),
+        connect(model, &QAbstractItemModel::columnsRemoved, this, changed),
+    };
     restoreSortAndFit();
 }
 
@@ -99,45 +111,76 @@ void RunTableView::extendSelectionToColumns(int first, int last)
         selectionModel()->select(extra, QItemSelectionModel::Select);
 }
 
-void RunTableView::rememberSort()
+void RunTableView::onColumnsInserted(int first, int last)
 {
-    const int section = m_header->sortIndicatorSection();
-    if (!model() || section < 0 || section >= model()->columnCount())
-        return;
-    m_sortKind = model()->headerData(section, Qt::Horizontal, RunTableModel::ColumnKindRole).toInt();
-    m_sortKey = model()->headerData(section, Qt::Horizontal, RunTableModel::ColumnKeyRole).toString();
-    m_sortOrder = m_header->sortIndicatorOrder();
+    extendSelectionToColumns(first, last);
+    m_applyingLayout = true;
+    fitColumns(first, last);
+    m_applyingLayout = false;
+    // A filter that narrowed the columns was cleared, or a running run logged a new key: the columns
+    // come back where, as wide and as hidden as the layout says, and a sorted one is sorted again.
+    applyColumnLayout();
+    if (m_header->sortIndicatorSection() < 0)
+        applySort();
 }
 
 void RunTableView::restoreSortAndFit()
 {
-    QAbstractItemModel* m = model();
-    if (!m)
+    if (!model())
         return;
-    // The first load sorts newest first, which is also the order MLflow lists runs in.
-    if (m_sortKind < 0) {
-        m_sortKind = static_cast<int>(RunTableModel::ColumnKind::Start);
-        m_sortOrder = Qt::DescendingOrder;
-    }
-    int target = -1;
-    for (int c = 0; c < m->columnCount(); ++c) {
-        if (m->headerData(c, Qt::Horizontal, RunTableModel::ColumnKindRole).toInt() == m_sortKind
-            && m->headerData(c, Qt::Horizontal, RunTableModel::ColumnKeyRole).toString() == m_sortKey) {
-            target = c;
-            break;
-        }
-    }
-    if (target >= 0)
-        sortByColumn(target, m_sortOrder);
-    else if (m->columnCount() > 0)
-        sortByColumn(-1, Qt::AscendingOrder); // the sorted key is gone: back to the store's order
-    fitColumns();
+    m_applyingLayout = true;
+    fitColumns(0, model()->columnCount() - 1);
+    m_applyingLayout = false;
+    applySort(true); // fresh rows are in the store's order until sorted
     applyColumnLayout();
+}
+
+void RunTableView::applySort(bool force)
+{
+    QAbstractItemModel* m = model();
+    if (!m || m->columnCount() == 0)
+        return;
+    // With no sort of the person's, newest first, which is also the order MLflow lists runs in.
+    const bool chosen = !m_layout.sortColumn.isEmpty();
+    const QString id = chosen ? m_layout.sortColumn : QStringLiteral("run:start");
+    const Qt::SortOrder order = !chosen || m_layout.sortDescending ? Qt::DescendingOrder : Qt::AscendingOrder;
+    int target = -1;
+    for (int c = 0; c < m->columnCount() && target < 0; ++c) {
+        if (ColumnLayout::columnId(*m, c) == id)
+            target = c;
+    }
+    if (!force && target == m_header->sortIndicatorSection() && (target < 0 || order == m_header->sortIndicatorOrder()))
+        return;
+    m_applyingLayout = true;
+    if (target >= 0)
+        sortByColumn(target, order);
+    else
+        sortByColumn(-1, Qt::AscendingOrder); // the sorted key is gone: back to the store's order
+    m_applyingLayout = false;
+}
+
+void RunTableView::onSortIndicatorChanged(int logical, Qt::SortOrder order)
+{
+    // -1 only comes from this view or from Qt dropping a removed column; neither is a choice.
+    if (m_applyingLayout || !model() || logical < 0)
+        return;
+    m_layout.sortColumn = ColumnLayout::columnId(*model(), logical);
+    m_layout.sortDescending = order == Qt::DescendingOrder;
+    Q_EMIT columnLayoutChanged(m_layout);
+}
+
+void RunTableView::onSectionResized(int logical, int newSize)
+{
+    if (m_applyingLayout || !model() || newSize <= 0 || m_header->isSectionHidden(logical))
+        return;
+    m_layout.widths.insert(ColumnLayout::columnId(*model(), logical), newSize);
+    Q_EMIT columnLayoutChanged(m_layout);
 }
 
 void RunTableView::setColumnLayout(const ColumnLayout& layout)
 {
     m_layout = layout;
+    applySort();
     applyColumnLayout();
 }
 
@@ -197,6 +240,11 @@ void RunTableView::applyColumnLayout()
     hide.remove(logicalById.value(QStringLiteral("run:name"), -1));
     for (int c = 0; c < count; ++c)
         m_header->setSectionHidden(c, hide.contains(c));
+    for (auto it = m_layout.widths.constBegin(); it != m_layout.widths.constEnd(); ++it) {
+        const int c = logicalById.value(it.key(), -1);
+        if (c >= 0 && m_header->sectionSize(c) != it.value() && !m_header->isSectionHidden(c))
+            m_header->resizeSection(c, it.value());
+    }
     m_applyingLayout = false;
 }
 
@@ -362,12 +410,17 @@ void RunTableView::keyPressEvent(QKeyEvent* event)
     QTableView::keyPressEvent(event);
 }
 
-void RunTableView::fitColumns()
+void RunTableView::fitColumns(int first, int last)
 {
     if (!model())
         return;
-    resizeColumnsToContents();
-    for (int c = 0; c < model()->columnCount(); ++c) {
+    if (first == 0 && last == model()->columnCount() - 1)
+        resizeColumnsToContents();
+    else {
+        for (int c = first; c <= last; ++c)
+            resizeColumnToContents(c);
+    }
+    for (int c = first; c <= last; ++c) {
         const int width = columnWidth(c);
         if (width > kMaxFittedWidth)
             setColumnWidth(c, kMaxFittedWidth);

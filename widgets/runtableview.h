@@ -13,8 +13,10 @@ class RunTableHeaderView;
 
 /**
  * The runs table: sortable by clicking a header, a group band over params and metrics, and column
- * widths fitted to a sample of the contents whenever the model resets. The sort column is kept
- * across resets by its kind and key, since column positions change with the loaded keys.
+ * widths fitted to a sample of the contents whenever the model resets or columns arrive. The sort
+ * and the widths a person dragged are part of the ColumnLayout, by column id, since column
+ * positions change with the loaded keys: a sorted column that goes away and comes back is sorted
+ * again.
  *
  * Over a RunSortProxyModel in nested mode the Run column shows the runs as a tree: indented, with a
  * branch arrow that expands or collapses a parent on a click; Right/Left expand and collapse the
@@ -47,7 +49,10 @@ public:
 
     /** The arrangement of columns (hidden, pinned, order, differ-only) as the person left it. */
     const ColumnLayout& columnLayout() const { return m_layout; }
-    /** Arranges the columns so: pinned first, then the saved order; new columns go at the end. */
+    /**
+     * Arranges the columns so: pinned first, then the saved order (new columns go at the end), the
+     * saved widths, and sorts by the saved column.
+     */
     void setColumnLayout(const ColumnLayout& layout);
     /** As setColumnLayout, for a change the person made: also emits columnLayoutChanged. */
     void changeColumnLayout(const ColumnLayout& layout);
@@ -63,14 +68,18 @@ protected:
     void mouseDoubleClickEvent(QMouseEvent* event) override;
 
 Q_SIGNALS:
-    /** The person changed the layout (moved a column, or through the column chooser). */
+    /** The person changed the layout (moved, resized or sorted a column, or the column chooser). */
     void columnLayoutChanged(const runlens::ColumnLayout& layout);
 
 private:
-    void rememberSort();
     void onSectionMoved();
+    void onSectionResized(int logical, int newSize);
+    void onSortIndicatorChanged(int logical, Qt::SortOrder order);
     void restoreSortAndFit();
-    void fitColumns();
+    /** Sorts by the layout's column, when it is there and (unless forced) not already sorted by. */
+    void applySort(bool force = false);
+    void onColumnsInserted(int first, int last);
+    void fitColumns(int first, int last);
     void extendSelectionToColumns(int first, int last);
     RunSortProxyModel* runProxy() const;
     void updateTreeActions();
@@ -80,14 +89,11 @@ private:
     bool stepInTree(bool right);
 
     RunTableHeaderView* m_header = nullptr;
-    int m_sortKind = -1;
-    QString m_sortKey;
-    Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
     ColumnLayout m_layout;
+    // Set while this view or the model moves, sizes or sorts columns: only the person's own changes
+    // go into the layout.
     bool m_applyingLayout = false;
-    QMetaObject::Connection m_aboutToReset;
-    QMetaObject::Connection m_reset;
-    QMetaObject::Connection m_columnsInserted;
+    QList<QMetaObject::Connection> m_modelConnections;
     QMetaObject::Connection m_nestedChanged;
     RunNameDelegate* m_nameDelegate = nullptr;
     QAction* m_expandAll = nullptr;
