@@ -43,6 +43,16 @@ void RunTableHeaderView::paintSection(QPainter* painter, const QRect& rect, int 
     QHeaderView::paintSection(painter, lower, logicalIndex);
 }
 
+void RunTableHeaderView::initStyleOptionForIndex(QStyleOptionHeader* option, int logicalIndex) const
+{
+    QHeaderView::initStyleOptionForIndex(option, logicalIndex);
+    // Qt's convention is a down arrow for ascending; MLflow's, and most tables', is an up arrow.
+    if (option->sortIndicator == QStyleOptionHeader::SortDown)
+        option->sortIndicator = QStyleOptionHeader::SortUp;
+    else if (option->sortIndicator == QStyleOptionHeader::SortUp)
+        option->sortIndicator = QStyleOptionHeader::SortDown;
+}
+
 void RunTableHeaderView::paintEvent(QPaintEvent* event)
 {
     QHeaderView::paintEvent(event);

@@ -8,7 +8,8 @@ namespace runlens {
 /**
  * A horizontal header with a band above the column titles naming each group of adjacent columns
  * ("Run", "Parameters", "Metrics"), read from the model's group role. A param and a metric may share
- * a name (say "lr"); the band tells them apart without prefixing every title.
+ * a name (say "lr"); the band tells them apart without prefixing every title. The sort arrow points
+ * up for ascending, as in MLflow's tables.
  */
 class RunTableHeaderView final : public QHeaderView
 {
@@ -26,6 +27,7 @@ public:
 protected:
     void paintEvent(QPaintEvent* event) override;
     void paintSection(QPainter* painter, const QRect& rect, int logicalIndex) const override;
+    void initStyleOptionForIndex(QStyleOptionHeader* option, int logicalIndex) const override;
 
 private:
     QString groupOf(int logicalIndex) const;

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void initTestCase();
     void headerShowsGroupBand();
     void sortIsKeptAcrossResetsByKey();
+    void ascendingArrowPointsUp();
     void fittedColumnsStayReadable();
     void experimentViewSpeaksIds();
     void progressWidgetCancels();
@@ -111,6 +112,59 @@ void TestRunTableView::sortIsKeptAcrossResetsByKey()
     model.setRuns(m_images);
     QCOMPARE(view.horizontalHeader()->sortIndicatorSection(), -1);
     QCOMPARE(proxy.index(0, 0).data().toString(), QString::fromStdString(m_images->runs.front().info.runName));
+}
+
+namespace {
+
+// The ink of a sort arrow in its upper and lower half: the arrow is where the header sorted one way
+// differs from the same header sorted the other way (title and background are the same in both).
+std::pair<int, int> arrowInk(const QImage& arrow, const QImage& otherWay)
+{
+    QRect box;
+    for (int y = 0; y < arrow.height(); ++y) {
+        for (int x = 0; x < arrow.width(); ++x) {
+            if (arrow.pixel(x, y) != otherWay.pixel(x, y))
+                box |= QRect(x, y, 1, 1);
+        }
+    }
+    int upper = 0;
+    int lower = 0;
+    for (int y = box.top(); y <= box.bottom(); ++y) {
+        for (int x = box.left(); x <= box.right(); ++x)
+            (2 * (y - box.top()) < box.height() ? upper : lower) += 255 - qGray(arrow.pixel(x, y));
+    }
+    return {upper, lower};
+}
+
+} // namespace
+
+void TestRunTableView::ascendingArrowPointsUp()
+{
+    RunTableModel model;
+    RunSortProxyModel proxy;
+    proxy.setSourceModel(&model);
+    model.setRuns(m_nlp);
+    RunTableView view;
+    view.setModel(&proxy);
+    view.resize(1000, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    RunTableHeaderView* header = view.runHeader();
+    const int f1 = model.columnOf(RunTableModel::ColumnKind::Metric, QStringLiteral("f1"));
+    header->resizeSection(f1, 200); // room for title and arrow, so nothing but the arrow changes
+    const QRect section(header->sectionViewportPosition(f1), header->bandHeight(), header->sectionSize(f1),
+        header->height() - header->bandHeight());
+    const auto grab = [&] { return header->viewport()->grab(section).toImage(); };
+
+    view.sortByColumn(f1, Qt::AscendingOrder);
+    const QImage ascending = grab();
+    view.sortByColumn(f1, Qt::DescendingOrder);
+    const QImage descending = grab();
+    const auto [ascUpper, ascLower] = arrowInk(ascending, descending);
+    const auto [descUpper, descLower] = arrowInk(descending, ascending);
+    // As in MLflow: ascending points up (the narrow tip, less ink, on top), descending down.
+    QVERIFY2(ascUpper < ascLower, qPrintable(QStringLiteral("ink %1 above, %2 below").arg(ascUpper).arg(ascLower)));
+    QVERIFY2(descUpper > descLower, qPrintable(QStringLiteral("ink %1 above, %2 below").arg(descUpper).arg(descLower)));
 }
 
 void TestRunTableView::fittedColumnsStayReadable()
