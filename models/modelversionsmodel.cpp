@@ -28,7 +28,15 @@ void ModelVersionsModel::setVersions(std::vector<ModelVersion> versions)
         [](const ModelVersion& a, const ModelVersion& b) { return a.version > b.version; });
     beginResetModel();
     m_versions = std::move(versions);
+    m_runNames.clear();
     endResetModel();
+}
+
+void ModelVersionsModel::setRunNames(const QHash<QString, QString>& names)
+{
+    m_runNames = names;
+    if (!m_versions.empty())
+        Q_EMIT dataChanged(index(0, SourceRunColumn), index(rowCount() - 1, SourceRunColumn));
 }
 
 const ModelVersion* ModelVersionsModel::versionAt(int row) const
@@ -74,8 +82,12 @@ QVariant ModelVersionsModel::data(const QModelIndex& index, int role) const
         }
         case StageColumn:
             return q(v->currentStage);
-        case SourceRunColumn:
-            return v->runId ? q(*v->runId) : QString();
+        case SourceRunColumn: {
+            if (!v->runId)
+                return QString();
+            const QString id = q(*v->runId);
+            return m_runNames.value(id, id);
+        }
         case LoggedModelColumn:
             return q(sourceLoggedModelId(*v).value_or(std::string()));
         case StatusColumn:
@@ -91,7 +103,11 @@ QVariant ModelVersionsModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         switch (index.column()) {
         case SourceRunColumn:
-            return v->runId ? tr("Double-click to open run %1").arg(q(*v->runId)) : tr("No source run");
+            if (!v->runId)
+                return tr("No source run");
+            if (const auto name = m_runNames.constFind(q(*v->runId)); name != m_runNames.constEnd())
+                return tr("Run %1 (%2)\nDouble-click to open it").arg(*name, q(*v->runId));
+            return tr("Double-click to open run %1").arg(q(*v->runId));
         case LoggedModelColumn: {
             const auto id = sourceLoggedModelId(*v);
             if (!id)

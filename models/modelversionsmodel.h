@@ -4,6 +4,7 @@
 #include "entities.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 
 #include <vector>
 
@@ -37,6 +38,11 @@ public:
     explicit ModelVersionsModel(QObject* parent = nullptr);
 
     void setVersions(std::vector<ModelVersion> versions);
+    /**
+     * Names of source runs by run id, read after the versions: the Source run column shows a run's
+     * name as the runs table does, and its id until the name is known or when the run cannot be read.
+     */
+    void setRunNames(const QHash<QString, QString>& names);
     const std::vector<ModelVersion>& versions() const { return m_versions; }
     const ModelVersion* versionAt(int row) const;
     /** The row of a version number, -1 when absent. */
@@ -49,6 +55,7 @@ public:
 
 private:
     std::vector<ModelVersion> m_versions;
+    QHash<QString, QString> m_runNames;
 };
 
 } // namespace runlens

@@ -392,9 +392,41 @@ void RegistryPanel::loadVersions()
                 const int row = m_versions->rowOf(keep);
                 m_versionsView->selectionModel()->setCurrentIndex(m_versions->index(row >= 0 ? row : 0, 0),
                     QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+                loadRunNames();
             }
             updateActions();
             Q_EMIT versionsLoaded();
+        });
+}
+
+void RegistryPanel::loadRunNames()
+{
+    std::vector<std::string> ids;
+    for (const ModelVersion& v : m_versions->versions()) {
+        if (v.runId && std::find(ids.begin(), ids.end(), *v.runId) == ids.end())
+            ids.push_back(*v.runId);
+    }
+    if (ids.empty())
+        return;
+    const quint64 generation = m_versionsGeneration;
+    std::shared_ptr<Store> store = m_store;
+    // A run that cannot be read (deleted for good, or another server's) keeps showing its id.
+    runAsync<QHash<QString, QString>>(
+        this,
+        [store, ids] {
+            QHash<QString, QString> names;
+            for (const std::string& id : ids) {
+                if (auto run = store->run(id); run && !run.value().info.runName.empty())
+                    names.insert(q(id), q(run.value().info.runName));
+            }
+            return names;
+        },
+        [this, generation](const QHash<QString, QString>& names) {
+            if (generation != m_versionsGeneration)
+                return;
+            m_versions->setRunNames(names);
+            m_versionsView->resizeColumnToContents(ModelVersionsModel::SourceRunColumn);
+            Q_EMIT runNamesLoaded();
         });
 }
 

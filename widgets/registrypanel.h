@@ -88,6 +88,8 @@ Q_SIGNALS:
     void loggedModelActivated(const QString& modelId);
     void modelsLoaded();
     void versionsLoaded();
+    /** The names of the shown versions' source runs were read. */
+    void runNamesLoaded();
     void writeFinished(bool ok, const QString& message);
     void comparisonReady(int rows);
 
@@ -102,6 +104,7 @@ private:
     void buildUi();
     void runWrite(const QString& what, WriteWork work);
     void loadVersions();
+    void loadRunNames();
     void showModelDetails();
     void updateActions();
     void showMessage(const QString& text, bool error);

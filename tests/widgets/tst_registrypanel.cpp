@@ -83,12 +83,31 @@ void TestRegistryPanel::showsFixtureStoreThroughSession()
     QCOMPARE(panel.messageText(), QString());
 
     versions.clear();
+    QSignalSpy names(&panel, &RegistryPanel::runNamesLoaded);
     panel.selectModel(QStringLiteral("resnet-classifier"));
     QVERIFY(versions.wait());
     QCOMPARE(panel.currentModel(), QStringLiteral("resnet-classifier"));
     const ModelVersionsModel* v = panel.versionsModel();
     QCOMPARE(v->rowCount(), 4);
     QCOMPARE(v->index(v->rowOf(2), ModelVersionsModel::AliasesColumn).data().toString(), QStringLiteral("@champion"));
+
+    // Source runs show by name, as the runs table shows them, with the id in the tooltip.
+    QVERIFY(!names.isEmpty() || names.wait());
+    auto store = openStore(RUNLENS_FIXTURE_DIR "/file/mlruns");
+    QVERIFY(store.ok());
+    int named = 0;
+    for (int row = 0; row < v->rowCount(); ++row) {
+        const QModelIndex cell = v->index(row, ModelVersionsModel::SourceRunColumn);
+        const QString id = cell.data(ModelVersionsModel::RunIdRole).toString();
+        if (id.isEmpty())
+            continue;
+        auto run = store.value()->run(id.toStdString());
+        const QString expected = run ? QString::fromStdString(run.value().info.runName) : id;
+        QCOMPARE(cell.data().toString(), expected);
+        QVERIFY(cell.data(Qt::ToolTipRole).toString().contains(id));
+        named += run && expected != id;
+    }
+    QVERIFY(named > 0);
     // Aliases come before the deprecated stage.
     QVERIFY(ModelVersionsModel::AliasesColumn < ModelVersionsModel::StageColumn);
 }
