@@ -487,9 +487,13 @@ ParallelCoordinatesModel::Axis ParallelCoordinatesModel::buildAxis(const RunList
         for (int i = 0; i < count; ++i) {
             if (const Metric* m = runs[static_cast<std::size_t>(i)].metric(key))
                 axis.values[static_cast<std::size_t>(i)] = m->point.value;
+            else
+                ++axis.absentCount;
         }
         return axis;
     }
+    for (const Run& run : runs)
+        axis.absentCount += paramOf(run, key) == nullptr;
     // A param axis is numeric when every value it has reads as a number ("nan" included).
     bool numeric = true;
     for (int i = 0; i < count && numeric; ++i) {
@@ -533,6 +537,7 @@ void ParallelCoordinatesModel::placeValues(Axis& axis)
     axis.positions.assign(count, kMissingLane);
     axis.placedSorted.clear();
     axis.missingCount = 0;
+    axis.nanCount = axis.plusInfinityCount = axis.minusInfinityCount = axis.nonPositiveCount = 0;
     if (axis.categorical) {
         const double n = static_cast<double>(axis.categories.size());
         for (std::size_t i = 0; i < count; ++i) {
@@ -547,11 +552,20 @@ void ParallelCoordinatesModel::placeValues(Axis& axis)
     const bool log = axis.scale == ParallelAxisScale::Log;
     auto placed = [log](double v) { return std::isfinite(v) && (!log || v > 0.0); };
     for (std::size_t i = 0; i < count; ++i) {
-        if (placed(axis.values[i]))
-            axis.placedSorted.push_back(axis.values[i]);
-        else
-            ++axis.missingCount;
+        const double v = axis.values[i];
+        if (placed(v)) {
+            axis.placedSorted.push_back(v);
+            continue;
+        }
+        ++axis.missingCount;
+        if (std::isinf(v))
+            ++(v > 0 ? axis.plusInfinityCount : axis.minusInfinityCount);
+        else if (!std::isnan(v))
+            ++axis.nonPositiveCount;
     }
+    // Absent values are NaN in `values` too; the rest of the NaNs were logged as NaN.
+    axis.nanCount = axis.missingCount - axis.absentCount - axis.plusInfinityCount - axis.minusInfinityCount
+        - axis.nonPositiveCount;
     std::sort(axis.placedSorted.begin(), axis.placedSorted.end());
     if (axis.placedSorted.empty()) {
         axis.min = axis.max = 0.0;
@@ -748,6 +762,26 @@ QList<ParallelCoordinatesModel::Tick> ParallelCoordinatesModel::ticks(int index)
         break;
     }
     return ticks;
+}
+
+QString ParallelCoordinatesModel::laneLabel(int index) const
+{
+    const Axis& axis = m_axes.at(static_cast<std::size_t>(index));
+    if (axis.missingCount == 0)
+        return {};
+    if (axis.missingCount == axis.absentCount)
+        return tr("missing (%1)").arg(axis.absentCount);
+    QStringList parts;
+    const auto add = [&parts](int n, const QString& what) {
+        if (n > 0)
+            parts << QStringLiteral("%1 %2").arg(what).arg(n);
+    };
+    add(axis.plusInfinityCount, QStringLiteral("+\u221e"));
+    add(axis.minusInfinityCount, QStringLiteral("\u2212\u221e"));
+    add(axis.nanCount, QStringLiteral("NaN"));
+    add(axis.nonPositiveCount, tr("\u2264 0 on log"));
+    add(axis.absentCount, tr("missing"));
+    return parts.join(QStringLiteral(" \u00b7 "));
 }
 
 QString ParallelCoordinatesModel::displayValue(int index, int run) const

@@ -60,7 +60,7 @@ struct AxisBrush
  * brush, and which runs pass every brush. Kept apart from the widget so the numbers can be tested.
  *
  * Runs without a value, with a non-finite one (NaN, ±inf), or with a non-positive one on a log axis
- * are not dropped: they sit in the axis's missing lane.
+ * are not dropped: they sit in the axis's lane below it, whose label says which kinds it holds.
  *
  * New runs are placed on a worker thread: setRuns() returns at once, build() turns an immutable
  * input (the runs snapshot, the axes, their scales, the colour metric) into a result on a thread
@@ -86,7 +86,12 @@ public:
         std::vector<double> values; // per run: the number or category index; NaN when absent
         std::vector<float> positions; // per run: 0..1 bottom to top, unflipped; kMissingLane in the lane
         std::vector<double> placedSorted; // numeric: the placed values, ascending (quantiles, ticks)
-        int missingCount = 0;
+        int missingCount = 0; // runs in the lane, which are these:
+        int absentCount = 0; // no value at all
+        int nanCount = 0;
+        int plusInfinityCount = 0;
+        int minusInfinityCount = 0;
+        int nonPositiveCount = 0; // log scale: zero and negative values
         std::optional<AxisBrush> brush;
     };
 
@@ -186,6 +191,12 @@ public:
     QList<ParallelAxisSpec> axes() const;
     int axisCount() const { return static_cast<int>(m_axes.size()); }
     const Axis& axis(int index) const { return m_axes.at(static_cast<std::size_t>(index)); }
+    /**
+     * What the axis's lane holds, for its label: "missing (3)" when the runs simply lack a value, else
+     * each kind with its count ("+∞ 1 · NaN 2 · missing 3"), so no infinity reads as a missing value.
+     * Empty when the lane is empty.
+     */
+    QString laneLabel(int index) const;
     /** The index of the axis showing `spec`, or -1. */
     int indexOf(const ParallelAxisSpec& spec) const;
 

@@ -358,7 +358,7 @@ void ParallelCoordinatesView::paintAxes(QPainter& painter, const Layout& layout)
             QPointF(x, layout.laneY - layout.laneHeight / 2), QPointF(x, layout.laneY + layout.laneHeight / 2));
         if (axis.missingCount > 0) {
             painter.setFont(layout.tickFont);
-            const QString label = tr("missing (%1)").arg(axis.missingCount);
+            const QString label = m_model.laneLabel(i);
             const QRectF box(x + 6, layout.laneY - tickMetrics.height() / 2, layout.column - 14, tickMetrics.height());
             painter.fillRect(
                 tickMetrics.boundingRect(box, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextDontClip, label), halo);

@@ -28,6 +28,7 @@
 #include <QToolTip>
 
 #include <cmath>
+#include <limits>
 
 using namespace runlens;
 using runlens::test::loadFixture;
@@ -167,6 +168,7 @@ private Q_SLOTS:
     void brushingFiltersTheRunsTable();
     void linesOutsideBrushAreFaint();
     void missingLaneHoverAndClick();
+    void infinitiesAreNamedNotPlaced();
     void dragTitleReordersAxes();
     void doubleClickTitleFlips();
     void categoricalLabelsShownInFull();
@@ -314,6 +316,33 @@ void TestParallelCoordinates::linesOutsideBrushAreFaint()
     // Grey: no hue, lighter than the ink.
     QVERIFY2(std::abs(faint.red() - faint.blue()) < 12 && faint.lightness() > 150, qPrintable(faint.name()));
     QVERIFY(near(lineColour(1.0), highColour, 40));
+}
+
+void TestParallelCoordinates::infinitiesAreNamedNotPlaced()
+{
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    ParallelCoordinatesView view;
+    QVERIFY(applyRuns(view,
+        snapshot({makeRun("low", {{"m", 1.0}}), makeRun("high", {{"m", 3.0}}), makeRun("up", {{"m", inf}}),
+            makeRun("down", {{"m", -inf}}), makeRun("nan", {{"m", std::nan("")}}), makeRun("none", {{"n", 1.0}})})));
+    view.setAxes({{Kind::Metric, QStringLiteral("m")}, {Kind::Metric, QStringLiteral("n")}});
+    const ParallelCoordinatesModel& model = view.model();
+    // The top of the axis is the largest finite value; +∞ is not drawn there as if it were 3.
+    QCOMPARE(model.axis(0).max, 3.0);
+    QCOMPARE(model.position(0, 1), 1.0f);
+    for (const int run : {2, 3, 4, 5})
+        QCOMPARE(model.position(0, run), ParallelCoordinatesModel::kMissingLane);
+    // The lane says what it holds: an infinity is not a missing value.
+    QCOMPARE(model.laneLabel(0), QStringLiteral("+\u221e 1 \u00b7 \u2212\u221e 1 \u00b7 NaN 1 \u00b7 missing 1"));
+    QCOMPARE(model.laneLabel(1), QStringLiteral("missing (5)"));
+    QVERIFY(model.displayValue(0, 2).contains(QStringLiteral("inf"), Qt::CaseInsensitive));
+
+    // On a log axis zero and negative values join the lane, and say so.
+    QVERIFY(applyRuns(
+        view, snapshot({makeRun("a", {{"m", 10.0}}), makeRun("b", {{"m", 100.0}}), makeRun("zero", {{"m", 0.0}})})));
+    view.setAxes({{Kind::Metric, QStringLiteral("m")}});
+    view.setAxisScale(0, ParallelAxisScale::Log);
+    QCOMPARE(view.model().laneLabel(0), QStringLiteral("\u2264 0 on log 1"));
 }
 
 void TestParallelCoordinates::missingLaneHoverAndClick()
