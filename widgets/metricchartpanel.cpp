@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "metricchartpanel.h"
 
+#include "chartlegend.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -12,6 +14,7 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
+#include <QStyle>
 #include <QThreadPool>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -26,6 +29,8 @@ namespace {
 
 constexpr int kPushDelayMs = 30; // hands arriving histories to the charts in batches
 constexpr int kChartMinHeight = 280;
+// Past this many lines a chart's own legend cuts names short; one list beside the grid takes over.
+constexpr int kInlineLegendLines = 8;
 
 // What a worker hands back; default-constructible so it can travel in a QFuture.
 struct LoadedHistory
@@ -99,7 +104,21 @@ MetricChartPanel::MetricChartPanel(QWidget* parent)
     m_sectionsLayout = new QVBoxLayout(m_sectionsHost);
     m_sectionsLayout->setContentsMargins(6, 0, 6, 6);
     m_scroll->setWidget(m_sectionsHost);
-    layout->addWidget(m_scroll, 1);
+    auto* body = new QHBoxLayout;
+    body->setContentsMargins(0, 0, 0, 0);
+    body->addWidget(m_scroll, 1);
+    m_legend = new ChartLegend(this);
+    m_legend->hide();
+    body->addWidget(m_legend);
+    layout->addLayout(body, 1);
+    connect(m_legend, &ChartLegend::hiddenToggled, this, [this](const QString& id, bool hidden) {
+        if (hidden)
+            m_hidden.insert(id);
+        else
+            m_hidden.remove(id);
+        for (MetricChartView* chart : std::as_const(m_charts))
+            chart->setRunHidden(id, hidden);
+    });
 
     m_pushTimer.setSingleShot(true);
     m_pushTimer.setInterval(kPushDelayMs);
@@ -291,6 +310,7 @@ void MetricChartPanel::rebuildCharts()
                         if (other != chart)
                             other->setRunHidden(id, hidden);
                     }
+                    m_legend->setEntryHidden(id, hidden);
                 });
                 m_charts.insert(key, chart);
             }
@@ -391,6 +411,40 @@ void MetricChartPanel::pushToCharts()
     }
     m_allDirty = false;
     m_dirtyKeys.clear();
+    updateLegend();
+}
+
+void MetricChartPanel::updateLegend()
+{
+    // Every chart's lines, each once, in the grid's order: a run lacking one metric is still listed.
+    QList<ChartLegend::Entry> entries;
+    QSet<QString> seen;
+    for (const QString& section : std::as_const(m_sectionOrder)) {
+        for (const QString& key : sectionKeys(section)) {
+            const MetricChartView* chart = m_charts.value(key);
+            for (const MetricChartView::LegendEntry& e :
+                chart ? chart->legendEntries() : QList<MetricChartView::LegendEntry>()) {
+                if (!seen.contains(e.id)) {
+                    seen.insert(e.id);
+                    entries.append({e.id, e.label, e.colour});
+                }
+            }
+        }
+    }
+    const bool shared = entries.size() > kInlineLegendLines;
+    for (MetricChartView* chart : std::as_const(m_charts))
+        chart->setLegendShown(!shared);
+    if (shared) {
+        m_legend->setEntries(entries, m_hidden);
+        // As wide as the longest name needs, within reason; longer ones are cut in the middle.
+        int widest = 0;
+        for (const ChartLegend::Entry& e : std::as_const(entries))
+            widest = std::max(widest, fontMetrics().horizontalAdvance(e.label));
+        const int chars = fontMetrics().averageCharWidth();
+        const int chrome = 4 * fontMetrics().height() + style()->pixelMetric(QStyle::PM_ScrollBarExtent);
+        m_legend->setFixedWidth(std::clamp(widest + chrome, 16 * chars, 48 * chars));
+    }
+    m_legend->setVisible(shared);
 }
 
 void MetricChartPanel::pushToChart(MetricChartView* chart)

@@ -29,6 +29,8 @@ class QVBoxLayout;
 
 namespace runlens {
 
+class ChartLegend;
+
 /**
  * A grid of metric charts, one per metric key, in sections by metric-name prefix ("train/…",
  * "val/…"; keys without a '/' go first), with one toolbar of settings for all of them.
@@ -78,6 +80,8 @@ public:
     QStringList failures() const { return m_failures; }
 
     void resetZoom();
+    /** The legend beside the grid, shown in place of each chart's own when lines are many. */
+    ChartLegend* legend() const { return m_legend; }
 
 Q_SIGNALS:
     void historyLoaded(const QString& runId, const QString& key);
@@ -96,6 +100,8 @@ private:
     void markDirty(const QString& key);
     void pushToCharts();
     void pushToChart(MetricChartView* chart);
+    /** One legend beside the grid when there are more lines than a chart's legend can name. */
+    void updateLegend();
     void fillControls();
     void readControls();
     void updateStatus();
@@ -131,6 +137,7 @@ private:
     QComboBox* m_bandBox = nullptr;
     QLabel* m_status = nullptr;
     QScrollArea* m_scroll = nullptr;
+    ChartLegend* m_legend = nullptr;
     QWidget* m_sectionsHost = nullptr;
     QVBoxLayout* m_sectionsLayout = nullptr;
     bool m_fillingControls = false;

@@ -364,7 +364,28 @@ void MetricChartView::connectLegend()
         for (QLegendMarker* marker : legend->markers(line.legendEntry))
             connect(marker, &QLegendMarker::clicked, this, [this, id] { toggleHidden(id); });
     }
-    legend->setVisible(!m_lines.empty());
+    legend->setVisible(m_legendShown && !m_lines.empty());
+}
+
+void MetricChartView::setLegendShown(bool shown)
+{
+    if (shown == m_legendShown)
+        return;
+    m_legendShown = shown;
+    chart()->legend()->setVisible(m_legendShown && !m_lines.empty());
+}
+
+QList<MetricChartView::LegendEntry> MetricChartView::legendEntries() const
+{
+    QList<LegendEntry> entries;
+    QSet<QString> seen;
+    for (const Line& line : m_lines) {
+        if (!seen.contains(line.id)) {
+            seen.insert(line.id);
+            entries.append({line.id, line.label, line.colour});
+        }
+    }
+    return entries;
 }
 
 void MetricChartView::updateLegendMarker(const Line& line)

@@ -103,6 +103,18 @@ public:
     void setSettings(const ChartSettings& settings);
     const ChartSettings& settings() const { return m_settings; }
 
+    /** The chart's own legend under the plot; a panel with many runs shows one legend for all. */
+    void setLegendShown(bool shown);
+    bool isLegendShown() const { return m_legendShown; }
+    /** Each line's id (run id or group label), label and colour, once each, in legend order. */
+    struct LegendEntry
+    {
+        QString id;
+        QString label;
+        QColor colour;
+    };
+    QList<LegendEntry> legendEntries() const;
+
     /** Hides or shows a run (or a group, by its label) in this chart, as a legend click does. */
     void setRunHidden(const QString& id, bool hidden);
     bool isRunHidden(const QString& id) const { return m_hidden.contains(id); }
@@ -232,6 +244,7 @@ private:
     QList<ChartRun> m_runs;
     ChartSettings m_settings;
     QSet<QString> m_hidden;
+    bool m_legendShown = true;
     QHash<QString, std::shared_ptr<const Member>> m_memberCache; // runId + key
     std::vector<Line> m_lines;
 

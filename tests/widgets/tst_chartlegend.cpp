@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+// With many runs charted, each chart's own legend would cut the names short; the panel lists every
+// run once beside the grid, in full, with a search box, and a tick there hides a run in every chart.
+#include "chartlegend.h"
+#include "metricchartpanel.h"
+#include "metricchartview.h"
+#include "runcolors.h"
+
+#include <QChart>
+#include <QLegend>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace runlens;
+
+namespace {
+
+HistoryPtr rising(int n, double slope)
+{
+    std::vector<MetricPoint> points(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i)
+        points[static_cast<std::size_t>(i)] = {1735689600000 + 1000 * i, slope * i, i};
+    return std::make_shared<const std::vector<MetricPoint>>(std::move(points));
+}
+
+QList<ChartRun> sweep(int count)
+{
+    QList<ChartRun> runs;
+    for (int i = 0; i < count; ++i) {
+        ChartRun r;
+        r.runId = QStringLiteral("id%1").arg(i);
+        r.name = QStringLiteral("resnet50-sweep-lr-%1-warmup-cosine").arg(i, 2, 10, QLatin1Char('0'));
+        r.colour = runPaletteColor(i);
+        for (const QString& key : {QStringLiteral("loss"), QStringLiteral("val/acc")})
+            r.histories.insert(key, rising(50, 0.1 * (i + 1)));
+        r.metricKeys = {QStringLiteral("loss"), QStringLiteral("val/acc")};
+        runs.append(r);
+    }
+    return runs;
+}
+
+} // namespace
+
+class TestChartLegend : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void fewRunsKeepEachChartsLegend();
+    void manyRunsShareOneLegendWithFullNames();
+};
+
+void TestChartLegend::fewRunsKeepEachChartsLegend()
+{
+    MetricChartPanel panel;
+    panel.resize(1000, 700);
+    panel.setRuns(sweep(3));
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QTRY_VERIFY(panel.chart(QStringLiteral("loss")) && panel.chart(QStringLiteral("loss"))->legendEntries().size() == 3);
+    QVERIFY(panel.legend()->isHidden());
+    for (MetricChartView* chart : panel.charts())
+        QVERIFY(chart->isLegendShown() && chart->chart()->legend()->isVisible());
+}
+
+void TestChartLegend::manyRunsShareOneLegendWithFullNames()
+{
+    const QList<ChartRun> runs = sweep(20);
+    MetricChartPanel panel;
+    panel.resize(1000, 700);
+    panel.setRuns(runs);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    ChartLegend* legend = panel.legend();
+    QTRY_VERIFY(legend->isVisible());
+    for (MetricChartView* chart : panel.charts())
+        QVERIFY(!chart->isLegendShown() && !chart->chart()->legend()->isVisible());
+
+    // Every run once, in the order given, and its whole name fits the list.
+    QStringList names;
+    for (const ChartRun& r : runs)
+        names << r.name;
+    QCOMPARE(legend->visibleLabels(), names);
+    QListWidget* list = legend->list();
+    const int textRoom = list->viewport()->width() - list->iconSize().width() - 3 * list->fontMetrics().height();
+    QVERIFY2(list->fontMetrics().horizontalAdvance(names.first()) <= textRoom,
+        qPrintable(QStringLiteral("%1 px of text, %2 px of room")
+                       .arg(list->fontMetrics().horizontalAdvance(names.first()))
+                       .arg(textRoom)));
+    // 20 runs, 20 different colours, as in the table.
+    QSet<QRgb> colours;
+    for (const ChartLegend::Entry& e : legend->entries())
+        colours.insert(e.colour.rgb());
+    QCOMPARE(colours.size(), 20);
+
+    // The search narrows the list; a tick hides the run in every chart, and the chart's hiding shows.
+    QTest::keyClicks(legend->searchEdit(), QStringLiteral("lr-07"));
+    QCOMPARE(legend->visibleLabels(), QStringList {names.at(7)});
+    QListWidgetItem* item = list->item(7);
+    QCOMPARE(item->checkState(), Qt::Checked);
+    item->setCheckState(Qt::Unchecked);
+    for (MetricChartView* chart : panel.charts())
+        QVERIFY(chart->isRunHidden(QStringLiteral("id7")));
+    item->setCheckState(Qt::Checked);
+    for (MetricChartView* chart : panel.charts())
+        QVERIFY(!chart->isRunHidden(QStringLiteral("id7")));
+    legend->searchEdit()->clear();
+    QCOMPARE(legend->visibleLabels().size(), 20);
+}
+
+QTEST_MAIN(TestChartLegend)
+#include "tst_chartlegend.moc"
