@@ -616,7 +616,7 @@ private:
     // stays flat and the client's reading pace decides how much arrives.
     void writeEndless(QTcpSocket* socket, const QByteArray& body)
     {
-        // Paced at one piece a millisecond (256 MB/s for the tests' 256 KB), a fast network's rate:
+        // Paced at one piece a millisecond (128 MB/s for the test's 128 KB), a fast network's rate:
         // Qt 6.4 has no flow control between its network thread and the reply's, so a sender at
         // memory speed to a starved client measures the scheduler, not the client's limit.
         const QByteArray piece = chunk(body.isEmpty() ? QByteArray(64 * 1024, ' ') : body);

@@ -158,7 +158,7 @@ private Q_SLOTS:
         constexpr std::int64_t limit = 64LL * 1024 * 1024;
         auto store = openStore([](RestConnection& c) { c.maxReplyBytes = limit; });
         QVERIFY(store);
-        ReplayResponse endless = ReplayResponse::text(200, "application/json", QByteArray(256 * 1024, ' '));
+        ReplayResponse endless = ReplayResponse::text(200, "application/json", QByteArray(128 * 1024, ' '));
         endless.endless = true;
         answer(api("/runs/search"), endless);
         const std::int64_t before = peakRss();
