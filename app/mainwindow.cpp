@@ -366,8 +366,33 @@ void MainWindow::readSettings()
     restoreState(settings.value(kStateKey).toByteArray());
     m_scatter->restoreSettings(settings);
     m_charts->restoreSettings(settings);
-    m_splitter->restoreState(settings.value(kSplitterKey).toByteArray());
-    m_runSplitter->restoreState(settings.value(kSplitterKey + QStringLiteral("/runs")).toByteArray());
+    const bool split = m_splitter->restoreState(settings.value(kSplitterKey).toByteArray());
+    const bool runSplit
+        = m_runSplitter->restoreState(settings.value(kSplitterKey + QStringLiteral("/runs")).toByteArray());
+    m_defaultSplitPending = !split || !runSplit;
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (m_defaultSplitPending) {
+        m_defaultSplitPending = false;
+        applyDefaultSplit();
+    }
+}
+
+void MainWindow::applyDefaultSplit()
+{
+    // The table gets what is left once the experiment list and the details have a readable width:
+    // at 1024 px about 520 px, four run columns; at 1600 px about 850 px.
+    const int total = width();
+    const int sidebar = std::clamp(total / 5, 180, 280);
+    const int rest = std::max(0, total - sidebar);
+    const int details = std::clamp(rest * 9 / 25, 300, 480);
+    m_splitter->setSizes({sidebar, rest});
+    m_runSplitter->setSizes({std::max(0, rest - details), details});
+    // The panels below take two fifths of the height; the table, what one works in, the rest.
+    resizeDocks({m_chartDock}, {height() * 2 / 5}, Qt::Vertical);
 }
 
 void MainWindow::writeSettings() const

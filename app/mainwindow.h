@@ -119,6 +119,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -137,6 +138,8 @@ private:
     void onRunsEdited(const QStringList& runIds, const QString& what);
     void readSettings();
     void writeSettings() const;
+    /** First start: experiments, table and details share the window's width by its size. */
+    void applyDefaultSplit();
 
     void onOpening(const QString& uriOrPath);
     void onOpened(const QString& uri);
@@ -220,6 +223,7 @@ private:
     QString m_note;
     bool m_restoringSelection = false;
     bool m_autoSelectPending = false;
+    bool m_defaultSplitPending = false; // no saved split yet: applyDefaultSplit() on first show
 };
 
 } // namespace runlens

@@ -2,6 +2,7 @@
 #include "metricchartpanel.h"
 
 #include "chartlegend.h"
+#include "flowlayout.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -49,53 +50,54 @@ MetricChartPanel::MetricChartPanel(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
 
-    auto* bar = new QHBoxLayout;
+    // The settings wrap to a second row in a narrow window; a label stays with its control.
+    auto* barHost = new QWidget(this);
+    auto* bar = new FlowLayout(barHost, 12, 4);
     bar->setContentsMargins(6, 4, 6, 4);
-    bar->addWidget(new QLabel(tr("X:"), this));
+    const auto group = [barHost, bar](std::initializer_list<QWidget*> widgets) {
+        auto* box = new QWidget(barHost);
+        auto* row = new QHBoxLayout(box);
+        row->setContentsMargins(0, 0, 0, 0);
+        row->setSpacing(4);
+        for (QWidget* w : widgets)
+            row->addWidget(w);
+        bar->addWidget(box);
+    };
     m_xAxisBox = new QComboBox(this);
     m_xAxisBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    bar->addWidget(m_xAxisBox);
+    group({new QLabel(tr("X:"), this), m_xAxisBox});
     m_logX = new QCheckBox(tr("Log x"), this);
     m_logY = new QCheckBox(tr("Log y"), this);
-    bar->addWidget(m_logX);
-    bar->addWidget(m_logY);
-    bar->addSpacing(8);
-    bar->addWidget(new QLabel(tr("Smoothing:"), this));
+    group({m_logX, m_logY});
     m_smoothingBox = new QComboBox(this);
     m_smoothingBox->addItem(tr("None"), int(SmoothingKind::None));
     m_smoothingBox->addItem(tr("EMA"), int(SmoothingKind::Ema));
     m_smoothingBox->addItem(tr("Moving average"), int(SmoothingKind::MovingAverage));
-    bar->addWidget(m_smoothingBox);
     m_emaWeight = new QDoubleSpinBox(this);
     m_emaWeight->setRange(0.0, 0.999);
     m_emaWeight->setDecimals(3);
     m_emaWeight->setSingleStep(0.05);
     m_emaWeight->setToolTip(tr("EMA weight: 0 keeps the raw values, 0.99 is very smooth"));
-    bar->addWidget(m_emaWeight);
     m_window = new QSpinBox(this);
     m_window->setRange(1, 100001);
     m_window->setSingleStep(2);
     m_window->setSuffix(tr(" pts"));
     m_window->setToolTip(tr("Moving-average window, in points, centred on each point"));
-    bar->addWidget(m_window);
+    group({new QLabel(tr("Smoothing:"), this), m_smoothingBox, m_emaWeight, m_window});
     m_outliers = new QCheckBox(tr("Ignore outliers"), this);
     m_outliers->setToolTip(tr("Fit the y axis to the 5th–95th percentile of the visible values"));
     bar->addWidget(m_outliers);
-    bar->addSpacing(8);
-    bar->addWidget(new QLabel(tr("Group:"), this));
     m_groupBox = new QComboBox(this);
     m_groupBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    bar->addWidget(m_groupBox);
     m_bandBox = new QComboBox(this);
     m_bandBox->addItem(tr("min–max"), int(BandKind::MinMax));
     m_bandBox->addItem(tr("±σ"), int(BandKind::StdDev));
-    bar->addWidget(m_bandBox);
+    group({new QLabel(tr("Group:"), this), m_groupBox, m_bandBox});
     auto* reset = new QPushButton(tr("Reset zoom"), this);
     bar->addWidget(reset);
-    bar->addStretch(1);
     m_status = new QLabel(this);
     bar->addWidget(m_status);
-    layout->addLayout(bar);
+    layout->addWidget(barHost);
 
     m_scroll = new QScrollArea(this);
     m_scroll->setWidgetResizable(true);

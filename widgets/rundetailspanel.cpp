@@ -17,6 +17,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
+#include <QScrollArea>
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
 #include <QTabWidget>
@@ -128,7 +129,12 @@ RunDetailsPanel::RunDetailsPanel(StoreSession* session, QWidget* parent)
     auto* overviewLayout = new QVBoxLayout(overview);
     overviewLayout->addLayout(m_form);
     overviewLayout->addStretch(1);
-    m_tabs->addTab(overview, tr("Overview"));
+    // The overview scrolls in a short window rather than set the whole window's minimum height.
+    auto* overviewScroll = new QScrollArea(this);
+    overviewScroll->setWidgetResizable(true);
+    overviewScroll->setFrameShape(QFrame::NoFrame);
+    overviewScroll->setWidget(overview);
+    m_tabs->addTab(overviewScroll, tr("Overview"));
 
     // Description
     m_description = new QTextBrowser(this);
