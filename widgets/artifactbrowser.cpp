@@ -35,6 +35,13 @@ ArtifactBrowser::ArtifactBrowser(StoreSession* session, QWidget* parent)
 
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
         [this](const QModelIndex& current) { previewIndex(current); });
+    // An empty tree beside "Select a file" would leave one looking for files that are not there.
+    const auto rootListed = [this](const QString& path) {
+        if (path.isEmpty() && m_model->rowCount() == 0)
+            m_preview->clear(tr("This run has no artifacts."));
+    };
+    connect(m_model, &ArtifactTreeModel::folderLoaded, this, rootListed);
+    connect(m_model, &ArtifactTreeModel::folderRefreshed, this, rootListed);
 }
 
 void ArtifactBrowser::setRun(const std::string& runId)

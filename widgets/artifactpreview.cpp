@@ -199,7 +199,7 @@ ArtifactPreview::ArtifactPreview(StoreSession* session, QWidget* parent)
     clear();
 }
 
-void ArtifactPreview::clear()
+void ArtifactPreview::clear(const QString& note)
 {
     ++m_generation;
     m_runId.clear();
@@ -208,14 +208,14 @@ void ArtifactPreview::clear()
     m_title->clear();
     m_openButton->setEnabled(false);
     m_saveButton->setEnabled(false);
-    m_message->setText(tr("Select a file to preview it."));
+    m_message->setText(note.isEmpty() ? tr("Select a file to preview it.") : note);
     m_stack->setCurrentWidget(m_message);
     m_kind = Kind::None;
 }
 
 QString ArtifactPreview::message() const
 {
-    return m_kind == Kind::Message ? m_message->text() : QString();
+    return m_stack->currentWidget() == m_message ? m_message->text() : QString();
 }
 
 ArtifactPreview::Kind ArtifactPreview::kindForPath(const QString& path)

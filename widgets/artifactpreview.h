@@ -48,12 +48,14 @@ public:
     void showArtifact(const std::string& runId, const QString& path, qint64 size);
     /** Shows bytes already at hand (what showArtifact does once they arrive). */
     void showBytes(const QString& path, const QByteArray& bytes);
-    void clear();
+    /** Shows nothing but `note`, by default an invitation to pick a file. */
+    void clear(const QString& note = {});
 
     /** The preview a file name gets (before looking at the bytes). */
     static Kind kindForPath(const QString& path);
 
     Kind kind() const { return m_kind; }
+    /** The text shown in place of a preview (an error, a refusal, or why there is none); empty otherwise. */
     QString message() const;
     QPlainTextEdit* textView() const { return m_text; }
     QTableView* tableView() const { return m_table; }

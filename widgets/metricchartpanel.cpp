@@ -98,6 +98,11 @@ MetricChartPanel::MetricChartPanel(QWidget* parent)
     m_status = new QLabel(this);
     bar->addWidget(m_status);
     layout->addWidget(barHost);
+    m_note = new QLabel(this);
+    m_note->setWordWrap(true);
+    m_note->setContentsMargins(8, 0, 8, 4);
+    m_note->hide();
+    layout->addWidget(m_note);
 
     m_scroll = new QScrollArea(this);
     m_scroll->setWidgetResizable(true);
@@ -416,6 +421,11 @@ void MetricChartPanel::pushToCharts()
     updateLegend();
 }
 
+QString MetricChartPanel::note() const
+{
+    return m_note->isHidden() ? QString() : m_note->text();
+}
+
 void MetricChartPanel::updateLegend()
 {
     // Every chart's lines, each once, in the grid's order: a run lacking one metric is still listed.
@@ -614,6 +624,24 @@ void MetricChartPanel::updateStatus()
     }
     m_status->setText(text);
     m_status->setToolTip(m_failures.join(QLatin1Char('\n')));
+
+    // Against another metric, runs that did not log it have no x: say so rather than chart nothing.
+    QString note;
+    if (m_settings.xAxis == XAxisKind::Metric && !m_settings.xMetric.isEmpty() && !m_runs.isEmpty()) {
+        const auto lacking = std::count_if(m_runs.begin(), m_runs.end(),
+            [this](const ChartRun& run) { return !run.metricKeys.contains(m_settings.xMetric); });
+        if (lacking == m_runs.size())
+            note = tr("None of the selected runs logged %1, so no line has an x to be drawn at. Choose another "
+                      "x axis.")
+                       .arg(m_settings.xMetric);
+        else if (lacking > 0)
+            note = tr("%1 of the %2 selected runs did not log %3 and are left out of these charts.")
+                       .arg(lacking)
+                       .arg(m_runs.size())
+                       .arg(m_settings.xMetric);
+    }
+    m_note->setText(note);
+    m_note->setVisible(!note.isEmpty());
 }
 
 void MetricChartPanel::saveSettings(QSettings& settings) const

@@ -82,6 +82,8 @@ public:
     void resetZoom();
     /** The legend beside the grid, shown in place of each chart's own when lines are many. */
     ChartLegend* legend() const { return m_legend; }
+    /** A sentence over the grid when the chosen x axis leaves runs out; empty when none is shown. */
+    QString note() const;
 
 Q_SIGNALS:
     void historyLoaded(const QString& runId, const QString& key);
@@ -136,6 +138,7 @@ private:
     QComboBox* m_groupBox = nullptr;
     QComboBox* m_bandBox = nullptr;
     QLabel* m_status = nullptr;
+    QLabel* m_note = nullptr;
     QScrollArea* m_scroll = nullptr;
     ChartLegend* m_legend = nullptr;
     QWidget* m_sectionsHost = nullptr;

@@ -22,6 +22,7 @@
 #include <QMetaObject>
 #include <QPainter>
 #include <QPushButton>
+#include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -135,10 +136,19 @@ void RunDiffView::buildUi()
     m_table->verticalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     connect(m_table->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, &RunDiffView::showHeaderMenu);
 
+    // In place of an empty table, a sentence on why it is empty and what to do.
+    m_emptyNote = new QLabel(this);
+    m_emptyNote->setAlignment(Qt::AlignCenter);
+    m_emptyNote->setWordWrap(true);
+    m_emptyNote->setForegroundRole(QPalette::PlaceholderText);
+    m_tableOrNote = new QStackedWidget(this);
+    m_tableOrNote->addWidget(m_table);
+    m_tableOrNote->addWidget(m_emptyNote);
+
     auto* values = new QWidget(this);
     auto* valuesLayout = new QVBoxLayout(values);
     valuesLayout->addLayout(toolbar);
-    valuesLayout->addWidget(m_table, 1);
+    valuesLayout->addWidget(m_tableOrNote, 1);
 
     // Text artifacts: a run and a path on each side.
     auto pathBox = [this] {
@@ -203,6 +213,12 @@ void RunDiffView::buildUi()
         }
     });
 
+    connect(m_model, &QAbstractItemModel::modelReset, this, &RunDiffView::updateEmptyNote);
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, &RunDiffView::updateEmptyNote);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &RunDiffView::updateEmptyNote);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &RunDiffView::updateEmptyNote);
+    connect(m_differencesOnly, &QCheckBox::toggled, this, &RunDiffView::updateEmptyNote);
+
     // Listing walks the artifact tree (one call per folder on a server): only when the tab is looked at.
     connect(m_tabs, &QTabWidget::currentChanged, this, &RunDiffView::listArtifactsWhenShown);
     auto* copy = new QAction(tr("Copy"), m_table);
@@ -223,6 +239,34 @@ void RunDiffView::buildUi()
             m_newPath->currentText().trimmed());
     });
     runsChanged();
+    updateEmptyNote();
+}
+
+QString RunDiffView::emptyText() const
+{
+    const int runs = m_model->columnCount();
+    if (runs == 0)
+        return tr("Select runs in the table to compare them side by side.");
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        if (m_model->headerData(row, Qt::Vertical, RunDiffModel::RowKindRole).toInt()
+            != static_cast<int>(RunDiffModel::RowKind::Section))
+            return {};
+    }
+    if (!m_differencesOnly->isChecked())
+        return tr("The selected run has no params, metrics or tags to show.");
+    if (runs == 1)
+        return tr("One run has nothing to differ from. Select another run to compare with, or clear "
+                  "\u201cDifferences only\u201d to see all of its values.");
+    return tr("These %1 runs have the same params, metrics and tags. Clear \u201cDifferences only\u201d to see "
+              "them.")
+        .arg(runs);
+}
+
+void RunDiffView::updateEmptyNote()
+{
+    const QString text = emptyText();
+    m_emptyNote->setText(text);
+    m_tableOrNote->setCurrentWidget(text.isEmpty() ? static_cast<QWidget*>(m_table) : m_emptyNote);
 }
 
 void RunDiffView::setStore(std::shared_ptr<Store> store, QThreadPool* pool)

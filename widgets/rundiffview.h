@@ -17,6 +17,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QStackedWidget;
 class QTabWidget;
 class QTableView;
 
@@ -61,6 +62,8 @@ public:
     QTabWidget* tabs() const { return m_tabs; }
     /** The toolbar's note: runs left out, histories being read. */
     QString statusText() const;
+    /** Why the values table is empty and what to do, shown in its place; empty while it has rows. */
+    QString emptyText() const;
     QComboBox* baselineBox() const { return m_baseline; }
     QComboBox* statisticBox() const { return m_statistic; }
     QCheckBox* differencesOnlyBox() const { return m_differencesOnly; }
@@ -79,6 +82,7 @@ Q_SIGNALS:
 private:
     void buildUi();
     void runsChanged();
+    void updateEmptyNote();
     void listArtifacts(QComboBox* runBox, QComboBox* pathBox);
     void showHeaderMenu(const QPoint& pos);
     void updateHistoryStatus();
@@ -99,6 +103,8 @@ private:
     QCheckBox* m_differencesOnly = nullptr;
     QCheckBox* m_systemTags = nullptr;
     QLabel* m_status = nullptr;
+    QLabel* m_emptyNote = nullptr;
+    QStackedWidget* m_tableOrNote = nullptr;
     QComboBox* m_oldRun = nullptr;
     QComboBox* m_newRun = nullptr;
     QComboBox* m_oldPath = nullptr;

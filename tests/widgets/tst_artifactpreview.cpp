@@ -215,6 +215,25 @@ private Q_SLOTS:
         QCOMPARE(int(browser.preview()->kind()), int(Kind::Image));
     }
 
+    void runWithoutArtifactsSaysSo()
+    {
+        ArtifactBrowser browser(&m_session);
+        QSignalSpy loaded(browser.model(), &ArtifactTreeModel::folderLoaded);
+        browser.resize(900, 500);
+        browser.show();
+        browser.setRun("f316c9f4747b43e4bac4816beaa3d303"); // renamed-run: logged no artifacts
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 10000);
+        QCOMPARE(loaded.first().at(0).toString(), QString());
+        QCOMPARE(browser.model()->rowCount(), 0);
+        QCOMPARE(browser.preview()->message(), QStringLiteral("This run has no artifacts."));
+
+        // A run with artifacts: the usual invitation to pick one.
+        loaded.clear();
+        browser.setRun(kResnet);
+        QTRY_VERIFY_WITH_TIMEOUT(browser.model()->rowCount() > 0, 10000);
+        QCOMPARE(browser.preview()->message(), QStringLiteral("Select a file to preview it."));
+    }
+
 private:
     StoreSession m_session;
 };

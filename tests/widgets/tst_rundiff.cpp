@@ -11,6 +11,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QGuiApplication>
+#include <QLabel>
 #include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -116,6 +117,33 @@ private Q_SLOTS:
         QSignalSpy opened(&m_session, &StoreSession::opened);
         m_session.open(QStringLiteral(RUNLENS_FIXTURE_DIR "/file/mlruns"));
         QVERIFY(opened.wait(10000));
+    }
+
+    void emptyTableSaysWhy()
+    {
+        RunDiffView view(&m_session);
+        view.resize(900, 500);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        // Nothing selected: a sentence in place of an empty grid.
+        QVERIFY(!view.table()->isVisible());
+        QVERIFY2(view.emptyText().startsWith(QStringLiteral("Select runs")), qPrintable(view.emptyText()));
+        QVERIFY(view.findChild<QLabel*>() != nullptr);
+
+        // One run: its values show; with differences only there is nothing to differ from, and the
+        // note says what to do instead of showing an empty table.
+        view.setRuns(fixtureRuns({kResnet}));
+        QCOMPARE(view.emptyText(), QString());
+        QVERIFY(view.table()->isVisible());
+        view.differencesOnlyBox()->setChecked(true);
+        QVERIFY(!view.table()->isVisible());
+        QVERIFY2(view.emptyText().contains(QStringLiteral("nothing to differ from")), qPrintable(view.emptyText()));
+        bool shown = false;
+        for (const QLabel* label : view.findChildren<QLabel*>())
+            shown = shown || (label->isVisible() && label->text() == view.emptyText());
+        QVERIFY(shown);
+        view.differencesOnlyBox()->setChecked(false);
+        QVERIFY(view.table()->isVisible());
     }
 
     void fixtureArtifactsDiffed()

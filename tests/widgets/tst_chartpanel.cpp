@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// With many runs charted, each chart's own legend would cut the names short; the panel lists every
-// run once beside the grid, in full, with a search box, and a tick there hides a run in every chart.
+// The chart grid as a whole: with many runs charted, each chart's own legend would cut the names
+// short, so the panel lists every run once beside the grid, in full, with a search box, and a tick
+// there hides a run in every chart; an x axis that leaves runs out says so.
 #include "chartlegend.h"
 #include "metricchartpanel.h"
 #include "metricchartview.h"
@@ -44,7 +45,7 @@ QList<ChartRun> sweep(int count)
 
 } // namespace
 
-class TestChartLegend : public QObject
+class TestChartPanel : public QObject
 {
     Q_OBJECT
 
@@ -52,22 +53,24 @@ private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void fewRunsKeepEachChartsLegend();
     void manyRunsShareOneLegendWithFullNames();
+    void xMetricNoRunLoggedIsSaid();
 };
 
-void TestChartLegend::fewRunsKeepEachChartsLegend()
+void TestChartPanel::fewRunsKeepEachChartsLegend()
 {
     MetricChartPanel panel;
     panel.resize(1000, 700);
     panel.setRuns(sweep(3));
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
-    QTRY_VERIFY(panel.chart(QStringLiteral("loss")) && panel.chart(QStringLiteral("loss"))->legendEntries().size() == 3);
+    QTRY_VERIFY(
+        panel.chart(QStringLiteral("loss")) && panel.chart(QStringLiteral("loss"))->legendEntries().size() == 3);
     QVERIFY(panel.legend()->isHidden());
     for (MetricChartView* chart : panel.charts())
         QVERIFY(chart->isLegendShown() && chart->chart()->legend()->isVisible());
 }
 
-void TestChartLegend::manyRunsShareOneLegendWithFullNames()
+void TestChartPanel::manyRunsShareOneLegendWithFullNames()
 {
     const QList<ChartRun> runs = sweep(20);
     MetricChartPanel panel;
@@ -112,5 +115,32 @@ void TestChartLegend::manyRunsShareOneLegendWithFullNames()
     QCOMPARE(legend->visibleLabels().size(), 20);
 }
 
-QTEST_MAIN(TestChartLegend)
-#include "tst_chartlegend.moc"
+void TestChartPanel::xMetricNoRunLoggedIsSaid()
+{
+    MetricChartPanel panel;
+    panel.resize(900, 600);
+    QList<ChartRun> runs = sweep(3);
+    runs[0].metricKeys << QStringLiteral("epoch");
+    runs[0].histories.insert(QStringLiteral("epoch"), rising(50, 1.0));
+    panel.setRuns(runs);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QCOMPARE(panel.note(), QString()); // by step every run has an x
+
+    ChartSettings settings = panel.settings();
+    settings.xAxis = XAxisKind::Metric;
+    settings.xMetric = QStringLiteral("epoch");
+    panel.setSettings(settings);
+    QCOMPARE(
+        panel.note(), QStringLiteral("2 of the 3 selected runs did not log epoch and are left out of these charts."));
+    settings.xMetric = QStringLiteral("wall_clock");
+    panel.setSettings(settings);
+    QVERIFY2(panel.note().startsWith(QStringLiteral("None of the selected runs logged wall_clock")),
+        qPrintable(panel.note()));
+    settings.xAxis = XAxisKind::Step;
+    panel.setSettings(settings);
+    QCOMPARE(panel.note(), QString());
+}
+
+QTEST_MAIN(TestChartPanel)
+#include "tst_chartpanel.moc"
