@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "metricchartview.h"
 
+#include "logaxislabels.h"
 #include "metricchartviewparts.h"
 #include "text/numberformat.h"
 
@@ -288,6 +289,9 @@ void MetricChartView::prepareLines()
 
 void MetricChartView::createAxes()
 {
+    delete m_xLogLabels; // their label axes go with the chart's axes below
+    delete m_yLogLabels;
+    m_xLogLabels = m_yLogLabels = nullptr;
     for (QAbstractAxis* axis : chart()->axes()) {
         chart()->removeAxis(axis);
         delete axis;
@@ -333,6 +337,16 @@ void MetricChartView::createAxes()
     }
     chart()->addAxis(m_xAxis, Qt::AlignBottom);
     chart()->addAxis(m_yAxis, Qt::AlignLeft);
+    if (m_settings.logX)
+        m_xLogLabels = new LogAxisLabels(static_cast<QLogValueAxis*>(m_xAxis), chart(), Qt::AlignBottom, this);
+    if (m_settings.logY)
+        m_yLogLabels = new LogAxisLabels(static_cast<QLogValueAxis*>(m_yAxis), chart(), Qt::AlignLeft, this);
+}
+
+QStringList MetricChartView::logAxisLabels(Qt::Orientation orientation) const
+{
+    const LogAxisLabels* labels = orientation == Qt::Horizontal ? m_xLogLabels : m_yLogLabels;
+    return labels ? labels->labels() : QStringList();
 }
 
 void MetricChartView::createSeries()

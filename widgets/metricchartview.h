@@ -31,6 +31,8 @@ class QPainter;
 
 namespace runlens {
 
+class LogAxisLabels;
+
 using HistoryPtr = std::shared_ptr<const std::vector<MetricPoint>>;
 
 /** A run as charts see it: who it is, its colour (the same everywhere in the app) and its histories. */
@@ -132,6 +134,9 @@ public:
     /** How many times the lines were re-decimated and refilled; tests wait on it. */
     int redrawCount() const { return m_redrawCount; }
     bool isRedrawPending() const { return m_redrawTimer.isActive(); }
+
+    /** The numbers along a log axis (empty for a linear one), bottom to top or left to right. */
+    QStringList logAxisLabels(Qt::Orientation orientation) const;
 
     /** The plot area in this widget's coordinates, and where a data point lands in it. */
     QRectF plotAreaInView() const;
@@ -250,6 +255,8 @@ private:
 
     QAbstractAxis* m_xAxis = nullptr;
     QAbstractAxis* m_yAxis = nullptr;
+    LogAxisLabels* m_xLogLabels = nullptr; // labels of a log axis, which Qt gives only at powers of ten
+    LogAxisLabels* m_yLogLabels = nullptr;
     std::pair<double, double> m_xRange {0.0, 1.0};
     std::pair<double, double> m_yRange {0.0, 1.0};
     bool m_xAuto = true; // follow the data until the user zooms
