@@ -132,6 +132,9 @@ RunDetailsPanel::RunDetailsPanel(StoreSession* session, QWidget* parent)
     // The overview scrolls in a short window rather than set the whole window's minimum height.
     auto* overviewScroll = new QScrollArea(this);
     overviewScroll->setWidgetResizable(true);
+    // Only up and down: long values are cut at the panel's edge, as before, not scrolled sideways.
+    overviewScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    overview->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     overviewScroll->setFrameShape(QFrame::NoFrame);
     overviewScroll->setWidget(overview);
     m_tabs->addTab(overviewScroll, tr("Overview"));

@@ -522,6 +522,13 @@ void TestRunPanels::screenshot()
     window.openStore(storePath);
     QVERIFY(loaded.wait(20000));
     QTRY_VERIFY(window.runProxy()->rowCount() > 4);
+    // RUNLENS_SCREENSHOT_EXPERIMENT=<id>: that experiment rather than the one the store opens on.
+    if (const QString experiment = qEnvironmentVariable("RUNLENS_SCREENSHOT_EXPERIMENT"); !experiment.isEmpty()) {
+        QSignalSpy listed(window.session(), &StoreSession::runsLoaded);
+        QVERIFY(window.experimentView()->selectExperiments({experiment}));
+        QVERIFY(listed.wait(20000));
+        QVERIFY(window.runProxy()->rowCount() > 4);
+    }
     window.runView()->sortByColumn(0, Qt::AscendingOrder);
     for (int row = 0; row < 4; ++row)
         window.runView()->selectionModel()->select(

@@ -5,6 +5,7 @@
 #include "experimentlistview.h"
 #include "mainwindow.h"
 #include "metricchartpanel.h"
+#include "metricchartview.h"
 #include "registrypanel.h"
 #include "rundetailspanel.h"
 #include "runsortproxymodel.h"
@@ -195,18 +196,56 @@ void TestWindowFit::nothingOverlapsAt1024x700()
 
 void TestWindowFit::screenshot()
 {
-    // RUNLENS_SCREENSHOT_SMALL=/path/file.png: the window at 1024×700 with a run selected.
+    // RUNLENS_SCREENSHOT_SMALL=/path/file.png [RUNLENS_SCREENSHOT_STORE=resources/demo/mlruns]: the
+    // window at 1024×700 (or RUNLENS_SCREENSHOT_SIZE) with four runs selected and their charts drawn.
     const QString path = qEnvironmentVariable("RUNLENS_SCREENSHOT_SMALL");
     if (path.isEmpty())
         QSKIP("RUNLENS_SCREENSHOT_SMALL not set");
+    const QString store = qEnvironmentVariable("RUNLENS_SCREENSHOT_STORE", kFixture);
+    // RUNLENS_SCREENSHOT_SIZE=1600x1000 for another size.
+    const QStringList size
+        = qEnvironmentVariable("RUNLENS_SCREENSHOT_SIZE", QStringLiteral("1024x700")).split(QLatin1Char('x'));
+    QCOMPARE(size.size(), 2);
     MainWindow window;
-    openAndSelect(window, QSize(1024, 700));
+    window.resize(size.at(0).toInt(), size.at(1).toInt());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.openStore(store);
+    QTRY_VERIFY_WITH_TIMEOUT(window.runProxy()->rowCount() > 4, 20000);
+    // RUNLENS_SCREENSHOT_EXPERIMENT=<id>: that experiment rather than the one the store opens on.
+    if (const QString experiment = qEnvironmentVariable("RUNLENS_SCREENSHOT_EXPERIMENT"); !experiment.isEmpty()) {
+        QSignalSpy listed(window.session(), &StoreSession::runsLoaded);
+        QVERIFY(window.experimentView()->selectExperiments({experiment}));
+        QVERIFY(listed.wait(20000));
+        QVERIFY(window.runProxy()->rowCount() > 4);
+    }
     QItemSelectionModel* selection = window.runView()->selectionModel();
-    for (const int row : {0, 1, 5})
+    for (int row = 0; row < 4; ++row)
         selection->select(window.runProxy()->index(row, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
-    QTRY_COMPARE(window.chartPanel()->runs().size(), 3);
-    QTRY_COMPARE(window.chartPanel()->pendingLoads(), 0);
+    selection->setCurrentIndex(window.runProxy()->index(0, 0), QItemSelectionModel::NoUpdate);
+    QTRY_COMPARE(window.chartPanel()->runs().size(), 4);
+    QTRY_COMPARE_WITH_TIMEOUT(window.chartPanel()->pendingLoads(), 0, 20000);
+    // Drawn: every loaded history has its line on screen.
+    const auto drawn = [&window] {
+        for (MetricChartView* chart : window.chartPanel()->charts()) {
+            const QString key = chart->metricKeys().value(0);
+            int lines = 0;
+            for (const ChartRun& run : chart->runs()) {
+                const HistoryPtr history = run.histories.value(key);
+                if (history && !history->empty() && chart->drawnPoints(run.runId, key).isEmpty())
+                    return false;
+                lines += history && !history->empty();
+            }
+            if (lines == 0) // the histories are still on their way to the chart
+                return false;
+        }
+        return !window.chartPanel()->charts().isEmpty();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(drawn(), 20000);
     QTRY_VERIFY(!window.detailsPanel()->shownRunId().empty());
+    // QtCharts lays out axes and repaints its scene from posted events; deliver them before grabbing.
+    for (int pass = 0; pass < 3; ++pass)
+        QCoreApplication::sendPostedEvents();
     QVERIFY(window.grab().save(path));
 }
 
