@@ -8,6 +8,7 @@
 #include "metricchartview.h"
 #include "registrypanel.h"
 #include "rundetailspanel.h"
+#include "rundiffview.h"
 #include "runsortproxymodel.h"
 #include "runtableview.h"
 #include "storesession.h"
@@ -120,6 +121,7 @@ private Q_SLOTS:
     void firstSelectionKeepsTheTableStill_data();
     void firstSelectionKeepsTheTableStill();
     void nothingOverlapsAt1024x700();
+    void emptyPanelsSayWhatToDo();
     void screenshot();
 
 private:
@@ -192,6 +194,39 @@ void TestWindowFit::nothingOverlapsAt1024x700()
     }
     // The table keeps room for the run's name, status, start and duration.
     QVERIFY2(wholeColumns(window.runView()) >= 4, qPrintable(QString::number(wholeColumns(window.runView()))));
+}
+
+namespace {
+
+bool showsText(const QWidget* panel, const QString& text)
+{
+    for (const QLabel* label : panel->findChildren<QLabel*>()) {
+        if (label->isVisible() && label->text().startsWith(text))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+void TestWindowFit::emptyPanelsSayWhatToDo()
+{
+    MainWindow window;
+    openAndSelect(window, QSize(1024, 700));
+    // With no run selected each panel says so, and what to do, instead of showing blank space.
+    const auto saysSelect = [&window] {
+        return showsText(window.detailsPanel(), QStringLiteral("No run selected"))
+            && showsText(window.chartPanel(), QStringLiteral("Select runs to chart their metrics."))
+            && window.diffView()->emptyText().startsWith(QStringLiteral("Select runs"));
+    };
+    QTRY_VERIFY(saysSelect());
+    window.runView()->selectRow(0);
+    QTRY_VERIFY(!window.detailsPanel()->shownRunId().empty());
+    QTRY_VERIFY(!showsText(window.chartPanel(), QStringLiteral("Select runs to chart")));
+    QVERIFY(!showsText(window.detailsPanel(), QStringLiteral("No run selected")));
+    QCOMPARE(window.diffView()->emptyText(), QString());
+    window.runView()->clearSelection();
+    QTRY_VERIFY(saysSelect());
 }
 
 void TestWindowFit::screenshot()
