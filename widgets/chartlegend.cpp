@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "chartlegend.h"
 
+#include <QEvent>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPainter>
@@ -37,11 +38,15 @@ ChartLegend::ChartLegend(QWidget* parent)
     m_search->setPlaceholderText(tr("Search runs"));
     m_search->setClearButtonEnabled(true);
     m_list->setUniformItemSizes(true);
+    m_list->setMouseTracking(true);
+    m_list->viewport()->installEventFilter(this);
     m_list->setTextElideMode(Qt::ElideMiddle); // run names differ most at their ends
     layout->addWidget(m_search);
     layout->addWidget(m_list, 1);
     connect(m_search, &QLineEdit::textChanged, this, &ChartLegend::applySearch);
     connect(m_list, &QListWidget::itemChanged, this, &ChartLegend::onItemChanged);
+    connect(m_list, &QListWidget::itemEntered, this,
+        [this](QListWidgetItem* item) { Q_EMIT entryHovered(item->data(kIdRole).toString()); });
 }
 
 void ChartLegend::setEntries(const QList<Entry>& entries, const QSet<QString>& hidden)
@@ -85,6 +90,13 @@ QStringList ChartLegend::visibleLabels() const
             labels << m_list->item(row)->text();
     }
     return labels;
+}
+
+bool ChartLegend::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_list->viewport() && event->type() == QEvent::Leave)
+        Q_EMIT entryHovered({});
+    return QWidget::eventFilter(watched, event);
 }
 
 void ChartLegend::applySearch()

@@ -45,6 +45,11 @@ public:
 Q_SIGNALS:
     /** The person ticked or unticked a line. */
     void hiddenToggled(const QString& id, bool hidden);
+    /** The pointer is over a line's entry; empty when it left the list. */
+    void entryHovered(const QString& id);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void applySearch();

@@ -118,6 +118,10 @@ MetricChartPanel::MetricChartPanel(QWidget* parent)
     m_legend->hide();
     body->addWidget(m_legend);
     layout->addLayout(body, 1);
+    connect(m_legend, &ChartLegend::entryHovered, this, [this](const QString& id) {
+        for (MetricChartView* chart : std::as_const(m_charts))
+            chart->setHighlightedRun(id);
+    });
     connect(m_legend, &ChartLegend::hiddenToggled, this, [this](const QString& id, bool hidden) {
         if (hidden)
             m_hidden.insert(id);

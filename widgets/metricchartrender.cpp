@@ -278,10 +278,19 @@ QImage MetricChartView::renderLines(const QRectF& plot, qreal dpr) const
             },
             faded(line.colour, 55));
     }
+    // With a run highlighted (hovered in the legend) the others fade and it is drawn last, on top.
+    const bool highlighting = !m_highlighted.isEmpty();
+    const auto colourOf = [&](const Line& line) { return highlighting ? faded(line.colour, 25) : line.colour; };
     for (const Line& line : m_lines)
         drawLine(line.drawn.raw, faded(line.colour, 70), 1.0, 1.0);
-    for (const Line& line : m_lines)
-        drawLine(line.drawn.main, line.colour, line.smoothed.empty() && !line.grouped ? 1.0 : 2.0, 2.0);
+    for (const Line& line : m_lines) {
+        if (line.id != m_highlighted)
+            drawLine(line.drawn.main, colourOf(line), line.smoothed.empty() && !line.grouped ? 1.0 : 2.0, 2.0);
+    }
+    for (const Line& line : m_lines) {
+        if (highlighting && line.id == m_highlighted)
+            drawLine(line.drawn.main, line.colour, 2.0, 2.0);
+    }
     painter.setPen(Qt::NoPen);
     for (const Line& line : m_lines) {
         painter.setBrush(line.colour);

@@ -381,6 +381,14 @@ void MetricChartView::connectLegend()
     legend->setVisible(m_legendShown && !m_lines.empty());
 }
 
+void MetricChartView::setHighlightedRun(const QString& id)
+{
+    if (id == m_highlighted)
+        return;
+    m_highlighted = id;
+    m_layer->invalidate();
+}
+
 void MetricChartView::setLegendShown(bool shown)
 {
     if (shown == m_legendShown)

@@ -117,6 +117,10 @@ public:
     };
     QList<LegendEntry> legendEntries() const;
 
+    /** Draws one run (or group) over the others, which fade; empty: none. The legend's hover. */
+    void setHighlightedRun(const QString& id);
+    QString highlightedRun() const { return m_highlighted; }
+
     /** Hides or shows a run (or a group, by its label) in this chart, as a legend click does. */
     void setRunHidden(const QString& id, bool hidden);
     bool isRunHidden(const QString& id) const { return m_hidden.contains(id); }
@@ -250,6 +254,7 @@ private:
     ChartSettings m_settings;
     QSet<QString> m_hidden;
     bool m_legendShown = true;
+    QString m_highlighted;
     QHash<QString, std::shared_ptr<const Member>> m_memberCache; // runId + key
     std::vector<Line> m_lines;
 

@@ -54,6 +54,7 @@ private Q_SLOTS:
     void fewRunsKeepEachChartsLegend();
     void manyRunsShareOneLegendWithFullNames();
     void xMetricNoRunLoggedIsSaid();
+    void hoverInLegendHighlightsARun();
 };
 
 void TestChartPanel::fewRunsKeepEachChartsLegend()
@@ -140,6 +141,59 @@ void TestChartPanel::xMetricNoRunLoggedIsSaid()
     settings.xAxis = XAxisKind::Step;
     panel.setSettings(settings);
     QCOMPARE(panel.note(), QString());
+}
+
+namespace {
+
+// Pixels of the plot within a small distance of `colour`.
+int pixelsOf(MetricChartView* chart, const QColor& colour)
+{
+    const QImage image = chart->grab().toImage();
+    const QRect plot = chart->plotAreaInView().toRect() & image.rect();
+    int n = 0;
+    for (int y = plot.top(); y <= plot.bottom(); ++y) {
+        for (int x = plot.left(); x <= plot.right(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            n += std::abs(c.red() - colour.red()) + std::abs(c.green() - colour.green())
+                    + std::abs(c.blue() - colour.blue())
+                < 60;
+        }
+    }
+    return n;
+}
+
+} // namespace
+
+void TestChartPanel::hoverInLegendHighlightsARun()
+{
+    const QList<ChartRun> runs = sweep(12);
+    MetricChartPanel panel;
+    panel.resize(1000, 700);
+    panel.setRuns(runs);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    ChartLegend* legend = panel.legend();
+    QTRY_VERIFY(legend->isVisible());
+    MetricChartView* chart = panel.chart(QStringLiteral("loss"));
+    QVERIFY(chart);
+    QTRY_VERIFY(!chart->drawnPoints(QStringLiteral("id5"), QStringLiteral("loss")).isEmpty());
+    const int before = pixelsOf(chart, runs[5].colour);
+    QVERIFY2(before > 20, qPrintable(QString::number(before)));
+
+    // The pointer over run 3's entry: run 3 stands out in every chart, the others fade.
+    QListWidget* list = legend->list();
+    QTest::mouseMove(list->viewport(), list->visualItemRect(list->item(3)).center());
+    for (MetricChartView* c : panel.charts())
+        QTRY_COMPARE(c->highlightedRun(), QStringLiteral("id3"));
+    const int faded = pixelsOf(chart, runs[5].colour);
+    QVERIFY2(faded < before / 4, qPrintable(QStringLiteral("%1 px, %2 before").arg(faded).arg(before)));
+    QVERIFY(pixelsOf(chart, runs[3].colour) > 20);
+
+    // Leaving the list shows every run alike again.
+    QEvent leave(QEvent::Leave);
+    QCoreApplication::sendEvent(list->viewport(), &leave);
+    QCOMPARE(chart->highlightedRun(), QString());
+    QCOMPARE(pixelsOf(chart, runs[5].colour), before);
 }
 
 QTEST_MAIN(TestChartPanel)
