@@ -37,6 +37,15 @@ QString ColumnLayout::columnId(const QAbstractItemModel& model, int column)
     return QStringLiteral("other:") + key;
 }
 
+int ColumnLayout::columnOf(const QAbstractItemModel& model, const QString& id)
+{
+    for (int c = 0; c < model.columnCount(); ++c) {
+        if (columnId(model, c) == id)
+            return c;
+    }
+    return -1;
+}
+
 QString ColumnLayout::settingsKey(const QString& storeUri, QStringList experimentIds)
 {
     experimentIds.sort();

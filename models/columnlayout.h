@@ -30,6 +30,8 @@ struct ColumnLayout
 
     /** The id of a column of a RunTableModel-shaped header (ColumnKindRole, ColumnKeyRole). */
     static QString columnId(const QAbstractItemModel& model, int column);
+    /** The column with that id, -1 when the model has none. */
+    static int columnOf(const QAbstractItemModel& model, const QString& id);
     /** The QSettings group for a store and a set of experiments (order of ids does not matter). */
     static QString settingsKey(const QString& storeUri, QStringList experimentIds);
 

@@ -144,11 +144,7 @@ void RunTableView::applySort(bool force)
     const bool chosen = !m_layout.sortColumn.isEmpty();
     const QString id = chosen ? m_layout.sortColumn : QStringLiteral("run:start");
     const Qt::SortOrder order = !chosen || m_layout.sortDescending ? Qt::DescendingOrder : Qt::AscendingOrder;
-    int target = -1;
-    for (int c = 0; c < m->columnCount() && target < 0; ++c) {
-        if (ColumnLayout::columnId(*m, c) == id)
-            target = c;
-    }
+    const int target = ColumnLayout::columnOf(*m, id);
     if (!force && target == m_header->sortIndicatorSection() && (target < 0 || order == m_header->sortIndicatorOrder()))
         return;
     m_applyingLayout = true;

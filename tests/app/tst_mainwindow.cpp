@@ -5,6 +5,7 @@
 #include "mainwindow.h"
 #include "problemlistmodel.h"
 #include "runsortproxymodel.h"
+#include "runtableclicks.h"
 #include "runtableheaderview.h"
 #include "runtablemodel.h"
 #include "runtableview.h"
@@ -29,22 +30,13 @@
 #include <filesystem>
 
 using namespace runlens;
+using runlens::test::clickHeader;
 
 namespace {
 
 const QString kFixture = QStringLiteral(RUNLENS_FIXTURE_DIR "/file/mlruns");
 const QString kImages = QStringLiteral("900844674041952973");
 const QString kNlp = QStringLiteral("640513601518546733");
-
-// Clicks a header section below the group band, where a click sorts.
-void clickHeader(RunTableView* view, int logicalColumn)
-{
-    view->scrollTo(view->model()->index(0, logicalColumn), QAbstractItemView::EnsureVisible);
-    QHeaderView* header = view->horizontalHeader();
-    const int x = header->sectionViewportPosition(logicalColumn) + header->sectionSize(logicalColumn) / 2;
-    const int y = header->height() - 4;
-    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, y));
-}
 
 QStringList runNames(const QAbstractItemModel* model)
 {

@@ -6,6 +6,7 @@
 #include "experimentlistview.h"
 #include "mainwindow.h"
 #include "runsortproxymodel.h"
+#include "runtableclicks.h"
 #include "runtableheaderview.h"
 #include "runtableview.h"
 #include "storesession.h"
@@ -17,21 +18,13 @@
 #include <QTest>
 
 using namespace runlens;
+using runlens::test::clickHeader;
 
 namespace {
 
 const QString kFixture = QStringLiteral(RUNLENS_FIXTURE_DIR "/file/mlruns");
 const QString kImages = QStringLiteral("900844674041952973");
 const QString kNlp = QStringLiteral("640513601518546733");
-
-int columnOf(const QAbstractItemModel* model, const QString& id)
-{
-    for (int c = 0; c < model->columnCount(); ++c) {
-        if (ColumnLayout::columnId(*model, c) == id)
-            return c;
-    }
-    return -1;
-}
 
 QString sortedBy(const RunTableView* view)
 {
@@ -43,15 +36,6 @@ QString firstVisibleColumn(const RunTableView* view)
 {
     const QList<int> visible = view->visibleColumns();
     return visible.isEmpty() ? QString() : ColumnLayout::columnId(*view->model(), visible.first());
-}
-
-// Clicks a header section below the group band, where a click sorts.
-void clickHeader(RunTableView* view, int logicalColumn)
-{
-    view->scrollTo(view->model()->index(0, logicalColumn), QAbstractItemView::EnsureVisible);
-    QHeaderView* header = view->horizontalHeader();
-    const int x = header->sectionViewportPosition(logicalColumn) + header->sectionSize(logicalColumn) / 2;
-    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() - 4));
 }
 
 } // namespace
@@ -113,13 +97,13 @@ void TestTableState::switchingKeepsSortPinsAndWidths()
         QCOMPARE(sortedBy(view), QStringLiteral("run:start")); // newest first, as MLflow lists runs
 
         // The person sorts by f1 with a click, pins the model param and drags the fold column wider.
-        clickHeader(view, columnOf(view->model(), QStringLiteral("metric:f1")));
+        clickHeader(view, ColumnLayout::columnOf(*view->model(), QStringLiteral("metric:f1")));
         QCOMPARE(sortedBy(view), QStringLiteral("metric:f1"));
         f1Order = view->horizontalHeader()->sortIndicatorOrder();
         ColumnLayout layout = view->columnLayout();
         layout.pinned = {QStringLiteral("param:model")};
         view->changeColumnLayout(layout);
-        view->horizontalHeader()->resizeSection(columnOf(view->model(), fold), 211);
+        view->horizontalHeader()->resizeSection(ColumnLayout::columnOf(*view->model(), fold), 211);
         QCOMPARE(firstVisibleColumn(view), QStringLiteral("param:model"));
 
         // Another experiment has its own arrangement (none yet), and its names are not cut short to
@@ -130,7 +114,7 @@ void TestTableState::switchingKeepsSortPinsAndWidths()
         QCOMPARE(firstVisibleColumn(view), QStringLiteral("run:name"));
         QVERIFY2(view->columnWidth(0) >= view->fontMetrics().horizontalAdvance(QStringLiteral("resnet50-baseline")),
             qPrintable(QString::number(view->columnWidth(0))));
-        clickHeader(view, columnOf(view->model(), QStringLiteral("param:lr")));
+        clickHeader(view, ColumnLayout::columnOf(*view->model(), QStringLiteral("param:lr")));
         QCOMPARE(sortedBy(view), QStringLiteral("param:lr"));
 
         // Back to the first: as the person left it.
@@ -138,7 +122,7 @@ void TestTableState::switchingKeepsSortPinsAndWidths()
         QCOMPARE(sortedBy(view), QStringLiteral("metric:f1"));
         QCOMPARE(view->horizontalHeader()->sortIndicatorOrder(), f1Order);
         QCOMPARE(firstVisibleColumn(view), QStringLiteral("param:model"));
-        QCOMPARE(view->columnWidth(columnOf(view->model(), fold)), 211);
+        QCOMPARE(view->columnWidth(ColumnLayout::columnOf(*view->model(), fold)), 211);
         window.close();
     }
 
@@ -150,7 +134,7 @@ void TestTableState::switchingKeepsSortPinsAndWidths()
     QCOMPARE(sortedBy(view), QStringLiteral("metric:f1"));
     QCOMPARE(view->horizontalHeader()->sortIndicatorOrder(), f1Order);
     QCOMPARE(firstVisibleColumn(view), QStringLiteral("param:model"));
-    QCOMPARE(view->columnWidth(columnOf(view->model(), fold)), 211);
+    QCOMPARE(view->columnWidth(ColumnLayout::columnOf(*view->model(), fold)), 211);
     select(again, kImages, 14);
     QCOMPARE(sortedBy(view), QStringLiteral("param:lr"));
 }
