@@ -51,9 +51,15 @@ ChartLegend::ChartLegend(QWidget* parent)
 
 void ChartLegend::setEntries(const QList<Entry>& entries, const QSet<QString>& hidden)
 {
+    // Called on every batch of histories: the same lines only have their ticks brought up to date,
+    // in one pass over the items.
     if (entries == m_entries) {
-        for (const Entry& entry : entries)
-            setEntryHidden(entry.id, hidden.contains(entry.id));
+        m_filling = true;
+        for (int row = 0; row < m_list->count(); ++row) {
+            QListWidgetItem* item = m_list->item(row);
+            item->setCheckState(hidden.contains(item->data(kIdRole).toString()) ? Qt::Unchecked : Qt::Checked);
+        }
+        m_filling = false;
         return;
     }
     m_entries = entries;

@@ -122,14 +122,7 @@ MetricChartPanel::MetricChartPanel(QWidget* parent)
         for (MetricChartView* chart : std::as_const(m_charts))
             chart->setHighlightedRun(id);
     });
-    connect(m_legend, &ChartLegend::hiddenToggled, this, [this](const QString& id, bool hidden) {
-        if (hidden)
-            m_hidden.insert(id);
-        else
-            m_hidden.remove(id);
-        for (MetricChartView* chart : std::as_const(m_charts))
-            chart->setRunHidden(id, hidden);
-    });
+    connect(m_legend, &ChartLegend::hiddenToggled, this, &MetricChartPanel::setRunHidden);
 
     m_pushTimer.setSingleShot(true);
     m_pushTimer.setInterval(kPushDelayMs);
@@ -312,17 +305,7 @@ void MetricChartPanel::rebuildCharts()
                 for (const QString& id : std::as_const(m_hidden))
                     chart->setRunHidden(id, true);
                 // A legend click hides the run in every chart, as one colour is one run everywhere.
-                connect(chart, &MetricChartView::runHiddenToggled, this, [this, chart](const QString& id, bool hidden) {
-                    if (hidden)
-                        m_hidden.insert(id);
-                    else
-                        m_hidden.remove(id);
-                    for (MetricChartView* other : std::as_const(m_charts)) {
-                        if (other != chart)
-                            other->setRunHidden(id, hidden);
-                    }
-                    m_legend->setEntryHidden(id, hidden);
-                });
+                connect(chart, &MetricChartView::runHiddenToggled, this, &MetricChartPanel::setRunHidden);
                 m_charts.insert(key, chart);
             }
             grid->addWidget(chart, index / m_columns, index % m_columns);
@@ -423,6 +406,18 @@ void MetricChartPanel::pushToCharts()
     m_allDirty = false;
     m_dirtyKeys.clear();
     updateLegend();
+}
+
+void MetricChartPanel::setRunHidden(const QString& id, bool hidden)
+{
+    // Whichever legend was clicked, the run goes in every chart, as one colour is one run everywhere.
+    if (hidden)
+        m_hidden.insert(id);
+    else
+        m_hidden.remove(id);
+    for (MetricChartView* chart : std::as_const(m_charts))
+        chart->setRunHidden(id, hidden); // the chart clicked already is: a no-op there
+    m_legend->setEntryHidden(id, hidden);
 }
 
 QString MetricChartPanel::note() const

@@ -102,6 +102,8 @@ private:
     void markDirty(const QString& key);
     void pushToCharts();
     void pushToChart(MetricChartView* chart);
+    /** Hides or shows a run (or group) in every chart and ticks it in the shared legend to match. */
+    void setRunHidden(const QString& id, bool hidden);
     /** One legend beside the grid when there are more lines than a chart's legend can name. */
     void updateLegend();
     void fillControls();
