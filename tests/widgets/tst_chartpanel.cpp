@@ -43,6 +43,15 @@ QList<ChartRun> sweep(int count)
     return runs;
 }
 
+// Charts these runs in a panel on screen; false when it was never exposed.
+bool showRuns(MetricChartPanel& panel, const QList<ChartRun>& runs)
+{
+    panel.resize(1000, 700);
+    panel.setRuns(runs);
+    panel.show();
+    return QTest::qWaitForWindowExposed(&panel);
+}
+
 } // namespace
 
 class TestChartPanel : public QObject
@@ -60,10 +69,7 @@ private Q_SLOTS:
 void TestChartPanel::fewRunsKeepEachChartsLegend()
 {
     MetricChartPanel panel;
-    panel.resize(1000, 700);
-    panel.setRuns(sweep(3));
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showRuns(panel, sweep(3)));
     QTRY_VERIFY(
         panel.chart(QStringLiteral("loss")) && panel.chart(QStringLiteral("loss"))->legendEntries().size() == 3);
     QVERIFY(panel.legend()->isHidden());
@@ -75,10 +81,7 @@ void TestChartPanel::manyRunsShareOneLegendWithFullNames()
 {
     const QList<ChartRun> runs = sweep(20);
     MetricChartPanel panel;
-    panel.resize(1000, 700);
-    panel.setRuns(runs);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showRuns(panel, runs));
     ChartLegend* legend = panel.legend();
     QTRY_VERIFY(legend->isVisible());
     for (MetricChartView* chart : panel.charts())
@@ -118,14 +121,11 @@ void TestChartPanel::manyRunsShareOneLegendWithFullNames()
 
 void TestChartPanel::xMetricNoRunLoggedIsSaid()
 {
-    MetricChartPanel panel;
-    panel.resize(900, 600);
     QList<ChartRun> runs = sweep(3);
     runs[0].metricKeys << QStringLiteral("epoch");
     runs[0].histories.insert(QStringLiteral("epoch"), rising(50, 1.0));
-    panel.setRuns(runs);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    MetricChartPanel panel;
+    QVERIFY(showRuns(panel, runs));
     QCOMPARE(panel.note(), QString()); // by step every run has an x
 
     ChartSettings settings = panel.settings();
@@ -168,10 +168,7 @@ void TestChartPanel::hoverInLegendHighlightsARun()
 {
     const QList<ChartRun> runs = sweep(12);
     MetricChartPanel panel;
-    panel.resize(1000, 700);
-    panel.setRuns(runs);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showRuns(panel, runs));
     ChartLegend* legend = panel.legend();
     QTRY_VERIFY(legend->isVisible());
     MetricChartView* chart = panel.chart(QStringLiteral("loss"));

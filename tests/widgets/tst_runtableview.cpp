@@ -27,6 +27,32 @@ RunListSnapshot loadRuns(Store& store, const std::string& experimentId)
     return result ? std::make_shared<const RunList>(std::move(result.value())) : nullptr;
 }
 
+// A runs table as the window has it: the model, its sorting proxy (nested runs as a tree or not),
+// and the view.
+struct RunTable
+{
+    RunTableModel model;
+    RunSortProxyModel proxy;
+    RunTableView view;
+
+    explicit RunTable(const RunListSnapshot& runs, bool nested = false)
+    {
+        proxy.setSourceModel(&model);
+        if (nested)
+            proxy.setNestedRuns(true);
+        model.setRuns(runs);
+        view.setModel(&proxy);
+    }
+
+    /** Shows the view at this size; false when it was never exposed. */
+    bool show(int width, int height)
+    {
+        view.resize(width, height);
+        view.show();
+        return QTest::qWaitForWindowExposed(&view);
+    }
+};
+
 } // namespace
 
 class TestRunTableView : public QObject
@@ -64,15 +90,10 @@ void TestRunTableView::initTestCase()
 
 void TestRunTableView::headerShowsGroupBand()
 {
-    RunTableModel model;
-    RunSortProxyModel proxy;
-    proxy.setSourceModel(&model);
-    model.setRuns(m_images);
-    RunTableView view;
-    view.setModel(&proxy);
-    view.resize(900, 400);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    RunTable table(m_images);
+    QVERIFY(table.show(900, 400));
+    RunSortProxyModel& proxy = table.proxy;
+    RunTableView& view = table.view;
 
     QHeaderView plain(Qt::Horizontal);
     plain.setModel(&proxy);
@@ -85,12 +106,10 @@ void TestRunTableView::headerShowsGroupBand()
 
 void TestRunTableView::sortIsKeptAcrossResetsByKey()
 {
-    RunTableModel model;
-    RunSortProxyModel proxy;
-    proxy.setSourceModel(&model);
-    model.setRuns(m_images);
-    RunTableView view;
-    view.setModel(&proxy);
+    RunTable table(m_images);
+    RunTableModel& model = table.model;
+    RunSortProxyModel& proxy = table.proxy;
+    RunTableView& view = table.view;
 
     // The first load is newest first, as MLflow lists runs.
     const int start = model.columnOf(RunTableModel::ColumnKind::Start);
@@ -140,15 +159,10 @@ std::pair<int, int> arrowInk(const QImage& arrow, const QImage& otherWay)
 
 void TestRunTableView::ascendingArrowPointsUp()
 {
-    RunTableModel model;
-    RunSortProxyModel proxy;
-    proxy.setSourceModel(&model);
-    model.setRuns(m_nlp);
-    RunTableView view;
-    view.setModel(&proxy);
-    view.resize(1000, 300);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    RunTable table(m_nlp);
+    QVERIFY(table.show(1000, 300));
+    RunTableModel& model = table.model;
+    RunTableView& view = table.view;
     RunTableHeaderView* header = view.runHeader();
     const int f1 = model.columnOf(RunTableModel::ColumnKind::Metric, QStringLiteral("f1"));
     header->resizeSection(f1, 200); // room for title and arrow, so nothing but the arrow changes
@@ -169,15 +183,10 @@ void TestRunTableView::ascendingArrowPointsUp()
 
 void TestRunTableView::fittedColumnsStayReadable()
 {
-    RunTableModel model;
-    RunSortProxyModel proxy;
-    proxy.setSourceModel(&model);
-    model.setRuns(m_images);
-    RunTableView view;
-    view.setModel(&proxy);
-    view.resize(1200, 500);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    RunTable table(m_images);
+    QVERIFY(table.show(1200, 500));
+    RunTableModel& model = table.model;
+    RunTableView& view = table.view;
     for (int c = 0; c < model.columnCount(); ++c) {
         QVERIFY2(view.columnWidth(c) <= RunTableView::kMaxFittedWidth, qPrintable(model.columnAt(c).title));
         QVERIFY2(
@@ -243,15 +252,10 @@ int rowOf(const QAbstractItemModel& model, const QString& runId)
 
 void TestRunTableView::branchArrowClickToggles()
 {
-    RunTableModel model;
-    RunSortProxyModel proxy;
-    proxy.setSourceModel(&model);
-    model.setRuns(m_images);
-    RunTableView view;
-    view.setModel(&proxy);
-    view.resize(900, 500);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    RunTable table(m_images);
+    QVERIFY(table.show(900, 500));
+    RunSortProxyModel& proxy = table.proxy;
+    RunTableView& view = table.view;
 
     // Flat: no arrow anywhere.
     int sweep = rowOf(proxy, kSweep);
@@ -292,16 +296,10 @@ void TestRunTableView::branchArrowClickToggles()
 
 void TestRunTableView::leftRightKeysWalkTheTree()
 {
-    RunTableModel model;
-    RunSortProxyModel proxy;
-    proxy.setSourceModel(&model);
-    proxy.setNestedRuns(true);
-    model.setRuns(m_images);
-    RunTableView view;
-    view.setModel(&proxy);
-    view.resize(900, 500);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    RunTable table(m_images, true);
+    QVERIFY(table.show(900, 500));
+    RunSortProxyModel& proxy = table.proxy;
+    RunTableView& view = table.view;
     view.setFocus();
 
     int sweep = rowOf(proxy, kSweep);
@@ -328,12 +326,9 @@ void TestRunTableView::leftRightKeysWalkTheTree()
 
 void TestRunTableView::expandAndCollapseAllActions()
 {
-    RunTableModel model;
-    RunSortProxyModel proxy;
-    proxy.setSourceModel(&model);
-    model.setRuns(m_images);
-    RunTableView view;
-    view.setModel(&proxy);
+    RunTable table(m_images);
+    RunSortProxyModel& proxy = table.proxy;
+    RunTableView& view = table.view;
     QVERIFY(!view.collapseAllAction()->isEnabled());
     proxy.setNestedRuns(true);
     QVERIFY(view.collapseAllAction()->isEnabled());
